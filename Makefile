@@ -1,0 +1,111 @@
+# pf - flame graph toolchain.  Plain GNU make; see README.md.
+#
+#   make                 build build/libpf.a and every program in cmd/
+#   make check           build and run the whole test suite
+#   make check-san       the same under AddressSanitizer + UBSan (build-san/)
+#   make bench           benchmarks (bench/run.sh)
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# Dependencies come from pkg-config; override PKG_CONFIG, or DEP_CFLAGS and
+# DEP_LIBS, on the command line.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+BUILD     ?= build
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      ?= libxml-2.0 cairo libpcre2-8
+DEP_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEP_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+OPT       ?= -O2
+CFLAGS    ?= $(OPT) -g
+WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+SAN_FLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+CFLAGS    += $(SAN_FLAGS)
+LDFLAGS   += $(SAN_FLAGS)
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPF_VERSION='"$(VERSION)"' -Ilib \
+             $(WARN) $(DEP_CFLAGS) -pthread $(CFLAGS)
+LIBS       = $(DEP_LIBS) -pthread -lm
+
+LIB_SRC   := $(sort $(wildcard lib/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CMD_SRC   := $(sort $(wildcard cmd/*.c))
+PROGS     := $(CMD_SRC:cmd/%.c=$(BUILD)/%)
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+MANS      := $(sort $(wildcard man/*.[1-8]))
+
+all: $(BUILD)/libpf.a $(PROGS)
+
+$(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpf.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libpf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libpf.a $(LIBS)
+
+# Unit tests and fuzz targets: each is one .c file linked against libpf.a.
+# Fuzz targets get a plain main() (tests/fuzz/replay.c) that replays their
+# stored corpus, so they run as ordinary tests; build them for libFuzzer
+# with `make fuzz`.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libpf.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libpf.a $(LIBS)
+
+$(BUILD)/tests/fuzz-%: $(BUILD)/obj/tests/fuzz/fuzz-%.o $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libpf.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(UNIT_BIN) $(FUZZ_BIN)
+
+check: tests
+	sh tests/run.sh $(BUILD)
+
+check-san:
+	$(MAKE) BUILD=build-san SANITIZE=1 OPT=-O1 check
+
+# Both runs, one summary line: what CI runs.
+check-all:
+	$(MAKE) tests
+	$(MAKE) BUILD=build-san SANITIZE=1 OPT=-O1 tests
+	sh tests/run.sh $(BUILD) build-san
+
+FUZZ_CC ?= clang
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
+	    -DPF_VERSION='"$(VERSION)"' -Ilib $(DEP_CFLAGS) -pthread -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	done
+
+bench: all
+	sh bench/run.sh $(BUILD)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$p); done
+	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m); done
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all tests check check-san check-all fuzz bench install uninstall clean
+.SECONDARY:

@@ -1,0 +1,261 @@
+/*
+ * pf-collapse - fold profiler output into folded stacks.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf.h"
+
+static const char *progname = "pf-collapse";
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pf-collapse [--pid | --tid] [--kernel] [--jit] [--all] [--addrs]\n"
+	    "                   [--event-filter=EVENT] [--srcline] [-j N] [-o FILE] [FILE ...]\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	    "Fold `perf script` output (or a perf.data file) into folded stacks:\n"
+	    "one line per distinct stack, \"comm;root;...;leaf COUNT\", sorted.\n"
+	    "With no FILE, or when FILE is -, read standard input.\n"
+	    "\n"
+	    "  -o, --output FILE     write to FILE instead of standard output\n"
+	    "      --pid             root frame is comm-PID\n"
+	    "      --tid             root frame is comm-PID/TID\n"
+	    "      --kernel          mark kernel frames with _[k]\n"
+	    "      --jit             mark JIT frames with _[j]\n"
+	    "      --all             --kernel and --jit\n"
+	    "      --addrs           show the address of unknown symbols: [dso <addr>]\n"
+	    "      --event-filter=EV keep samples of event EV (default: the first event)\n"
+	    "      --srcline         input has source lines (perf script -F +srcline):\n"
+	    "                        frames become func:file.c:LINE\n"
+	    "  -j, --jobs N          threads for a regular file (default: all CPUs)\n"
+	    "  -h, --help            show this help\n"
+	    "  -V, --version         show the version\n"
+	    "\n"
+	    "Counts are sums of sample periods (1 per sample without a period).\n"
+	    "See pf-collapse(1) and pf-folded(5).\n");
+}
+
+static void
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+report(const struct pf_error *err)
+{
+	char buf[1024];
+
+	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
+}
+
+static void
+report_stats(const char *name, const struct pf_perf_stats *st)
+{
+	char list[1024];
+	size_t used = 0;
+	uint64_t total = st->other_skipped_events;
+	int i;
+
+	if (strcmp(name, "-") == 0)
+		name = "<stdin>";
+	if (st->skipped_lines > 0 && st->dropped_samples > 0)
+		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu) "
+		    "and dropped the %llu sample%s containing them", name,
+		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
+		    (unsigned long long)st->first_skipped_line,
+		    (unsigned long long)st->dropped_samples, st->dropped_samples == 1 ? "" : "s");
+	else if (st->skipped_lines > 0)
+		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu)", name,
+		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
+		    (unsigned long long)st->first_skipped_line);
+	if (st->nskipped_events == 0 && st->other_skipped_events == 0)
+		return;
+	list[0] = '\0';
+	for (i = 0; i < st->nskipped_events && used < sizeof(list) - 1; i++) {
+		int k = snprintf(list + used, sizeof(list) - used, "%s%s (%llu)",
+		    i ? ", " : "", st->skipped_events[i].name,
+		    (unsigned long long)st->skipped_events[i].samples);
+
+		if (k > 0)
+			used += (size_t)k;
+		total += st->skipped_events[i].samples;
+	}
+	if (st->other_skipped_events > 0 && used < sizeof(list) - 1)
+		snprintf(list + used, sizeof(list) - used, ", others (%llu)",
+		    (unsigned long long)st->other_skipped_events);
+	if (st->event_defaulted)
+		warnx_("'%s': kept the first event seen, '%s'; skipped %llu sample%s "
+		    "of other events: %s (choose with --event-filter)", name, st->event,
+		    (unsigned long long)total, total == 1 ? "" : "s", list);
+	else if (st->samples_kept == 0)
+		warnx_("'%s': no samples of event '%s'; the input has: %s", name,
+		    st->event, list);
+}
+
+/* Folds one input into p; returns 0, or 1 after reporting an error. */
+static int
+do_file(struct pf_profile *p, const char *path, const struct pf_perf_options *o)
+{
+	struct pf_error err = { "", 0, "" };
+	struct pf_perf_stats st;
+	struct pf_reader *r, *data;
+	int is_data, rc = 1;
+
+	r = pf_reader_open(path, &err);
+	if (r == NULL) {
+		report(&err);
+		return 1;
+	}
+	data = pf_perf_data_script(r, o->srcline, &is_data, &err);
+	if (is_data && data == NULL) {
+		report(&err);
+		goto out;
+	}
+	if (pf_perf_collapse(p, data != NULL ? data : r, o, &st, &err) != 0) {
+		report(&err);
+		goto out;
+	}
+	report_stats(path, &st);
+	if (st.samples == 0 && st.skipped_lines > 0) {
+		warnx_("'%s': no perf samples found (is this `perf script` output?)",
+		    strcmp(path, "-") == 0 ? "<stdin>" : path);
+		goto out;
+	}
+	rc = 0;
+out:
+	pf_reader_free(data);
+	pf_reader_free(r);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
+	    OPT_EVENT, OPT_SRCLINE };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "pid", no_argument, NULL, OPT_PID },
+		{ "tid", no_argument, NULL, OPT_TID },
+		{ "kernel", no_argument, NULL, OPT_KERNEL },
+		{ "jit", no_argument, NULL, OPT_JIT },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "addrs", no_argument, NULL, OPT_ADDRS },
+		{ "event-filter", required_argument, NULL, OPT_EVENT },
+		{ "srcline", no_argument, NULL, OPT_SRCLINE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pf_perf_options o;
+	struct pf_error err = { "", 0, "" };
+	struct pf_profile *p;
+	const char *output = NULL;
+	FILE *out = stdout;
+	char *end;
+	long v;
+	int ch, i, rval = 0;
+
+	memset(&o, 0, sizeof(o));
+	while ((ch = getopt_long(argc, argv, "o:j:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_PID:
+			o.include_pid = 1;
+			break;
+		case OPT_TID:
+			o.include_tid = 1;
+			break;
+		case OPT_KERNEL:
+			o.annotate_kernel = 1;
+			break;
+		case OPT_JIT:
+			o.annotate_jit = 1;
+			break;
+		case OPT_ALL:
+			o.annotate_kernel = o.annotate_jit = 1;
+			break;
+		case OPT_ADDRS:
+			o.include_addrs = 1;
+			break;
+		case OPT_EVENT:
+			if (optarg[0] == '\0') {
+				warnx_("--event-filter needs an event name");
+				return 2;
+			}
+			o.event_filter = optarg;
+			break;
+		case OPT_SRCLINE:
+			o.srcline = 1;
+			break;
+		case 'j':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 1 || v > 256) {
+				warnx_("invalid --jobs '%s': expected a number from 1 to 256", optarg);
+				return 2;
+			}
+			o.jobs = (int)v;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("pf-collapse %s\n", PF_VERSION_STRING);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	p = pf_profile_new();
+	if (p == NULL) {
+		warnx_("out of memory");
+		return 1;
+	}
+	if (argc == 0)
+		rval |= do_file(p, "-", &o);
+	for (i = 0; i < argc; i++)
+		rval |= do_file(p, argv[i], &o);
+
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		warnx_("cannot create '%s': %s", output, strerror(errno));
+		pf_profile_free(p);
+		return 1;
+	}
+	if (pf_folded_write(p, out, &err) != 0) {
+		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		rval = 1;
+	}
+	if (output != NULL && fclose(out) != 0) {
+		warnx_("cannot write '%s': %s", output, strerror(errno));
+		rval = 1;
+	}
+	pf_profile_free(p);
+	return rval;
+}

@@ -1,0 +1,303 @@
+/*
+ * profile.c - the folded-stack model: interned frame names and a table of
+ * distinct stacks with their counts.
+ *
+ * Memory grows with the number of distinct frames and stacks, never with the
+ * number of samples added.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct stack {
+	pf_count a, b;
+	uint64_t hash;
+	size_t off;		/* into pool */
+	uint32_t n;
+};
+
+struct pf_profile {
+	struct pf_strmap names;		/* name -> id */
+	const char **frame;		/* id -> name (in names' arena) */
+	uint32_t *frame_len;
+	size_t nframes, frame_cap;
+
+	struct stack *stacks;
+	size_t nstacks, stacks_cap;
+	uint32_t *pool;			/* frame ids of all stacks */
+	size_t pool_len, pool_cap;
+	uint32_t *table;		/* open addressing: stack index + 1 */
+	size_t table_mask;
+	int columns;
+};
+
+#define STACK_SEED 0x51ed270b27fd4a6bULL
+#define NAME_SEED 0x2d358dccaa6c78a5ULL
+
+struct pf_profile *
+pf_profile_new(void)
+{
+	struct pf_profile *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->columns = 1;
+	p->table_mask = 1023;
+	p->table = calloc(p->table_mask + 1, sizeof(*p->table));
+	if (p->table == NULL || pf_strmap_init(&p->names, 256) != 0) {
+		free(p->table);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+pf_profile_free(struct pf_profile *p)
+{
+	if (p == NULL)
+		return;
+	pf_strmap_release(&p->names);
+	free(p->frame);
+	free(p->frame_len);
+	free(p->stacks);
+	free(p->pool);
+	free(p->table);
+	free(p);
+}
+
+uint32_t
+pf_profile_intern(struct pf_profile *p, const char *name, size_t len)
+{
+	uint64_t h = pf_hash_bytes(name, len, NAME_SEED);
+	struct pf_strmap_slot *s;
+	int nomem = 0;
+	size_t cap;
+
+	s = pf_strmap_find(&p->names, name, len, h, 1, &nomem);
+	if (s == NULL)
+		return UINT32_MAX;
+	if (s->value != UINT32_MAX)
+		return s->value;
+	if (p->nframes >= UINT32_MAX - 1)
+		return UINT32_MAX;
+	cap = p->frame_cap;
+	if (pf_grow(&p->frame, &cap, p->nframes + 1, sizeof(*p->frame)) != 0)
+		return UINT32_MAX;
+	cap = p->frame_cap;
+	if (pf_grow(&p->frame_len, &cap, p->nframes + 1, sizeof(*p->frame_len)) != 0)
+		return UINT32_MAX;
+	p->frame_cap = cap;
+	p->frame[p->nframes] = s->key;
+	p->frame_len[p->nframes] = s->len;
+	s->value = (uint32_t)p->nframes;
+	return (uint32_t)p->nframes++;
+}
+
+const char *
+pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len)
+{
+	if (id >= p->nframes) {
+		*len = 0;
+		return "";
+	}
+	*len = p->frame_len[id];
+	return p->frame[id];
+}
+
+size_t
+pf_profile_nframes(const struct pf_profile *p)
+{
+	return p->nframes;
+}
+
+int
+pf_profile_columns(const struct pf_profile *p)
+{
+	return p->columns;
+}
+
+void
+pf_profile_set_columns(struct pf_profile *p, int columns)
+{
+	p->columns = columns == 2 ? 2 : 1;
+}
+
+size_t
+pf_profile_nstacks(const struct pf_profile *p)
+{
+	return p->nstacks;
+}
+
+const uint32_t *
+pf_profile_stack(const struct pf_profile *p, size_t i, size_t *n, pf_count *a,
+    pf_count *b)
+{
+	const struct stack *s = &p->stacks[i];
+
+	*n = s->n;
+	if (a != NULL)
+		*a = s->a;
+	if (b != NULL)
+		*b = s->b;
+	return p->pool + s->off;
+}
+
+static int
+table_grow(struct pf_profile *p)
+{
+	size_t cap = (p->table_mask + 1) * 2, i, j;
+	uint32_t *t = calloc(cap, sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < p->nstacks; i++) {
+		for (j = p->stacks[i].hash & (cap - 1); t[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		t[j] = (uint32_t)(i + 1);
+	}
+	free(p->table);
+	p->table = t;
+	p->table_mask = cap - 1;
+	return 0;
+}
+
+static int
+add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
+    pf_count a, pf_count b, struct pf_error *err)
+{
+	struct stack *s;
+	size_t i;
+	uint32_t idx;
+
+	for (i = h & p->table_mask; (idx = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
+		s = &p->stacks[idx - 1];
+		if (s->hash == h && s->n == n &&
+		    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0) {
+			if (pf_count_add(s->a, a, &s->a) != 0 ||
+			    pf_count_add(s->b, b, &s->b) != 0)
+				return pf_err(err, NULL, 0,
+				    "count overflow: a stack's total exceeds 2^64");
+			return 0;
+		}
+	}
+	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
+		return pf_err(err, NULL, 0, "too many stacks");
+	if ((p->nstacks + 1) * 2 > p->table_mask + 1) {
+		if (table_grow(p) != 0)
+			goto nomem;
+		for (i = h & p->table_mask; p->table[i] != 0; i = (i + 1) & p->table_mask)
+			;
+	}
+	if (pf_grow(&p->stacks, &p->stacks_cap, p->nstacks + 1, sizeof(*p->stacks)) != 0 ||
+	    pf_grow(&p->pool, &p->pool_cap, p->pool_len + n, sizeof(*p->pool)) != 0)
+		goto nomem;
+	s = &p->stacks[p->nstacks];
+	s->a = a;
+	s->b = b;
+	s->hash = h;
+	s->off = p->pool_len;
+	s->n = (uint32_t)n;
+	if (n > 0)
+		memcpy(p->pool + p->pool_len, frames, n * sizeof(*frames));
+	p->pool_len += n;
+	p->table[i] = (uint32_t)++p->nstacks;
+	return 0;
+nomem:
+	return pf_err(err, NULL, 0, "out of memory");
+}
+
+int
+pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
+    pf_count a, pf_count b, struct pf_error *err)
+{
+	return add_hashed(p, frames, n, pf_hash_u32s(frames, n, STACK_SEED), a, b, err);
+}
+
+int
+pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
+    struct pf_error *err)
+{
+	uint32_t *map = NULL, *ids = NULL;
+	size_t i, j, cap = 0;
+	int rc = -1;
+
+	if (src->columns == 2)
+		dst->columns = 2;
+	map = malloc((src->nframes + 1) * sizeof(*map));
+	if (map == NULL)
+		goto nomem;
+	for (i = 0; i < src->nframes; i++) {
+		map[i] = pf_profile_intern(dst, src->frame[i], src->frame_len[i]);
+		if (map[i] == UINT32_MAX)
+			goto nomem;
+	}
+	for (i = 0; i < src->nstacks; i++) {
+		const struct stack *s = &src->stacks[i];
+
+		if (pf_grow(&ids, &cap, s->n + 1, sizeof(*ids)) != 0)
+			goto nomem;
+		for (j = 0; j < s->n; j++)
+			ids[j] = map[src->pool[s->off + j]];
+		if (pf_profile_add(dst, ids, s->n, s->a, s->b, err) != 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	pf_err(err, NULL, 0, "out of memory");
+out:
+	free(map);
+	free(ids);
+	return rc;
+}
+
+/*
+ * Sorting compares the folded text "f1;f2;...;fn" byte-wise without building
+ * it: frames with the same id are equal, and where two names differ only in
+ * length, the shorter one continues with ';' (more frames) or ends the text.
+ */
+static int
+cmp_stacks(const void *x, const void *y, void *arg)
+{
+	const struct pf_profile *p = arg;
+	const struct stack *s = &p->stacks[*(const size_t *)x];
+	const struct stack *t = &p->stacks[*(const size_t *)y];
+	const uint32_t *u = p->pool + s->off, *v = p->pool + t->off;
+	size_t n = s->n < t->n ? s->n : t->n, i;
+
+	for (i = 0; i < n; i++) {
+		const unsigned char *a, *b;
+		size_t la, lb, m;
+		int c, ca, cb;
+
+		if (u[i] == v[i])
+			continue;
+		a = (const unsigned char *)p->frame[u[i]];
+		b = (const unsigned char *)p->frame[v[i]];
+		la = p->frame_len[u[i]];
+		lb = p->frame_len[v[i]];
+		m = la < lb ? la : lb;
+		c = memcmp(a, b, m);
+		if (c != 0)
+			return c;
+		/* One name is a prefix of the other. */
+		ca = la > m ? a[m] : (i + 1 < s->n ? ';' : -1);
+		cb = lb > m ? b[m] : (i + 1 < t->n ? ';' : -1);
+		return ca < cb ? -1 : ca > cb;
+	}
+	return (s->n > t->n) - (s->n < t->n);
+}
+
+size_t *
+pf_profile_sorted(const struct pf_profile *p)
+{
+	size_t *order = malloc((p->nstacks + 1) * sizeof(*order)), i;
+
+	if (order == NULL)
+		return NULL;
+	for (i = 0; i < p->nstacks; i++)
+		order[i] = i;
+	qsort_r(order, p->nstacks, sizeof(*order), cmp_stacks, (void *)p);
+	return order;
+}

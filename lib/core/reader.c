@@ -1,0 +1,348 @@
+/*
+ * reader.c - buffered line input from files, pipes, memory and child
+ * processes.
+ *
+ * Input is read in large blocks into one buffer that only grows to hold the
+ * longest line (up to PF_LINE_MAX); longer lines are skipped without being
+ * buffered, so memory never grows with the size of the input.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define READ_BLOCK ((size_t)1 << 20)
+
+extern char **environ;
+
+struct pf_reader {
+	char name[256];
+	int fd;			/* -1 for memory */
+	int own_fd;
+	int is_file;
+	uint64_t size;		/* of a regular file */
+	pid_t child;		/* > 0 for a command reader */
+
+	char *buf;		/* owned, unless mem */
+	size_t cap;
+	size_t start, end;	/* unconsumed bytes are buf[start..end) */
+	int eof;
+	int mem;
+
+	uint64_t buf_off;	/* input offset of buf[start] */
+	uint64_t pos;		/* next input offset to read (pread mode) */
+	uint64_t range_end;	/* lines starting here or later are not ours */
+	int ranged;
+
+	uint64_t lineno;
+	uint64_t line_off;
+	int terminated;
+};
+
+static struct pf_reader *
+reader_alloc(const char *name)
+{
+	struct pf_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	if (strcmp(name, "-") == 0)
+		name = "<stdin>";
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->fd = -1;
+	r->range_end = UINT64_MAX;
+	return r;
+}
+
+struct pf_reader *
+pf_reader_open(const char *path, struct pf_error *err)
+{
+	struct pf_reader *r = reader_alloc(path);
+	struct stat st;
+
+	if (r == NULL) {
+		pf_err(err, path, 0, "out of memory");
+		return NULL;
+	}
+	if (strcmp(path, "-") == 0) {
+		r->fd = 0;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
+			pf_err(err, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
+			free(r);
+			return NULL;
+		}
+		r->own_fd = 1;
+	}
+	if (fstat(r->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			pf_err(err, NULL, 0, "cannot read '%s': Is a directory", path);
+			pf_reader_free(r);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode)) {
+			r->is_file = 1;
+			r->size = (uint64_t)st.st_size;
+			/* Read regular files with pread from our own offset so
+			 * stdin redirected from a file behaves the same. */
+			r->pos = (uint64_t)lseek(r->fd, 0, SEEK_CUR);
+			if (r->pos == (uint64_t)-1)
+				r->pos = 0;
+			r->buf_off = r->pos;
+		}
+	}
+	return r;
+}
+
+struct pf_reader *
+pf_reader_mem(const char *name, const void *buf, size_t len)
+{
+	struct pf_reader *r = reader_alloc(name);
+
+	if (r == NULL)
+		return NULL;
+	r->mem = 1;
+	r->buf = (char *)buf;
+	r->cap = r->end = len;
+	r->eof = 1;
+	return r;
+}
+
+struct pf_reader *
+pf_reader_range(const char *name, int fd, uint64_t start, uint64_t end)
+{
+	struct pf_reader *r = reader_alloc(name);
+
+	if (r == NULL)
+		return NULL;
+	r->fd = fd;
+	r->is_file = 1;
+	r->ranged = 1;
+	r->pos = r->buf_off = start;
+	r->range_end = end;
+	return r;
+}
+
+struct pf_reader *
+pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
+{
+	struct pf_reader *r = reader_alloc(name);
+	posix_spawn_file_actions_t fa;
+	int pfd[2], rc;
+
+	if (r == NULL) {
+		pf_err(err, name, 0, "out of memory");
+		return NULL;
+	}
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		pf_err(err, name, 0, "pipe: %s", strerror(errno));
+		free(r);
+		return NULL;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	rc = posix_spawnp(&r->child, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		if (rc == ENOENT)
+			pf_err(err, name, 0, "is a perf.data file, but '%s' is not "
+			    "installed (install linux-perf, or run 'perf script' "
+			    "and give pf-collapse its output)", argv[0]);
+		else
+			pf_err(err, name, 0, "cannot run '%s': %s", argv[0], strerror(rc));
+		free(r);
+		return NULL;
+	}
+	r->fd = pfd[0];
+	r->own_fd = 1;
+	return r;
+}
+
+void
+pf_reader_free(struct pf_reader *r)
+{
+	int status;
+
+	if (r == NULL)
+		return;
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	if (r->child > 0) {
+		kill(r->child, SIGTERM);
+		waitpid(r->child, &status, 0);
+	}
+	if (!r->mem)
+		free(r->buf);
+	free(r);
+}
+
+static int
+child_status(struct pf_reader *r, struct pf_error *err)
+{
+	int status;
+	pid_t pid = r->child;
+
+	r->child = 0;
+	if (waitpid(pid, &status, 0) < 0)
+		return pf_err(err, r->name, 0, "waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return pf_err(err, r->name, 0, "'perf script' failed with exit status %d",
+		    WEXITSTATUS(status));
+	return pf_err(err, r->name, 0, "'perf script' was killed by signal %d",
+	    WTERMSIG(status));
+}
+
+/* Reads more input after buf[end]; sets eof.  Returns -1 on error. */
+static int
+fill(struct pf_reader *r, size_t want, struct pf_error *err)
+{
+	ssize_t n;
+	size_t room;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < want) {
+		size_t cap = r->cap ? r->cap : READ_BLOCK;
+		char *b;
+
+		while (cap - r->end < want)
+			cap *= 2;
+		b = realloc(r->buf, cap);
+		if (b == NULL)
+			return pf_err(err, r->name, 0, "out of memory");
+		r->buf = b;
+		r->cap = cap;
+	}
+	room = r->cap - r->end;
+	for (;;) {
+		if (r->is_file)
+			n = pread(r->fd, r->buf + r->end, room, (off_t)r->pos);
+		else
+			n = read(r->fd, r->buf + r->end, room);
+		if (n >= 0)
+			break;
+		if (errno != EINTR)
+			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
+	}
+	if (n == 0) {
+		r->eof = 1;
+		if (r->child > 0)
+			return child_status(r, err);
+		return 0;
+	}
+	r->end += (size_t)n;
+	r->pos += (uint64_t)n;
+	return 0;
+}
+
+int
+pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
+    struct pf_error *err)
+{
+	char *nl;
+	size_t n;
+	int toolong = 0;
+
+	for (;;) {
+		if (r->buf_off >= r->range_end)
+			return PF_LINE_EOF;
+		nl = r->start < r->end ?
+		    memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
+		if (nl != NULL) {
+			n = (size_t)(nl - (r->buf + r->start));
+			r->terminated = 1;
+			break;
+		}
+		if (r->eof) {
+			if (r->start == r->end)
+				return PF_LINE_EOF;
+			n = r->end - r->start;
+			r->terminated = 0;
+			break;
+		}
+		if (r->end - r->start >= PF_LINE_MAX) {
+			/* Too long to keep: drop what we have and look for
+			 * the end of the line in later blocks. */
+			r->buf_off += r->end - r->start;
+			r->start = r->end = 0;
+			toolong = 1;
+		}
+		if (fill(r, READ_BLOCK, err) != 0)
+			return PF_LINE_ERROR;
+	}
+	*line = r->buf + r->start;
+	r->line_off = r->buf_off;
+	r->start += n + r->terminated;
+	r->buf_off += n + r->terminated;
+	r->lineno++;
+	if (toolong) {
+		*len = 0;
+		return PF_LINE_TOOLONG;
+	}
+	if (n > 0 && (*line)[n - 1] == '\r')
+		n--;
+	*len = n;
+	return PF_LINE_OK;
+}
+
+size_t
+pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
+    struct pf_error *err)
+{
+	while (r->end - r->start < n && !r->eof) {
+		if (fill(r, n, err) != 0)
+			return 0;
+	}
+	*buf = r->buf + r->start;
+	return r->end - r->start < n ? r->end - r->start : n;
+}
+
+uint64_t
+pf_reader_lineno(const struct pf_reader *r)
+{
+	return r->lineno;
+}
+
+uint64_t
+pf_reader_offset(const struct pf_reader *r)
+{
+	return r->line_off;
+}
+
+const char *
+pf_reader_name(const struct pf_reader *r)
+{
+	return r->name;
+}
+
+int
+pf_reader_terminated(const struct pf_reader *r)
+{
+	return r->terminated;
+}
+
+int
+pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
+    uint64_t *end)
+{
+	if (!r->is_file || r->ranged || r->mem || r->child > 0 || r->lineno != 0)
+		return -1;
+	*fd = r->fd;
+	*start = r->buf_off;
+	*end = r->size;
+	return 0;
+}

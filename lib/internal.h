@@ -1,0 +1,100 @@
+/*
+ * internal.h - declarations shared inside libpf; not installed.
+ */
+#ifndef PF_INTERNAL_H
+#define PF_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pf.h"
+
+#define PF_UNUSED(x) ((void)(x))
+
+/* Fills err (when not NULL); always returns -1 so callers can `return`. */
+int pf_err(struct pf_error *err, const char *name, uint64_t line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void pf_err_name(struct pf_error *err, const char *name);
+
+/* ------------------------------------------------------------------ arena */
+
+/*
+ * Many small strings (frame names, cache keys) live in an arena owned by their
+ * table and are freed at once.  Blocks are never moved, so pointers into an
+ * arena stay valid until it is released.
+ */
+struct pf_arena {
+	struct pf_arena_block *head;
+	size_t used, cap;	/* of the head block */
+	size_t total;		/* bytes in all blocks */
+};
+
+void pf_arena_init(struct pf_arena *a);
+void pf_arena_release(struct pf_arena *a);
+/* n bytes aligned to 8, or NULL when memory runs out. */
+void *pf_arena_alloc(struct pf_arena *a, size_t n);
+/* A copy of s[0..n-1] followed by a NUL. */
+char *pf_arena_strdup(struct pf_arena *a, const char *s, size_t n);
+
+/* ------------------------------------------------------------------ hashing */
+
+uint64_t pf_hash_bytes(const void *p, size_t n, uint64_t seed);
+uint64_t pf_hash_u32s(const uint32_t *p, size_t n, uint64_t seed);
+
+/* --------------------------------------------------------------- string map */
+
+/*
+ * An open-addressing map from byte strings to a 32-bit value, keys copied
+ * into its arena.  Used for frame interning and for the parsers' caches.
+ */
+struct pf_strmap_slot {
+	uint64_t hash;
+	const char *key;	/* NULL: empty slot */
+	uint32_t len;
+	uint32_t value;
+};
+
+struct pf_strmap {
+	struct pf_strmap_slot *slots;
+	size_t mask;		/* capacity - 1 (capacity a power of two) */
+	size_t count;
+	struct pf_arena arena;
+};
+
+int pf_strmap_init(struct pf_strmap *m, size_t initial);
+void pf_strmap_release(struct pf_strmap *m);
+
+/*
+ * Looks key up.  Returns its slot, or NULL when absent (then, if insert is
+ * set, adds it with value UINT32_MAX and returns the new slot; NULL on
+ * ENOMEM with *nomem set).  The slot pointer is valid until the next insert.
+ */
+struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
+    size_t len, uint64_t hash, int insert, int *nomem);
+
+/* ------------------------------------------------------------ dynamic array */
+
+/* Grows *buf (of element size sz) to hold at least n elements. */
+int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
+
+/* ----------------------------------------------------------------- readers */
+
+/* Opens a reader over a child process's standard output (argv[0] via PATH). */
+struct pf_reader *pf_reader_command(const char *name, char *const argv[],
+    struct pf_error *err);
+/* For a regular file not yet read from: its descriptor and the byte span
+ * left to read.  Returns -1 for any other input. */
+int pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
+    uint64_t *end);
+/* The byte offset, in the whole input, of the line last returned. */
+uint64_t pf_reader_offset(const struct pf_reader *r);
+
+/* ------------------------------------------------------------- perf parser */
+
+/* The part of the perf parser the fuzz target and unit tests reach. */
+int pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_perf_options *opts, struct pf_perf_stats *stats,
+    struct pf_error *err);
+
+#endif /* PF_INTERNAL_H */
