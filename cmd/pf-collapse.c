@@ -77,7 +77,9 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 
 	if (strcmp(name, "-") == 0)
 		name = "<stdin>";
-	if (st->skipped_lines > 0 && st->dropped_samples > 0)
+	if (st->truncated_line > 0 && st->skipped_lines == 1)
+		;	/* said below */
+	else if (st->skipped_lines > 0 && st->dropped_samples > 0)
 		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu) "
 		    "and dropped the %llu sample%s containing them", name,
 		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
@@ -87,6 +89,10 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu)", name,
 		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
 		    (unsigned long long)st->first_skipped_line);
+	if (st->truncated_line > 0)
+		warnx_("'%s' line %llu: the input ends in the middle of this line "
+		    "(a truncated file?); its sample was dropped", name,
+		    (unsigned long long)st->truncated_line);
 	if (st->nskipped_events == 0 && st->other_skipped_events == 0)
 		return;
 	list[0] = '\0';

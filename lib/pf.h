@@ -195,6 +195,7 @@ struct pf_perf_stats {
 	uint64_t dropped_samples;	/* samples dropped because damaged */
 	uint64_t first_dropped_line;	/* header line of the first one */
 	uint64_t empty_samples;		/* samples without any frame */
+	uint64_t truncated_line;	/* last line cut short (0: not) */
 	char event[128];		/* the event kept ("" if none seen) */
 	int event_defaulted;		/* chosen as the first event seen */
 	int nskipped_events;		/* other events, samples skipped */

@@ -96,6 +96,8 @@ struct parser {
 	size_t nframes, frames_cap;
 	size_t last_line_frames;	/* ids the previous frame line pushed */
 	int prev_frame;		/* the previous line was a frame line */
+	int prev_dso;		/* ... and it named a dso */
+	int last_line;		/* the input's last line, without newline */
 
 	/* Frame-line cache, one per tidy mode (Java or not). */
 	struct pf_strmap cache[2];
@@ -157,6 +159,17 @@ push_frame(struct parser *ps, uint32_t id)
 		return -1;
 	ps->frames[ps->nframes++] = id;
 	return 0;
+}
+
+/* An unrecognized line: counted, and it spoils the sample it is in. */
+static void
+bad_line(struct parser *ps, uint64_t line)
+{
+	if (ps->st->skipped_lines++ == 0)
+		ps->st->first_skipped_line = line;
+	if (ps->in_sample)
+		ps->damaged = 1;
+	ps->prev_frame = 0;
 }
 
 /* -------------------------------------------------------------- name tidy */
@@ -472,7 +485,16 @@ do_frame(struct parser *ps, const char *addr, size_t alen, const char *rest,
 	int oom = 0;
 	long k;
 
+	/* A last line without newline that stops inside what the other
+	 * frames had, a "(dso)", was cut short: a truncated recording. */
+	if (ps->last_line && rest[rlen - 1] != ')' &&
+	    (ps->prev_dso || memmem(rest, rlen, " (", 2) != NULL)) {
+		ps->st->truncated_line = line;
+		bad_line(ps, line);
+		return 0;
+	}
 	ps->prev_frame = 1;
+	ps->prev_dso = rest[rlen - 1] == ')';
 	ps->last_line_frames = 0;
 	if (ps->skip)
 		return 0;
@@ -886,6 +908,7 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 	ps->damaged = 0;
 	ps->header_line = line;
 	ps->nframes = 0;
+	ps->prev_dso = 0;
 	ps->period = h->period ? h->period : 1;
 	ps->prev_frame = 0;
 	ps->last_line_frames = 0;
@@ -938,17 +961,6 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 		return nomem(ps, line);
 	ps->nframes = 1;
 	return 0;
-}
-
-/* An unrecognized line: counted, and it spoils the sample it is in. */
-static void
-bad_line(struct parser *ps, uint64_t line)
-{
-	if (ps->st->skipped_lines++ == 0)
-		ps->st->first_skipped_line = line;
-	if (ps->in_sample)
-		ps->damaged = 1;
-	ps->prev_frame = 0;
 }
 
 /* Splits "ADDR REST" at s; returns 1 when s is a frame line. */
@@ -1031,6 +1043,14 @@ parse_line(struct parser *ps, const char *s, size_t n, uint64_t line)
 	bad_line(ps, line);
 	return 0;
 header:
+	if (ps->last_line) {
+		/* A header cut short may have lost digits of its period. */
+		if (end_sample(ps) != 0)
+			return -1;
+		ps->st->truncated_line = line;
+		bad_line(ps, line);
+		return 0;
+	}
 	if (do_header(ps, &h, line) != 0)
 		return -1;
 	/* Without a call chain (perf record without -g) the one frame is on
@@ -1059,6 +1079,7 @@ parse_reader(struct parser *ps, struct pf_reader *r)
 			bad_line(ps, pf_reader_lineno(r));
 			continue;
 		}
+		ps->last_line = !pf_reader_terminated(r);
 		if (parse_line(ps, s, n, pf_reader_lineno(r)) != 0)
 			return -1;
 	}
@@ -1207,6 +1228,8 @@ merge_stats(struct pf_perf_stats *dst, const struct pf_perf_stats *src,
 		skipped_event(dst, src->skipped_events[i].name,
 		    strlen(src->skipped_events[i].name), src->skipped_events[i].samples);
 	dst->other_skipped_events += src->other_skipped_events;
+	if (src->truncated_line > 0)
+		dst->truncated_line = src->truncated_line + line_off;
 }
 
 #define MIN_PARALLEL_BYTES ((uint64_t)4 << 20)
