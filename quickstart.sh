@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Quick start for pf on Debian or Ubuntu.
+#
+#   ./quickstart.sh          install what the build needs, build, and fold
+#                            the bundled sample into out/deeprec.folded
+#   ./quickstart.sh check    install what the build and the tests need, then
+#                            make check-all (normal and sanitizer builds)
+#   ./quickstart.sh deps     install everything, including the optional
+#                            tools (perf, clang for make fuzz, ...)
+#
+# Missing packages are installed with apt-get, through sudo when not run as
+# root.  Nothing is installed that is already there.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+
+# Debian packages, in one place.
+#   build: compiler, make, pkg-config and the -dev packages of the
+#          libraries the Makefile asks pkg-config for (libcairo2-dev brings
+#          zlib1g-dev along).
+#   check: the test suite (mandoc lints the man pages, zcat reads the corpus).
+#   extra: not needed for building or testing: perf records profiles (and
+#          pf-collapse runs perf script on perf.data files), clang and its
+#          runtime build the libFuzzer targets (make fuzz), time and perl
+#          are used by the benchmarks.
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev)
+check_pkgs=(mandoc gzip)
+extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
+
+sample=examples/deeprec.perf.txt
+outdir=out
+
+die() {
+	echo "quickstart.sh: $*" >&2
+	exit 1
+}
+
+# install_missing PACKAGE...: apt-get install those not installed yet.
+install_missing() {
+	local missing=() p
+	if ! command -v dpkg > /dev/null 2>&1 ||
+	    ! command -v apt-get > /dev/null 2>&1; then
+		echo "quickstart.sh: no dpkg/apt-get here; make sure these are installed: $*" >&2
+		return 0
+	fi
+	for p in "$@"; do
+		if ! dpkg -s "$p" 2> /dev/null | grep -qx 'Status: install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo > /dev/null 2>&1 ||
+		    die "not root and no sudo; install these packages: ${missing[*]}"
+		# Without a terminal (CI), fail instead of waiting for a password.
+		if [ -t 0 ]; then
+			sudo=(sudo)
+		else
+			sudo=(sudo -n)
+		fi
+	fi
+	echo "quickstart.sh: installing ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
+
+case ${1:-run} in
+run)
+	install_missing "${build_pkgs[@]}"
+	make -j"$jobs"
+	[ -f "$sample" ] || die "$sample is missing"
+	mkdir -p "$outdir"
+	build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
+	echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
+
+	# Rendering: once pf-svg exists, draw the flame graph here, e.g.
+	#   build/pf-svg -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
+	#   echo "flame graph:   $outdir/deeprec.svg"
+	;;
+check)
+	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
+	make -j"$jobs" check-all
+	;;
+deps)
+	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
+	;;
+*)
+	echo "usage: ./quickstart.sh [run | check | deps]" >&2
+	exit 2
+	;;
+esac
