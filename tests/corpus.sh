@@ -421,6 +421,19 @@ group_corpus_derived() {
 	derived_compare "mt-threadnames-fp.txt: pf with worker_1/trailing_ renamed as the reference reads them is the reference" \
 	    "$tmp/d.ref" "$tmp/d.sub"
 
+	# -j: the largest recordings are cut into parts at sample boundaries;
+	# the output must not depend on the number of parts.
+	for dj in "node18-fibsort-perfmap.txt.gz --tid" \
+	    "c-deeprec-dwarf.srcline.txt.gz --srcline" "node-fibsort-perfmap.txt.gz --all"; do
+		set -- $dj
+		derived_fold -j1 "$2" "$p/$1"
+		mv "$tmp/d.out" "$tmp/d.j1"
+		for dn in 2 3 7; do
+			derived_fold "-j$dn" "$2" "$p/$1"
+			derived_compare "pf-collapse -j$dn $2 $1 is the same as -j1" "$tmp/d.j1" "$tmp/d.out"
+		done
+	done
+
 	# An empty symbol: the reference's frame " " is pf's [libc-2.15.so].
 	fg=$corpus/flamegraph-tests/test
 	for df in $corpus_flags; do
