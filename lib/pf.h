@@ -186,7 +186,7 @@ struct pf_perf_options {
 };
 
 /* What a parse skipped, for the one warning the program prints. */
-#define PF_MAX_EVENTS 16
+#define PF_MAX_EVENTS 64
 struct pf_perf_stats {
 	uint64_t samples;		/* sample headers seen */
 	uint64_t samples_kept;		/* folded into the profile */

@@ -172,12 +172,17 @@ add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 
 	for (i = h & p->table_mask; (idx = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
 		s = &p->stacks[idx - 1];
-		if (s->hash == h && s->n == n &&
-		    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0) {
-			if (pf_count_add(s->a, a, &s->a) != 0 ||
-			    pf_count_add(s->b, b, &s->b) != 0)
+		if (s->hash == h && s->n == n && (n == 0 ||
+		    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0)) {
+			pf_count na, nb;
+
+			/* On overflow the stack keeps its old counts. */
+			if (pf_count_add(s->a, a, &na) != 0 ||
+			    pf_count_add(s->b, b, &nb) != 0)
 				return pf_err(err, NULL, 0,
 				    "count overflow: a stack's total exceeds 2^64");
+			s->a = na;
+			s->b = nb;
 			return 0;
 		}
 	}

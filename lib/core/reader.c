@@ -268,7 +268,7 @@ pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
 			break;
 		}
 		if (r->eof) {
-			if (r->start == r->end)
+			if (r->start == r->end && !toolong)
 				return PF_LINE_EOF;
 			n = r->end - r->start;
 			r->terminated = 0;
@@ -289,7 +289,7 @@ pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
 	r->start += n + r->terminated;
 	r->buf_off += n + r->terminated;
 	r->lineno++;
-	if (toolong) {
+	if (toolong || n > PF_LINE_MAX) {
 		*len = 0;
 		return PF_LINE_TOOLONG;
 	}

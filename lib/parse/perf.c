@@ -73,6 +73,22 @@ mem_find(const char *s, size_t n, const char *needle)
 
 /* ------------------------------------------------------------------ parser */
 
+/*
+ * The other events and their sample counts, in the order first seen.  The
+ * list is complete (it grows with distinct events, not with samples) so that
+ * the parts of a parallel parse add up to exactly what one thread sees;
+ * the stats get its first PF_MAX_EVENTS entries and the sum of the rest.
+ */
+struct evcount {
+	char name[128];
+	uint64_t samples;
+};
+
+struct evlist {
+	struct evcount *v;
+	size_t n, cap;
+};
+
 struct parser {
 	struct pf_profile *p;
 	const struct pf_perf_options *o;
@@ -108,6 +124,7 @@ struct parser {
 	size_t scratch_cap;
 	uint32_t *ids;
 	size_t ids_cap;
+	struct evlist events;	/* other events seen */
 };
 
 static int
@@ -143,6 +160,7 @@ parser_release(struct parser *ps)
 	free(ps->frames);
 	free(ps->scratch);
 	free(ps->ids);
+	free(ps->events.v);
 }
 
 static int
@@ -350,8 +368,11 @@ tidy_name(struct parser *ps, size_t at, const char *func, size_t flen,
 	for (i = at; i < len; i++)
 		if (ps->scratch[i] == ';')
 			ps->scratch[i] = ':';
-	cut = params_start(ps->scratch + at, len - at);
-	len = at + cut;
+	/* A file name in brackets has no parameter list to cut. */
+	if (!(flen == 9 && memcmp(func, "[unknown]", 9) == 0)) {
+		cut = params_start(ps->scratch + at, len - at);
+		len = at + cut;
+	}
 	for (start = i = at; i < len; i++)
 		if (ps->scratch[i] != '"' && ps->scratch[i] != '\'')
 			ps->scratch[start++] = ps->scratch[i];
@@ -454,6 +475,10 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 	part = func;
 	while (part <= func + flen) {
 		const char *arrow = memmem(part, (size_t)(func + flen - part), "->", 2);
+
+		/* "operator->" is a name, not old perf's inline arrow. */
+		while (arrow != NULL && arrow - func >= 8 && memcmp(arrow - 8, "operator", 8) == 0)
+			arrow = memmem(arrow + 2, (size_t)(func + flen - arrow - 2), "->", 2);
 
 		plen = arrow != NULL ? (size_t)(arrow - part) : (size_t)(func + flen - part);
 		len = tidy_name(ps, 0, part, plen, pc, pclen, mod, mlen, have_mod, k > 0, java);
@@ -870,28 +895,44 @@ end_sample(struct parser *ps)
 	return 0;
 }
 
-static void
-skipped_event(struct pf_perf_stats *st, const char *ev, size_t n, uint64_t count)
+static int
+evlist_add(struct evlist *l, const char *ev, size_t n, uint64_t count)
 {
-	int i;
+	size_t i;
 
-	if (n >= sizeof(st->skipped_events[0].name))
-		n = sizeof(st->skipped_events[0].name) - 1;
-	for (i = 0; i < st->nskipped_events; i++) {
-		if (strlen(st->skipped_events[i].name) == n &&
-		    memcmp(st->skipped_events[i].name, ev, n) == 0) {
-			st->skipped_events[i].samples += count;
-			return;
+	if (n >= sizeof(l->v[0].name))
+		n = sizeof(l->v[0].name) - 1;
+	for (i = 0; i < l->n; i++) {
+		if (strlen(l->v[i].name) == n && memcmp(l->v[i].name, ev, n) == 0) {
+			l->v[i].samples += count;
+			return 0;
 		}
 	}
-	if (st->nskipped_events == PF_MAX_EVENTS) {
-		st->other_skipped_events += count;
-		return;
+	if (pf_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
+		return -1;
+	memcpy(l->v[l->n].name, ev, n);
+	l->v[l->n].name[n] = '\0';
+	l->v[l->n].samples = count;
+	l->n++;
+	return 0;
+}
+
+static void
+evlist_to_stats(const struct evlist *l, struct pf_perf_stats *st)
+{
+	size_t i;
+
+	st->nskipped_events = 0;
+	st->other_skipped_events = 0;
+	for (i = 0; i < l->n; i++) {
+		if (i < PF_MAX_EVENTS) {
+			memcpy(st->skipped_events[i].name, l->v[i].name, sizeof(l->v[i].name));
+			st->skipped_events[i].samples = l->v[i].samples;
+			st->nskipped_events++;
+		} else {
+			st->other_skipped_events += l->v[i].samples;
+		}
 	}
-	memcpy(st->skipped_events[i].name, ev, n);
-	st->skipped_events[i].name[n] = '\0';
-	st->skipped_events[i].samples = count;
-	st->nskipped_events++;
 }
 
 static int
@@ -924,7 +965,8 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 		}
 		if (strlen(ps->filter) != h->event_len ||
 		    memcmp(ps->filter, h->event, h->event_len) != 0) {
-			skipped_event(ps->st, h->event, h->event_len, 1);
+			if (evlist_add(&ps->events, h->event, h->event_len, 1) != 0)
+				return nomem(ps, line);
 			ps->skip = 1;
 			return 0;
 		}
@@ -1026,7 +1068,8 @@ parse_line(struct parser *ps, const char *s, size_t n, uint64_t line)
 			;
 		if (i == n)
 			return end_sample(ps);
-		if (ps->prev_frame && is_srcline(s, n) && memchr(s, '\0', n) == NULL)
+		if (ps->prev_frame && is_srcline(s, n) && memchr(s, '\0', n) == NULL &&
+		    !parse_header(s, n, &h))
 			return do_srcline(ps, s, n, line);
 	} else if (s[0] == '#') {
 		return 0;
@@ -1043,6 +1086,10 @@ parse_line(struct parser *ps, const char *s, size_t n, uint64_t line)
 	bad_line(ps, line);
 	return 0;
 header:
+	if (memchr(s, '\0', n) != NULL) {
+		bad_line(ps, line);
+		return 0;
+	}
 	if (ps->last_line) {
 		/* A header cut short may have lost digits of its period. */
 		if (end_sample(ps) != 0)
@@ -1089,6 +1136,7 @@ parse_reader(struct parser *ps, struct pf_reader *r)
 static void
 finish_stats(struct parser *ps)
 {
+	evlist_to_stats(&ps->events, ps->st);
 	if (ps->have_filter) {
 		snprintf(ps->st->event, sizeof(ps->st->event), "%s", ps->filter);
 		ps->st->event_defaulted = !ps->filter_given;
@@ -1123,6 +1171,7 @@ struct job {
 	int fd;
 	uint64_t start, end;
 	uint64_t lines;
+	struct evlist events;
 	int rc;
 };
 
@@ -1145,6 +1194,8 @@ run_job(void *arg)
 	}
 	j->rc = parse_reader(&ps, r);
 	j->lines = pf_reader_lineno(r);
+	j->events = ps.events;
+	memset(&ps.events, 0, sizeof(ps.events));
 	parser_release(&ps);
 	pf_reader_free(r);
 	return NULL;
@@ -1181,40 +1232,48 @@ boundary_after(int fd, uint64_t off, uint64_t end)
 }
 
 /*
- * The event of the first sample, found by reading ahead, so every thread
- * applies the same default filter.  Returns 0 when found (or when the input
- * has no sample header with an event in its first part: then -1).
+ * The event of the first sample, found by reading ahead with a scratch
+ * parser (so lines are classified exactly as the real parse will), so every
+ * thread applies the same default filter.  Returns -1 when the first part
+ * of the input has no sample header with an event.
  */
 static int
-first_event(struct pf_reader *r, char *ev, size_t size, struct pf_error *err)
+first_event(struct pf_reader *r, const struct pf_perf_options *o, char *ev,
+    size_t size, struct pf_error *err)
 {
 	const char *buf, *s, *e;
 	size_t n = pf_reader_peek(r, &buf, (size_t)4 << 20, err);
-	struct header h;
+	struct pf_profile *p = pf_profile_new();
+	struct pf_perf_stats st;
+	struct parser ps;
+	uint64_t line = 0;
+	int rc = -1;
 
-	for (s = buf; s < buf + n; s = e + 1) {
+	memset(&st, 0, sizeof(st));
+	if (p == NULL || parser_init(&ps, p, o, &st, pf_reader_name(r), err) != 0) {
+		pf_profile_free(p);
+		return -1;
+	}
+	for (s = buf; s < buf + n && !ps.have_filter; s = e + 1) {
 		e = memchr(s, '\n', (size_t)(buf + n - s));
 		if (e == NULL)
 			break;
-		if (e == s || s[0] == '#' || is_ws(s[0]))
-			continue;
-		if (parse_header(s, (size_t)(e - s), &h) && h.event != NULL) {
-			if (h.event_len >= size)
-				return -1;
-			memcpy(ev, h.event, h.event_len);
-			ev[h.event_len] = '\0';
-			return 0;
-		}
+		if (parse_line(&ps, s, (size_t)(e - s), ++line) != 0)
+			break;
 	}
-	return -1;
+	if (ps.have_filter && strlen(ps.filter) < size) {
+		memcpy(ev, ps.filter, strlen(ps.filter) + 1);
+		rc = 0;
+	}
+	parser_release(&ps);
+	pf_profile_free(p);
+	return rc;
 }
 
 static void
 merge_stats(struct pf_perf_stats *dst, const struct pf_perf_stats *src,
     uint64_t line_off)
 {
-	int i;
-
 	dst->samples += src->samples;
 	dst->samples_kept += src->samples_kept;
 	dst->empty_samples += src->empty_samples;
@@ -1224,10 +1283,6 @@ merge_stats(struct pf_perf_stats *dst, const struct pf_perf_stats *src,
 	if (src->dropped_samples > 0 && dst->dropped_samples == 0)
 		dst->first_dropped_line = src->first_dropped_line + line_off;
 	dst->dropped_samples += src->dropped_samples;
-	for (i = 0; i < src->nskipped_events; i++)
-		skipped_event(dst, src->skipped_events[i].name,
-		    strlen(src->skipped_events[i].name), src->skipped_events[i].samples);
-	dst->other_skipped_events += src->other_skipped_events;
 	if (src->truncated_line > 0)
 		dst->truncated_line = src->truncated_line + line_off;
 }
@@ -1241,6 +1296,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 {
 	struct pf_perf_options o = *opts;
 	struct job *jobs = NULL;
+	struct evlist events = { NULL, 0, 0 };
 	uint64_t start, end, cut[257], line_off = 0;
 	char ev[128];
 	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1;
@@ -1252,7 +1308,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	    end - start < MIN_PARALLEL_BYTES * 2)
 		return pf_perf_collapse_serial(p, r, opts, stats, err);
 	if (o.event_filter == NULL) {
-		if (first_event(r, ev, sizeof(ev), err) != 0)
+		if (first_event(r, opts, ev, sizeof(ev), err) != 0)
 			return pf_perf_collapse_serial(p, r, opts, stats, err);
 		o.event_filter = ev;
 	}
@@ -1298,12 +1354,17 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 			goto out;
 		}
 		merge_stats(stats, &jobs[i].st, line_off);
+		for (size_t e = 0; e < jobs[i].events.n; e++)
+			if (evlist_add(&events, jobs[i].events.v[e].name,
+			    strlen(jobs[i].events.v[e].name), jobs[i].events.v[e].samples) != 0)
+				goto nomem;
 		line_off += jobs[i].lines;
 		if (pf_profile_merge(p, jobs[i].p, err) != 0) {
 			pf_err_name(err, pf_reader_name(r));
 			goto out;
 		}
 	}
+	evlist_to_stats(&events, stats);
 	snprintf(stats->event, sizeof(stats->event), "%s", o.event_filter);
 	stats->event_defaulted = opts->event_filter == NULL;
 	rc = 0;
@@ -1311,9 +1372,12 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 nomem:
 	pf_err(err, pf_reader_name(r), 0, "out of memory");
 out:
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
 		pf_profile_free(jobs[i].p);
+		free(jobs[i].events.v);
+	}
 	free(jobs);
+	free(events.v);
 	return rc;
 }
 
