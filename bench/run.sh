@@ -325,7 +325,48 @@ section_collapse_perf() {
 	target_rss "peak RSS < 64 MB (every pf-collapse run)" 64 "${rkeys[@]}"
 }
 
-SECTIONS=(section_collapse_perf)
+# pf-merge on 16 folded files of tens of MB: the big perf input collapsed
+# once with --tid (many distinct stacks), then relabelled per file so the
+# files share most stacks but not all, as per-host profiles do.  Against
+# `cat` (reading the bytes) and `sort | awk` (a merge by text tools).
+section_merge() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse} pfm=$BUILD/pf-merge
+	[ -x "$pfm" ] || die "$pfm not built (run make)"
+	local big=$DATA/big-$BENCH_MB.perf.txt
+	[ -s "$big" ] || die "$big missing (section_collapse_perf makes it)"
+	local base=$DATA/merge-$BENCH_MB.tid.folded dir=$DATA/merge-$BENCH_MB
+	if ! [ -s "$dir/15.folded" ]; then
+		echo "bench: generating 16 folded files in ${dir#"$ROOT"/}, once"
+		"$pfc" --tid "$big" >"$base.tmp" || die "pf-collapse --tid failed"
+		mkdir -p "$dir"
+		local i rep
+		for ((i = 0; i < 16; i++)); do
+			# relabel the thread ids, repeat to reach tens of MB
+			: >"$dir/$i.folded.tmp"
+			for ((rep = 0; rep < 4; rep++)); do
+				sed "s|^\([^;]*\)/\([0-9]*\);|\1/\2$((i % 4))$rep;|" "$base.tmp" \
+					>>"$dir/$i.folded.tmp"
+			done
+			mv "$dir/$i.folded.tmp" "$dir/$i.folded"
+		done
+		rm -f "$base.tmp"
+	fi
+	cat "$dir"/*.folded >"$TMP/merge-all.folded"
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFM=$pfm MDIR=$dir
+	# shellcheck disable=SC2016
+	bench_cmds "pf-merge, 16 folded files" "$TMP/merge-all.folded" \
+		"cat" 'cat "$IN"' \
+		"pf-merge -j 1 (16 files)" '"$PFM" -j 1 "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
+		"pf-merge (16 files, default -j)" '"$PFM" "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
+		"pf-merge (one concatenated file)" '"$PFM" "$IN"'
+	same_output 1 2
+	same_output 1 3
+	local s="pf-merge, 16 folded files"
+	target_gbps "pf-merge >= 1.0 GB/s of folded input" "$s|pf-merge (16 files, default -j)" 1.0
+}
+
+SECTIONS=(section_collapse_perf section_merge)
 
 # ---------------------------------------------------------------- main
 
@@ -343,6 +384,10 @@ echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || e
 echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
+# BENCH_SECTIONS="section_merge" runs only some sections.
+if [ -n "${BENCH_SECTIONS:-}" ]; then
+	read -r -a SECTIONS <<<"$BENCH_SECTIONS"
+fi
 for s in "${SECTIONS[@]}"; do
 	"$s"
 done

@@ -228,4 +228,157 @@ struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
 /* Number of online CPUs (at least 1). */
 int pf_ncpus(void);
 
+/* ================================================================
+ * Transforms, merging and differential profiles (pf-merge, pf-diff).
+ * Added for issue 4; lib/core/folded_fast.c and lib/transform/.
+ * ================================================================ */
+
+/* pf_folded_read_opts: what it was asked to do and what it skipped. */
+struct pf_folded_options {
+	int lenient;		/* skip malformed lines instead of failing */
+};
+
+struct pf_folded_stats {
+	uint64_t lines;			/* lines read */
+	uint64_t skipped;		/* malformed lines skipped (lenient) */
+	uint64_t first_skipped;		/* line number of the first one */
+	char first_reason[160];		/* and why it was skipped */
+};
+
+/*
+ * The same format and errors as pf_folded_read, faster on inputs that repeat
+ * stacks (each distinct stack text is split into frames once), and with a
+ * lenient mode that skips malformed lines and counts them in *st (st may be
+ * NULL).  A count beyond 2^64 is an error even in lenient mode.
+ */
+int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_folded_options *o, struct pf_folded_stats *st,
+    struct pf_error *err);
+
+/* Sum of the first (a) or second (b) column of every stack, in *total. */
+int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
+    struct pf_error *err);
+
+/*
+ * c * f, rounded half-up to PF_COUNT_DIGITS digits, exactly.  Returns
+ * PF_COUNT_OK or PF_COUNT_OVERFLOW.
+ */
+int pf_count_mul(pf_count c, pf_count f, pf_count *out);
+/* c * num / den, rounded half-up (den > 0).  PF_COUNT_OVERFLOW as above. */
+int pf_count_muldiv(pf_count c, pf_count num, pf_count den, pf_count *out);
+
+/*
+ * Each of these replaces *pp by a new profile on success (the old one is
+ * freed) and leaves it alone on failure (-1, err filled).
+ */
+/* Multiplies every count by factor; overflow is an error. */
+int pf_transform_scale(struct pf_profile **pp, pf_count factor,
+    struct pf_error *err);
+/* Scales every count so the first column sums to total (a profile whose
+ * total is 0 is left as it is). */
+int pf_transform_normalize(struct pf_profile **pp, pf_count total,
+    struct pf_error *err);
+/* Prefixes every stack with the root frame label. */
+int pf_transform_tag(struct pf_profile **pp, const char *label,
+    struct pf_error *err);
+
+/*
+ * A chain of filters, applied in the order they were added.  Patterns are
+ * PCRE2, JIT-compiled when the platform allows it, matched against each
+ * frame name (each distinct name once per profile).
+ */
+enum pf_filter_kind {
+	PF_FILTER_INCLUDE,	/* keep stacks with a frame matching */
+	PF_FILTER_EXCLUDE,	/* drop stacks with a frame matching */
+	PF_FILTER_FOCUS,	/* keep stacks through a match, starting there */
+	PF_FILTER_PRUNE,	/* cut stacks below the first matching frame */
+	PF_FILTER_RENAME,	/* s/RE/REPL/[g] on every frame name */
+	PF_FILTER_STRIP_ADDRS,	/* 0x1234abcd -> 0x... */
+	PF_FILTER_COLLAPSE_RECURSION, /* a;a;a;b -> a;b */
+	PF_FILTER_MIN_COUNT,	/* drop stacks weighing less than N */
+	PF_FILTER_TOP,		/* keep the N heaviest, sum the rest in [other] */
+};
+
+struct pf_filter;
+
+struct pf_filter *pf_filter_new(void);
+void pf_filter_free(struct pf_filter *f);
+/*
+ * Adds one step.  arg is the pattern (INCLUDE..PRUNE), the s/RE/REPL/[g]
+ * expression (RENAME), the count (MIN_COUNT), the number of stacks (TOP) or
+ * NULL.  A bad argument is an error whose message quotes it and, for a
+ * pattern, gives PCRE2's message and the offset it reports.
+ */
+int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
+    const char *arg, struct pf_error *err);
+/* Whether the chain has steps that only make sense on a whole profile
+ * (MIN_COUNT, TOP) after position i; see pf_filter_apply_range. */
+size_t pf_filter_count(const struct pf_filter *f);
+int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
+/* Applies steps [from, to) of the chain to *pp. */
+int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
+    struct pf_profile **pp, struct pf_error *err);
+int pf_filter_apply(const struct pf_filter *f, struct pf_profile **pp,
+    struct pf_error *err);
+
+/* Replaces hex numbers "0x[0-9a-fA-F]+" in every frame by "0x...". */
+int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
+
+/*
+ * Pairs two one-column profiles into a differential one: the union of their
+ * stacks, before in the first column and after in the second, 0 where a
+ * stack is missing.  With normalize, before's counts are scaled to after's
+ * total and rounded down to whole numbers, as FlameGraph's difffolded.pl
+ * does.  Returns a new profile, or NULL with err filled.
+ */
+struct pf_profile *pf_diff_pair(const struct pf_profile *before,
+    const struct pf_profile *after, int normalize, struct pf_error *err);
+
+/*
+ * Writes a plain-text table of the functions whose self and inclusive
+ * counts changed most between the two columns of the differential profile
+ * d: at most top rows each, leaving out changes smaller than min_delta
+ * (a count) or, when min_delta_pct >= 0, smaller than that many percentage
+ * points of the total.  Inclusive counts count a stack once per function
+ * even when the function recurses.
+ */
+struct pf_summary_options {
+	size_t top;
+	pf_count min_delta;
+	double min_delta_pct;	/* < 0: not used */
+};
+
+int pf_diff_summary_write(const struct pf_profile *d,
+    const struct pf_summary_options *o, FILE *out, struct pf_error *err);
+
+/*
+ * Loading the inputs of a merge, several at a time.  For each input: read
+ * it (pf_folded_read_opts), apply the per-stack steps of the filter chain
+ * that come before its first MIN_COUNT or TOP, normalize, scale, and put it
+ * under its tag.  Results stay in the inputs, in their order, so messages
+ * come out in the order the inputs were given whatever the thread count.
+ */
+struct pf_merge_input {
+	const char *path;		/* "-": standard input */
+	const char *tag;		/* NULL: no root frame */
+	struct pf_profile *profile;	/* result, or NULL on failure */
+	struct pf_folded_stats stats;
+	struct pf_error err;
+};
+
+struct pf_merge_options {
+	struct pf_folded_options read;
+	const struct pf_filter *filter;	/* may be NULL */
+	size_t filter_steps;		/* steps of it applied per input */
+	int normalize;
+	pf_count normalize_total;
+	int scale;
+	pf_count scale_factor;
+	int jobs;			/* <= 0: all CPUs */
+};
+
+/* Returns the number of inputs that failed (their err says why). */
+size_t pf_merge_load(struct pf_merge_input *in, size_t n,
+    const struct pf_merge_options *o);
+
 #endif /* PF_H */

@@ -1,0 +1,34 @@
+/*
+ * transform.h - helpers shared by the transforms in lib/transform/; not
+ * installed.
+ */
+#ifndef PF_TRANSFORM_H
+#define PF_TRANSFORM_H
+
+#include "internal.h"
+
+/*
+ * Copies frame ids of one profile into another, interning each source name
+ * the first time it is used, so frames of dropped stacks are never copied.
+ */
+struct pf_idmap {
+	const struct pf_profile *src;
+	struct pf_profile *dst;
+	uint32_t *map;		/* UINT32_MAX: not yet interned */
+};
+
+int pf_idmap_init(struct pf_idmap *m, const struct pf_profile *src,
+    struct pf_profile *dst);
+void pf_idmap_release(struct pf_idmap *m);
+/* The id in dst of frame id of src, or UINT32_MAX when memory runs out. */
+uint32_t pf_idmap_get(struct pf_idmap *m, uint32_t id);
+
+/* Rounding of pf_count_muldiv_mode. */
+enum { PF_ROUND_HALF_UP, PF_ROUND_DOWN };
+int pf_count_muldiv_mode(pf_count c, pf_count num, pf_count den, int mode,
+    pf_count *out);
+
+/* Replaces *pp by q (freeing the old profile); returns 0. */
+int pf_replace(struct pf_profile **pp, struct pf_profile *q);
+
+#endif /* PF_TRANSFORM_H */
