@@ -74,17 +74,16 @@ report(const struct pf_error *err)
 	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
 }
 
-/* Parses a decimal option value, or exits with status 2. */
-static pf_count
-count_arg(const char *opt, const char *s)
+/* Parses a decimal option value into *c; complains and returns -1 if it is
+ * not one. */
+static int
+count_arg(const char *opt, const char *s, pf_count *c)
 {
-	pf_count c;
-
-	if (pf_count_parse(s, strlen(s), &c) != PF_COUNT_OK) {
+	if (pf_count_parse(s, strlen(s), c) != PF_COUNT_OK) {
 		warnx_("invalid %s '%s': expected a non-negative decimal below 2^64", opt, s);
-		exit(2);
+		return -1;
 	}
-	return c;
+	return 0;
 }
 
 int
@@ -128,7 +127,8 @@ main(int argc, char **argv)
 
 	if (f == NULL || p == NULL || (labels = calloc((size_t)argc + 1, sizeof(*labels))) == NULL) {
 		warnx_("out of memory");
-		return 1;
+		rval = 1;
+		goto done;
 	}
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "o:j:hV", longopts, NULL)) != -1) {
@@ -144,12 +144,19 @@ main(int argc, char **argv)
 			break;
 		case OPT_SCALE:
 			o.scale = 1;
-			o.scale_factor = count_arg("--scale", optarg);
+			if (count_arg("--scale", optarg, &o.scale_factor) != 0) {
+				rval = 2;
+				goto done;
+			}
 			break;
 		case OPT_NORMALIZE:
 			o.normalize = 1;
-			o.normalize_total = optarg != NULL ? count_arg("--normalize", optarg) :
-			    pf_count_from_u64(100);
+			o.normalize_total = pf_count_from_u64(100);
+			if (optarg != NULL &&
+			    count_arg("--normalize", optarg, &o.normalize_total) != 0) {
+				rval = 2;
+				goto done;
+			}
 			break;
 		case OPT_LENIENT:
 			o.read.lenient = 1;
@@ -168,23 +175,26 @@ main(int argc, char **argv)
 			v = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 1 || v > 64) {
 				warnx_("invalid --jobs '%s': expected a number from 1 to 64", optarg);
-				return 2;
+				rval = 2;
+				goto done;
 			}
 			o.jobs = (int)v;
 			break;
 		case 'h':
 			help();
-			return 0;
+			goto done;
 		case 'V':
 			printf("pf-merge %s\n", PF_VERSION_STRING);
-			return 0;
+			goto done;
 		default:
 			usage(stderr);
-			return 2;
+			rval = 2;
+			goto done;
 		}
 		if (kind >= 0 && pf_filter_add(f, (enum pf_filter_kind)kind, optarg, &err) != 0) {
 			report(&err);
-			return 2;
+			rval = 2;
+			goto done;
 		}
 	}
 	argc -= optind;
@@ -193,7 +203,8 @@ main(int argc, char **argv)
 	n = argc > 0 ? (size_t)argc : 1;
 	if (nlabels > n) {
 		warnx_("%zu --tag labels for %zu input%s", nlabels, n, n == 1 ? "" : "s");
-		return 2;
+		rval = 2;
+		goto done;
 	}
 
 	/* Per-stack filters up to the first --min-count or --top run on each
@@ -203,7 +214,8 @@ main(int argc, char **argv)
 		o.filter_steps++;
 	if ((in = calloc(n, sizeof(*in))) == NULL) {
 		warnx_("out of memory");
-		return 1;
+		rval = 1;
+		goto done;
 	}
 	for (i = 0; i < n; i++) {
 		in[i].path = files[i];
