@@ -166,6 +166,28 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  */
 int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
 
+/* What pf_folded_read_opts is asked to do, and what it skipped. */
+struct pf_folded_options {
+	int lenient;		/* skip malformed lines instead of failing */
+};
+
+struct pf_folded_stats {
+	uint64_t lines;			/* lines read */
+	uint64_t skipped;		/* malformed lines skipped (lenient) */
+	uint64_t first_skipped;		/* line number of the first one */
+	char first_reason[160];		/* and why it was skipped */
+};
+
+/*
+ * pf_folded_read with options (o may be NULL: none): in lenient mode a
+ * malformed line is skipped and counted in *st instead of failing (st may be
+ * NULL).  A count beyond 2^64, or a sum beyond it, is an error even then.
+ * pf_folded_read is this function with no options.
+ */
+int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_folded_options *o, struct pf_folded_stats *st,
+    struct pf_error *err);
+
 /*
  * Writes p sorted and merged, one "stack count[ count]" line per stack.
  * Returns 0, or -1 with err set when the write fails.
@@ -229,31 +251,9 @@ struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
 int pf_ncpus(void);
 
 /* ================================================================
- * Transforms, merging and differential profiles (pf-merge, pf-diff).
- * Added for issue 4; lib/core/folded_fast.c and lib/transform/.
+ * Transforms, merging and differential profiles (pf-merge, pf-diff):
+ * lib/transform/.
  * ================================================================ */
-
-/* pf_folded_read_opts: what it was asked to do and what it skipped. */
-struct pf_folded_options {
-	int lenient;		/* skip malformed lines instead of failing */
-};
-
-struct pf_folded_stats {
-	uint64_t lines;			/* lines read */
-	uint64_t skipped;		/* malformed lines skipped (lenient) */
-	uint64_t first_skipped;		/* line number of the first one */
-	char first_reason[160];		/* and why it was skipped */
-};
-
-/*
- * The same format and errors as pf_folded_read, faster on inputs that repeat
- * stacks (each distinct stack text is split into frames once), and with a
- * lenient mode that skips malformed lines and counts them in *st (st may be
- * NULL).  A count beyond 2^64 is an error even in lenient mode.
- */
-int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_folded_options *o, struct pf_folded_stats *st,
-    struct pf_error *err);
 
 /* Sum of the first (a) or second (b) column of every stack, in *total. */
 int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,

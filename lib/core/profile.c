@@ -162,28 +162,24 @@ table_grow(struct pf_profile *p)
 	return 0;
 }
 
+/*
+ * Adds counts to the stack frames[0..n-1] with hash h, creating it when it
+ * is new, and stores its index in *idx.
+ */
 static int
 add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
-    pf_count a, pf_count b, struct pf_error *err)
+    pf_count a, pf_count b, uint32_t *idx, struct pf_error *err)
 {
 	struct stack *s;
 	size_t i;
-	uint32_t idx;
+	uint32_t k;
 
-	for (i = h & p->table_mask; (idx = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
-		s = &p->stacks[idx - 1];
+	for (i = h & p->table_mask; (k = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
+		s = &p->stacks[k - 1];
 		if (s->hash == h && s->n == n && (n == 0 ||
 		    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0)) {
-			pf_count na, nb;
-
-			/* On overflow the stack keeps its old counts. */
-			if (pf_count_add(s->a, a, &na) != 0 ||
-			    pf_count_add(s->b, b, &nb) != 0)
-				return pf_err(err, NULL, 0,
-				    "count overflow: a stack's total exceeds 2^64");
-			s->a = na;
-			s->b = nb;
-			return 0;
+			*idx = k - 1;
+			return pf_profile_add_at(p, k - 1, a, b, err);
 		}
 	}
 	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
@@ -206,6 +202,7 @@ add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 	if (n > 0)
 		memcpy(p->pool + p->pool_len, frames, n * sizeof(*frames));
 	p->pool_len += n;
+	*idx = (uint32_t)p->nstacks;
 	p->table[i] = (uint32_t)++p->nstacks;
 	return 0;
 nomem:
@@ -216,7 +213,33 @@ int
 pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err)
 {
-	return add_hashed(p, frames, n, pf_hash_u32s(frames, n, STACK_SEED), a, b, err);
+	uint32_t idx;
+
+	return pf_profile_add_index(p, frames, n, a, b, &idx, err);
+}
+
+int
+pf_profile_add_index(struct pf_profile *p, const uint32_t *frames, size_t n,
+    pf_count a, pf_count b, uint32_t *idx, struct pf_error *err)
+{
+	return add_hashed(p, frames, n, pf_hash_u32s(frames, n, STACK_SEED), a, b,
+	    idx, err);
+}
+
+int
+pf_profile_add_at(struct pf_profile *p, uint32_t idx, pf_count a, pf_count b,
+    struct pf_error *err)
+{
+	struct stack *s = &p->stacks[idx];
+	pf_count na, nb;
+
+	/* On overflow the stack keeps its old counts. */
+	if (pf_count_add(s->a, a, &na) != 0 || pf_count_add(s->b, b, &nb) != 0)
+		return pf_err(err, NULL, 0,
+		    "count overflow: a stack's total exceeds 2^64");
+	s->a = na;
+	s->b = nb;
+	return 0;
 }
 
 int
