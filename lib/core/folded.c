@@ -1,19 +1,19 @@
 /*
  * folded.c - reading and writing the folded stack format (pf-folded(5)).
  *
- * Folded files that are worth reading fast (the inputs of pf-merge and
- * pf-diff) repeat their stacks: one line per thread, run or host.  So the
- * reader keys a table on the stack's text: a line costs one hash and one
- * comparison, and a stack is split into frames and interned only the first
- * time its text is seen.  The table maps the text to the stack's index in
- * the profile, so later lines add their counts there directly.
+ * Folded input is usually sorted (every tool that writes it sorts), so a
+ * line shares most of its frames with the line before: "a;b;c 5" is
+ * followed by "a;b;c;d 2" or "a;b;e 1".  The reader keeps the previous
+ * stack's text, frame ids and frame ends, finds how long a prefix the new
+ * line shares with it, and interns only the frames after that prefix.  On
+ * unsorted input it does no worse than splitting every line.  It keeps no
+ * other state, so memory grows only with the profile, that is with the
+ * distinct stacks and frames.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "internal.h"
-
-#define TEXT_SEED 0x7f4a7c159e3779b9ULL
 
 static size_t
 rtrim(const char *s, size_t n)
@@ -34,6 +34,30 @@ last_token(const char *s, size_t n)
 	return i;
 }
 
+/* The length of the longest common prefix of x[0..n-1] and y[0..n-1],
+ * eight bytes at a time. */
+static size_t
+common_prefix(const char *x, const char *y, size_t n)
+{
+	size_t i = 0;
+	uint64_t u, v;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		if (u != v) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return i + (size_t)__builtin_ctzll(u ^ v) / 8;
+#else
+			break;
+#endif
+		}
+	}
+	while (i < n && x[i] == y[i])
+		i++;
+	return i;
+}
+
 enum { LINE_OK = 0, LINE_BAD = -1, LINE_FATAL = -2 };
 
 static int
@@ -45,15 +69,16 @@ too_large(const char *s, size_t n, char *msg, size_t msgsize)
 }
 
 /*
- * Parses one line (trimmed, not blank) into the length of its stack text and
+ * Parses one line (trimmed, not blank; its first clean bytes known to hold
+ * no NUL) into the length of its stack text and
  * its counts.  *columns is 0 until the first line decides between one and
  * two counts.  Returns LINE_OK; LINE_BAD with msg set when the line is
  * malformed; LINE_FATAL with msg set on a count too large, which even the
  * lenient mode does not skip (the sum would be wrong, not just smaller).
  */
 static int
-parse_line(const char *line, size_t len, int *columns, size_t *slenp,
-    pf_count *ap, pf_count *bp, char *msg, size_t msgsize)
+parse_line(const char *line, size_t len, size_t clean, int *columns,
+    size_t *slenp, pf_count *ap, pf_count *bp, char *msg, size_t msgsize)
 {
 	static const char two[] = "expected two counts (the first line of this "
 	    "differential profile had two)";
@@ -61,7 +86,7 @@ parse_line(const char *line, size_t len, int *columns, size_t *slenp,
 	pf_count a = 0, b = 0, tmp;
 	int c;
 
-	if (memchr(line, '\0', len) != NULL) {
+	if (memchr(line + clean, '\0', len - clean) != NULL) {
 		snprintf(msg, msgsize, "NUL byte in line (binary input?)");
 		return LINE_BAD;
 	}
@@ -115,30 +140,56 @@ parse_line(const char *line, size_t len, int *columns, size_t *slenp,
 	return LINE_OK;
 }
 
+/* The previous good line's stack: its text, and per frame its id and the
+ * offset just past its name in the text. */
+struct prev {
+	char *text;
+	size_t len, cap;
+	uint32_t *ids;
+	size_t *ends;
+	size_t n, fcap;
+};
+
 /*
- * Splits a stack text into frames, interns them and adds the stack to p;
- * its index in *idx.  ids is a scratch array the caller keeps.
+ * Splits the stack text t[0..len-1], of which the first lcp bytes are the
+ * same as the previous stack's, into frame ids (reusing the previous ids
+ * for the shared frames) and makes it the previous stack.
  */
 static int
-add_text(struct pf_profile *p, const char *t, size_t len, pf_count a,
-    pf_count b, uint32_t **ids, size_t *cap, uint32_t *idx, struct pf_error *err)
+split(struct pf_profile *p, struct prev *pv, const char *t, size_t len,
+    size_t lcp)
 {
-	const char *end = t + len, *semi;
-	size_t n = 0;
+	const char *semi;
+	size_t k = 0, start, cap;
 
-	for (;;) {
-		semi = memchr(t, ';', (size_t)(end - t));
-		if (semi == NULL)
-			semi = end;
-		if (n == *cap && pf_grow(ids, cap, n + 1, sizeof(**ids)) != 0)
-			return pf_err(err, NULL, 0, "out of memory");
-		if (((*ids)[n++] = pf_profile_intern(p, t, (size_t)(semi - t))) == UINT32_MAX)
-			return pf_err(err, NULL, 0, "out of memory");
-		if (semi == end)
-			break;
-		t = semi + 1;
+	/* Frame k of the previous stack is frame k here if its name lies in
+	 * the shared prefix and a frame ends at the same place here too. */
+	while (k < pv->n && pv->ends[k] <= lcp &&
+	    (pv->ends[k] == len || t[pv->ends[k]] == ';'))
+		k++;
+	start = k == 0 ? 0 : pv->ends[k - 1] + 1;
+	if (k > 0 && pv->ends[k - 1] == len)
+		start = len + 1;	/* all frames shared */
+	while (start <= len) {
+		semi = memchr(t + start, ';', len - start);
+		if (k == pv->fcap) {
+			cap = pv->fcap;
+			if (pf_grow(&pv->ids, &cap, k + 1, sizeof(*pv->ids)) != 0 ||
+			    pf_grow(&pv->ends, &pv->fcap, k + 1, sizeof(*pv->ends)) != 0)
+				return -1;
+		}
+		pv->ends[k] = semi != NULL ? (size_t)(semi - t) : len;
+		pv->ids[k] = pf_profile_intern(p, t + start, pv->ends[k] - start);
+		if (pv->ids[k++] == UINT32_MAX)
+			return -1;
+		start = pv->ends[k - 1] + 1;
 	}
-	return pf_profile_add_index(p, *ids, n, a, b, idx, err);
+	pv->n = k;
+	if (pf_grow(&pv->text, &pv->cap, len, 1) != 0)
+		return -1;
+	memcpy(pv->text + lcp, t + lcp, len - lcp);
+	pv->len = len;
+	return 0;
 }
 
 int
@@ -147,11 +198,9 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct pf_folded_stats local;
-	struct pf_strmap map;
-	struct pf_strmap_slot *slot;
-	uint32_t *ids = NULL, idx;
-	size_t cap = 0, len, slen;
-	int columns = 0, rc = -1, lenient = o != NULL && o->lenient, k, nomem;
+	struct prev pv;
+	size_t len, slen, lcp;
+	int columns = 0, rc = -1, lenient = o != NULL && o->lenient, k;
 	const char *line;
 	pf_count a, b;
 	char msg[160];
@@ -159,19 +208,23 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 	if (st == NULL)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (pf_strmap_init(&map, 1024) != 0)
-		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+	memset(&pv, 0, sizeof(pv));
 	while ((k = pf_reader_line(r, &line, &len, err)) != PF_LINE_EOF) {
 		if (k == PF_LINE_ERROR)
 			goto out;
 		st->lines++;
+		lcp = 0;
 		if (k == PF_LINE_TOOLONG) {
 			snprintf(msg, sizeof(msg), "line longer than %u bytes", PF_LINE_MAX);
 			k = LINE_BAD;
 		} else {
 			if ((len = rtrim(line, len)) == 0)
 				continue;
-			k = parse_line(line, len, &columns, &slen, &a, &b, msg, sizeof(msg));
+			/* The shared prefix has no NUL byte: the previous
+			 * stack was checked. */
+			lcp = common_prefix(line, pv.text, len < pv.len ? len : pv.len);
+			k = parse_line(line, len, lcp, &columns, &slen, &a, &b, msg,
+			    sizeof(msg));
 		}
 		if (k != LINE_OK) {
 			if (k == LINE_FATAL || !lenient) {
@@ -186,21 +239,12 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 		}
 		if (pf_profile_nstacks(p) == 0)
 			pf_profile_set_columns(p, columns);
-		nomem = 0;
-		slot = pf_strmap_find(&map, line, slen,
-		    pf_hash_bytes(line, slen, TEXT_SEED), 1, &nomem);
-		if (slot == NULL) {
+		if (split(p, &pv, line, slen, lcp < slen ? lcp : slen) != 0) {
 			pf_err(err, NULL, 0, "out of memory");
 			goto lerr;
 		}
-		if (slot->value != UINT32_MAX) {
-			if (pf_profile_add_at(p, slot->value, a, b, err) != 0)
-				goto lerr;
-			continue;
-		}
-		if (add_text(p, slot->key, slen, a, b, &ids, &cap, &idx, err) != 0)
+		if (pf_profile_add(p, pv.ids, pv.n, a, b, err) != 0)
 			goto lerr;
-		slot->value = idx;
 	}
 	rc = 0;
 	goto out;
@@ -210,8 +254,9 @@ lerr:
 		err->line = pf_reader_lineno(r);
 	}
 out:
-	free(ids);
-	pf_strmap_release(&map);
+	free(pv.text);
+	free(pv.ids);
+	free(pv.ends);
 	return rc;
 }
 
