@@ -117,7 +117,7 @@ main(int argc, char **argv)
 	struct pf_merge_input *in = NULL;
 	struct pf_error err = { "", 0, "" };
 	struct pf_filter *f = pf_filter_new();
-	struct pf_profile *p = pf_profile_new();
+	struct pf_profile *p = NULL;
 	const char *output = NULL, **labels = NULL, **files;
 	size_t nlabels = 0, i, n;
 	int ch, tag = 0, kind, rval = 0;
@@ -125,7 +125,7 @@ main(int argc, char **argv)
 	char *end;
 	long v;
 
-	if (f == NULL || p == NULL || (labels = calloc((size_t)argc + 1, sizeof(*labels))) == NULL) {
+	if (f == NULL || (labels = calloc((size_t)argc + 1, sizeof(*labels))) == NULL) {
 		warnx_("out of memory");
 		rval = 1;
 		goto done;
@@ -223,7 +223,7 @@ main(int argc, char **argv)
 			in[i].tag = i < nlabels ? labels[i] :
 			    strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 	}
-	pf_merge_load(in, n, &o);
+	p = pf_merge_load(in, n, &o, &err);
 	for (i = 0; i < n; i++) {
 		const char *name = strcmp(in[i].path, "-") == 0 ? "<stdin>" : in[i].path;
 
@@ -233,18 +233,14 @@ main(int argc, char **argv)
 			    in[i].stats.skipped == 1 ? "" : "s",
 			    (unsigned long long)in[i].stats.first_skipped,
 			    in[i].stats.first_reason);
-		if (in[i].profile == NULL) {
+		if (in[i].failed) {
 			report(&in[i].err);
 			rval = 1;
-			continue;
 		}
-		if (pf_profile_merge(p, in[i].profile, &err) != 0) {
-			snprintf(err.name, sizeof(err.name), "%s", name);
-			report(&err);
-			rval = 1;
-		}
-		pf_profile_free(in[i].profile);
-		in[i].profile = NULL;
+	}
+	if (p == NULL) {
+		report(&err);
+		rval = 1;
 	}
 	/* A partial sum would pass for a whole one further down a reduction:
 	 * write nothing when an input failed. */

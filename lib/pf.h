@@ -352,16 +352,18 @@ int pf_diff_summary_write(const struct pf_profile *d,
     const struct pf_summary_options *o, FILE *out, struct pf_error *err);
 
 /*
- * Loading the inputs of a merge, several at a time.  For each input: read
- * it (pf_folded_read_opts), apply the per-stack steps of the filter chain
- * that come before its first MIN_COUNT or TOP, normalize, scale, and put it
- * under its tag.  Results stay in the inputs, in their order, so messages
+ * Loading and adding up the inputs of a merge, several at a time.  Each
+ * input is read (pf_folded_read_opts); when there is anything to do to it
+ * alone, it gets a profile of its own to which are applied the per-stack
+ * steps of the filter chain that come before its first MIN_COUNT or TOP,
+ * then normalize, scale and its tag, before it is added to the sum.
+ * Errors and statistics stay in the inputs, in their order, so messages
  * come out in the order the inputs were given whatever the thread count.
  */
 struct pf_merge_input {
 	const char *path;		/* "-": standard input */
 	const char *tag;		/* NULL: no root frame */
-	struct pf_profile *profile;	/* result, or NULL on failure */
+	int failed;			/* result: err says why */
 	struct pf_folded_stats stats;
 	struct pf_error err;
 };
@@ -377,8 +379,13 @@ struct pf_merge_options {
 	int jobs;			/* <= 0: all CPUs */
 };
 
-/* Returns the number of inputs that failed (their err says why). */
-size_t pf_merge_load(struct pf_merge_input *in, size_t n,
-    const struct pf_merge_options *o);
+/*
+ * Returns the sum of the inputs that did not fail (in[i].failed, with
+ * in[i].err), or NULL with err filled when that sum overflows or memory
+ * runs out.  Which inputs fail, and whether the sum overflows, does not
+ * depend on the number of threads.
+ */
+struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
+    const struct pf_merge_options *o, struct pf_error *err);
 
 #endif /* PF_H */

@@ -237,7 +237,10 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 			}
 			continue;
 		}
-		if (pf_profile_nstacks(p) == 0)
+		/* A profile with stacks already stays as it is, unless this
+		 * input is differential: then the earlier stacks have 0 in
+		 * the second column, as when profiles are merged. */
+		if (pf_profile_nstacks(p) == 0 || columns == 2)
 			pf_profile_set_columns(p, columns);
 		if (split(p, &pv, line, slen, lcp < slen ? lcp : slen) != 0) {
 			pf_err(err, NULL, 0, "out of memory");
