@@ -293,11 +293,18 @@ rename_frames(const struct pf_profile *p, struct pf_profile *q,
 	for (i = 0; i < pf_profile_nframes(p); i++) {
 		const char *name = pf_profile_frame(p, (uint32_t)i, &len);
 
-		if (s->kind == PF_FILTER_STRIP_ADDRS) {
+		if (len == 0) {
+			used = 0;	/* for the same reason, never renamed */
+		} else if (s->kind == PF_FILTER_STRIP_ADDRS) {
 			if (strip_hex(name, len, &b, &cap, &used) != 0)
 				goto nomem;
 		} else if (substitute(s, md, name, len, &b, &cap, &used, err) != 0)
 			goto out;
+		if (len > 0 && used == 0) {
+			pf_err(err, NULL, 0, "--rename made frame '%.*s' empty",
+			    (int)(len > 200 ? 200 : len), name);
+			goto out;
+		}
 		if (memchr(b, ';', used) != NULL || memchr(b, '\n', used) != NULL) {
 			pf_err(err, NULL, 0, "--rename made frame '%.*s' contain ';' or a "
 			    "newline", (int)(len > 200 ? 200 : len), name);
@@ -330,7 +337,16 @@ match_frames(const struct pf_profile *p, const struct step *s,
 		return pf_err(err, NULL, 0, "out of memory");
 	for (i = 0; i < pf_profile_nframes(p); i++) {
 		const char *name = pf_profile_frame(p, (uint32_t)i, &len);
-		int rc = pcre2_match(s->re, (PCRE2_SPTR)name, len, 0, 0, md, NULL);
+		int rc;
+
+		/* An empty name is no function: it never matches, so that a
+		 * focus or prune never leaves a stack of one empty frame,
+		 * which has no folded form (" 1" is an empty stack). */
+		if (len == 0) {
+			match[i] = 0;
+			continue;
+		}
+		rc = pcre2_match(s->re, (PCRE2_SPTR)name, len, 0, 0, md, NULL);
 
 		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
 			PCRE2_UCHAR msg[256];
@@ -351,6 +367,15 @@ static pf_count
 weight(pf_count a, pf_count b)
 {
 	return a > b ? a : b;
+}
+
+static int
+frame_empty(const struct pf_profile *p, uint32_t id)
+{
+	size_t len;
+
+	pf_profile_frame(p, id, &len);
+	return len == 0;
 }
 
 static int
@@ -416,8 +441,11 @@ apply_step(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 				if ((map[f[j]] = pf_profile_intern(q, name, len)) == UINT32_MAX)
 					goto nomem;
 			}
+			/* Empty names are no function, so no recursion: "a;;"
+			 * stays, and never becomes a stack of one empty frame,
+			 * which has no folded form. */
 			if (s->kind == PF_FILTER_COLLAPSE_RECURSION && k > 0 &&
-			    ids[k - 1] == map[f[j]])
+			    ids[k - 1] == map[f[j]] && !frame_empty(q, ids[k - 1]))
 				continue;
 			ids[k++] = map[f[j]];
 		}
