@@ -371,7 +371,12 @@ tidy_name(struct parser *ps, size_t at, const char *func, size_t flen,
 	/* A file name in brackets has no parameter list to cut. */
 	if (!(flen == 9 && memcmp(func, "[unknown]", 9) == 0)) {
 		cut = params_start(ps->scratch + at, len - at);
-		len = at + cut;
+		if (at + cut < len) {
+			/* "f (int)" -> "f", not "f " with an invisible blank. */
+			len = at + cut;
+			while (len > at && is_ws(ps->scratch[len - 1]))
+				len--;
+		}
 	}
 	for (start = i = at; i < len; i++)
 		if (ps->scratch[i] != '"' && ps->scratch[i] != '\'')
@@ -541,7 +546,8 @@ do_frame(struct parser *ps, const char *addr, size_t alen, const char *rest,
 			return nomem(ps, line);
 		slot->value = (uint32_t)ps->cpool_len;
 		ps->cpool[ps->cpool_len++] = (uint32_t)k;
-		memcpy(ps->cpool + ps->cpool_len, ps->ids, (size_t)k * sizeof(*ps->ids));
+		if (k > 0)
+			memcpy(ps->cpool + ps->cpool_len, ps->ids, (size_t)k * sizeof(*ps->ids));
 		ps->cpool_len += (size_t)k;
 	}
 	off = slot->value;
@@ -1297,6 +1303,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	struct pf_perf_options o = *opts;
 	struct job *jobs = NULL;
 	struct evlist events = { NULL, 0, 0 };
+	struct pf_profile *acc = NULL;
 	uint64_t start, end, cut[257], line_off = 0;
 	char ev[128];
 	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1;
@@ -1324,8 +1331,12 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	if (k == 1)
 		return pf_perf_collapse_serial(p, r, opts, stats, err);
 	jobs = calloc((size_t)k, sizeof(*jobs));
-	if (jobs == NULL)
+	acc = pf_profile_new();
+	if (jobs == NULL || acc == NULL) {
+		free(jobs);
+		pf_profile_free(acc);
 		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+	}
 	for (i = 0; i < k; i++) {
 		jobs[i].p = pf_profile_new();
 		jobs[i].o = o;
@@ -1359,10 +1370,18 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 			    strlen(jobs[i].events.v[e].name), jobs[i].events.v[e].samples) != 0)
 				goto nomem;
 		line_off += jobs[i].lines;
-		if (pf_profile_merge(p, jobs[i].p, err) != 0) {
-			pf_err_name(err, pf_reader_name(r));
+		if (pf_profile_merge(acc, jobs[i].p, err) != 0) {
+			/* A total that overflows only when the parts are
+			 * added: parse again on one thread, which reports the
+			 * line where it happens, as -j 1 does. */
+			memset(stats, 0, sizeof(*stats));
+			rc = pf_perf_collapse_serial(p, r, opts, stats, err);
 			goto out;
 		}
+	}
+	if (pf_profile_merge(p, acc, err) != 0) {
+		pf_err_name(err, pf_reader_name(r));
+		goto out;
 	}
 	evlist_to_stats(&events, stats);
 	snprintf(stats->event, sizeof(stats->event), "%s", o.event_filter);
@@ -1378,6 +1397,7 @@ out:
 	}
 	free(jobs);
 	free(events.v);
+	pf_profile_free(acc);
 	return rc;
 }
 
