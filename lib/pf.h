@@ -162,7 +162,9 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  * Reads folded stacks ("a;b;c 42" or "a;b;c 10 12") into p.  Every line must
  * be a stack, a count after the last space (two counts for a differential
  * profile, decided by the first line and required of every later line), or
- * blank.  Returns 0, or -1 with err naming the line.
+ * blank.  A profile that already holds stacks adds to them; a differential
+ * input makes it differential (its earlier stacks have 0 after).  Returns 0,
+ * or -1 with err naming the line; the lines before it stay added.
  */
 int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
 
@@ -311,9 +313,11 @@ void pf_filter_free(struct pf_filter *f);
  */
 int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
     const char *arg, struct pf_error *err);
-/* Whether the chain has steps that only make sense on a whole profile
- * (MIN_COUNT, TOP) after position i; see pf_filter_apply_range. */
+/* The number of steps in the chain. */
 size_t pf_filter_count(const struct pf_filter *f);
+/* Whether step i works stack by stack, so that applying it to each input
+ * and then adding them up is the same as applying it to the sum: false for
+ * MIN_COUNT and TOP, which weigh the whole profile. */
 int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
 /* Applies steps [from, to) of the chain to *pp. */
 int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
