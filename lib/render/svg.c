@@ -172,6 +172,8 @@ title_text(struct pf_flame *f, struct out *o, uint32_t v)
 
 		if (f->o.negate)
 			d = -d;
+		if (fabs(d) < 0.005)
+			d = 0;	/* no "-0.00%" */
 		printf_(o, "; %s%.2f%%", d > 0 ? "+" : "", d);
 	}
 	puts_(o, ")");
