@@ -114,9 +114,13 @@ int pf_palette_map_add(struct pf_palette_map *m, const char *name, size_t len,
  * width (the only one, or "after"), [0] the "before" of a differential graph.
  */
 struct pf_flame_node {
-	uint64_t hash;			/* of (parent, name), for the table */
-	pf_count self[2], total[2];
+	pf_count total[2];		/* own counts until pf_flame_layout() */
 	uint32_t parent, name, depth;
+	/* Children while building: a list, newest first, until there are
+	 * more than a few; then they are also in the (parent, name) table. */
+	uint32_t first_child, next_sibling;
+	uint32_t nchildren;
+	uint32_t hashed;
 };
 
 /* A frame to draw, in the order drawn (parents first). */
@@ -142,7 +146,7 @@ struct pf_flame {
 	struct pf_flame_node *node;
 	size_t nnodes, node_cap;
 	uint32_t *table;		/* node index + 1, open addressing */
-	size_t table_mask;
+	size_t table_mask, nhashed;	/* nhashed: nodes in the table */
 
 	/* The previous stack's text and the nodes of its frames. */
 	char *prev;
@@ -153,6 +157,8 @@ struct pf_flame {
 	size_t rev_cap;
 
 	int columns;			/* 0 until the first line */
+	int summed;			/* totals include the children */
+	double *selfdelta;		/* differential: own after - before */
 	void *iconv;			/* iconv_t, or NULL for UTF-8 */
 
 	struct pf_strmap attr_names;	/* --nameattr: name -> index */

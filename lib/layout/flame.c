@@ -58,7 +58,7 @@ intern(struct pf_flame *f, const char *s, size_t n, uint64_t h)
 }
 
 static uint32_t
-new_node(struct pf_flame *f, uint32_t parent, uint32_t name, uint64_t h)
+new_node(struct pf_flame *f, uint32_t parent, uint32_t name)
 {
 	struct pf_flame_node *n;
 
@@ -67,10 +67,10 @@ new_node(struct pf_flame *f, uint32_t parent, uint32_t name, uint64_t h)
 		return UINT32_MAX;
 	n = &f->node[f->nnodes];
 	memset(n, 0, sizeof(*n));
-	n->hash = h;
 	n->parent = parent;
 	n->name = name;
 	n->depth = parent == UINT32_MAX ? 0 : f->node[parent].depth + 1;
+	n->first_child = n->next_sibling = UINT32_MAX;
 	return (uint32_t)f->nnodes++;
 }
 
@@ -90,7 +90,7 @@ pf_flame_new(const struct pf_flame_options *o, struct pf_error *err)
 	if ((f->table = calloc(f->table_mask + 1, sizeof(*f->table))) == NULL)
 		goto nomem;
 	if (intern(f, "all", 3, pf_hash_bytes("all", 3, NODE_SEED)) != 0 ||
-	    new_node(f, UINT32_MAX, 0, 0) != 0)
+	    new_node(f, UINT32_MAX, 0) != 0)
 		goto nomem;
 	f->rng = 0x243f6a8885a308d3ULL;
 	if (o->random) {
@@ -143,6 +143,7 @@ pf_flame_free(struct pf_flame *f)
 	}
 	free(f->attr);
 	free(f->draw);
+	free(f->selfdelta);
 	if (f->label != NULL) {
 		for (i = 0; i < f->nnames; i++)
 			free(f->label[i]);
@@ -153,18 +154,38 @@ pf_flame_free(struct pf_flame *f)
 	free(f);
 }
 
+/* Where a child (parent, name) lives in the table. */
+static uint64_t
+child_hash(uint32_t parent, uint32_t name)
+{
+	uint64_t h = ((uint64_t)parent << 32 | name) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (h >> 29);
+}
+
+static void
+table_put(uint32_t *t, size_t mask, uint64_t h, uint32_t idx)
+{
+	size_t i;
+
+	for (i = h & mask; t[i] != 0; i = (i + 1) & mask)
+		;
+	t[i] = idx + 1;
+}
+
 static int
 table_grow(struct pf_flame *f)
 {
-	size_t cap = (f->table_mask + 1) * 2, i, j;
+	size_t cap = (f->table_mask + 1) * 2, i;
 	uint32_t *t = calloc(cap, sizeof(*t));
 
 	if (t == NULL)
 		return -1;
 	for (i = 1; i < f->nnodes; i++) {
-		for (j = f->node[i].hash & (cap - 1); t[j] != 0; j = (j + 1) & (cap - 1))
-			;
-		t[j] = (uint32_t)(i + 1);
+		const struct pf_flame_node *n = &f->node[i];
+
+		if (f->node[n->parent].hashed)
+			table_put(t, cap - 1, child_hash(n->parent, n->name), (uint32_t)i);
 	}
 	free(f->table);
 	f->table = t;
@@ -172,40 +193,70 @@ table_grow(struct pf_flame *f)
 	return 0;
 }
 
-/* The child of parent called s[0..n-1], created when missing. */
+/* Children beyond this many are found through the table, not the list. */
+#define LIST_MAX 8
+
+/*
+ * The child of parent called s[0..n-1], created when missing.  Sorted input
+ * makes most new frames children of a frame created on the same line: a
+ * frame without children needs no search, and the new node is written at
+ * the end of the array, so building costs little more than reading.
+ */
 static uint32_t
 child(struct pf_flame *f, uint32_t parent, const char *s, size_t n)
 {
-	uint64_t nh = pf_hash_bytes(s, n, NODE_SEED);
-	uint64_t h = nh ^ ((uint64_t)parent * 0x9e3779b97f4a7c15ULL);
+	struct pf_flame_node *p;
+	uint32_t name, idx, c;
 	size_t i;
-	uint32_t idx, name;
 
-	if (!f->o.flamechart) {
+	if ((name = intern(f, s, n, pf_hash_bytes(s, n, NODE_SEED))) == UINT32_MAX)
+		return UINT32_MAX;
+	p = &f->node[parent];
+	if (f->o.flamechart) {
+		/* A flame chart merges only what the previous line shares. */
+	} else if (p->hashed) {
+		uint64_t h = child_hash(parent, name);
+
 		for (i = h & f->table_mask; (idx = f->table[i]) != 0;
 		    i = (i + 1) & f->table_mask) {
-			const struct pf_flame_node *c = &f->node[idx - 1];
+			const struct pf_flame_node *k = &f->node[idx - 1];
 
-			if (c->hash == h && c->parent == parent &&
-			    f->name_len[c->name] == n &&
-			    memcmp(f->name[c->name], s, n) == 0)
+			if (k->name == name && k->parent == parent)
 				return idx - 1;
 		}
+	} else {
+		for (c = p->first_child; c != UINT32_MAX; c = f->node[c].next_sibling)
+			if (f->node[c].name == name)
+				return c;
 	}
-	if ((name = intern(f, s, n, nh)) == UINT32_MAX)
+	if ((idx = new_node(f, parent, name)) == UINT32_MAX)
 		return UINT32_MAX;
-	if ((idx = new_node(f, parent, name, h)) == UINT32_MAX)
-		return UINT32_MAX;
+	p = &f->node[parent];	/* the array may have moved */
+	f->node[idx].next_sibling = p->first_child;
+	p->first_child = idx;
+	p->nchildren++;
 	if (f->o.flamechart)
 		return idx;
-	if ((f->nnodes + 1) * 2 > f->table_mask + 1) {
-		if (table_grow(f) != 0)
-			return UINT32_MAX;
-		return idx;	/* the grown table holds it already */
+	if (p->hashed || p->nchildren > LIST_MAX) {
+		size_t need = p->hashed ? 1 : p->nchildren;
+
+		if ((f->nhashed + need) * 2 > f->table_mask + 1) {
+			p->hashed = 1;
+			f->nhashed += need;
+			if (table_grow(f) != 0)
+				return UINT32_MAX;
+			return idx;	/* the grown table holds them */
+		}
+		if (!p->hashed) {
+			p->hashed = 1;
+			for (c = p->first_child; c != UINT32_MAX; c = f->node[c].next_sibling)
+				table_put(f->table, f->table_mask,
+				    child_hash(parent, f->node[c].name), c);
+		} else {
+			table_put(f->table, f->table_mask, child_hash(parent, name), idx);
+		}
+		f->nhashed += need;
 	}
-	for (i = h & f->table_mask; f->table[i] != 0; i = (i + 1) & f->table_mask)
-		;
-	f->table[i] = idx + 1;
 	return idx;
 }
 
@@ -273,8 +324,8 @@ add_text(struct pf_flame *f, const char *s, size_t n, pf_count a, pf_count b,
 	memcpy(f->prev + l, s + l, n - l);
 	f->prev_len = n;
 	leaf = &f->node[parent];
-	if (pf_count_add(leaf->self[0], a, &leaf->self[0]) != 0 ||
-	    pf_count_add(leaf->self[1], b, &leaf->self[1]) != 0)
+	if (pf_count_add(leaf->total[0], a, &leaf->total[0]) != 0 ||
+	    pf_count_add(leaf->total[1], b, &leaf->total[1]) != 0)
 		return pf_err(err, NULL, 0, "count overflow: a stack's total exceeds 2^64");
 	return 0;
 nomem:
@@ -597,9 +648,10 @@ pf_flame_total(const struct pf_flame *f)
 	pf_count t = 0;
 	size_t i;
 
-	/* Before layout the root's total is not summed yet. */
+	if (f->summed)
+		return f->node[0].total[1];
 	for (i = 0; i < f->nnodes; i++)
-		t += f->node[i].self[1];
+		t += f->node[i].total[1];
 	return t;
 }
 
@@ -645,10 +697,10 @@ pf_flame_delta(const struct pf_flame *f, uint32_t node)
 {
 	const struct pf_flame_node *n = &f->node[node];
 	int inc = f->o.diff_mode == PF_DIFF_INCLUSIVE;
-	double after = pf_count_to_double(inc ? n->total[1] : n->self[1]);
-	double before = pf_count_to_double(inc ? n->total[0] : n->self[0]);
 
-	return after - before;
+	if (!inc)
+		return f->selfdelta != NULL ? f->selfdelta[node] : 0;
+	return pf_count_to_double(n->total[1]) - pf_count_to_double(n->total[0]);
 }
 
 int
@@ -663,16 +715,24 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 	f->ndraw = 0;
 	f->depthmax = 0;
 	f->maxdelta = 0;
-	for (i = 0; i < nn; i++) {
-		f->node[i].total[0] = f->node[i].self[0];
-		f->node[i].total[1] = f->node[i].self[1];
-	}
-	for (i = nn; i-- > 1;) {
-		struct pf_flame_node *n = &f->node[i], *p = &f->node[n->parent];
+	if (!f->summed) {
+		if (f->columns == 2) {
+			if ((f->selfdelta = malloc((nn + 1) * sizeof(*f->selfdelta))) == NULL)
+				return pf_err(err, NULL, 0, "out of memory");
+			for (i = 0; i < nn; i++)
+				f->selfdelta[i] = pf_count_to_double(f->node[i].total[1]) -
+				    pf_count_to_double(f->node[i].total[0]);
+		}
+		/* Children come after their parent: one pass from the end. */
+		for (i = nn; i-- > 1;) {
+			struct pf_flame_node *n = &f->node[i], *p = &f->node[n->parent];
 
-		if (pf_count_add(p->total[0], n->total[0], &p->total[0]) != 0 ||
-		    pf_count_add(p->total[1], n->total[1], &p->total[1]) != 0)
-			return pf_err(err, NULL, 0, "count overflow: the total exceeds 2^64");
+			if (pf_count_add(p->total[0], n->total[0], &p->total[0]) != 0 ||
+			    pf_count_add(p->total[1], n->total[1], &p->total[1]) != 0)
+				return pf_err(err, NULL, 0,
+				    "count overflow: the total exceeds 2^64");
+		}
+		f->summed = 1;
 	}
 	f->grand = f->node[0].total[1];
 	if (f->o.total != 0) {

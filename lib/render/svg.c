@@ -25,6 +25,8 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	int failed;
+	char *countname;	/* cleaned once, written in every title */
+	size_t countname_len;
 };
 
 static void
@@ -69,6 +71,49 @@ printf_(struct out *o, const char *fmt, ...)
 	if (n < 0)
 		return;
 	put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void
+put_uint(struct out *o, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(o, tmp + i, sizeof(tmp) - i);
+}
+
+/*
+ * v with d (1 or 2) decimals, as printf's "%.*f" writes it.  Frames are
+ * numbers mostly, and printf's exact conversion is slow; values next to a
+ * rounding tie, and odd ones, still go through printf so that the output
+ * does not depend on this shortcut.
+ */
+static void
+put_fixed(struct out *o, double v, int d)
+{
+	double scale = d == 1 ? 10 : 100, x = v * scale, fl = floor(x);
+	uint64_t n;
+
+	if (!(v >= 0 && v < 1e12) || fabs(x - fl - 0.5) < 1e-6) {
+		printf_(o, "%.*f", d, v);
+		return;
+	}
+	n = (uint64_t)fl + (x - fl > 0.5);
+	put_uint(o, n / (uint64_t)scale);
+	put(o, ".", 1);
+	if (d == 2) {
+		char t[2] = { (char)('0' + n / 10 % 10), (char)('0' + n % 10) };
+
+		put(o, t, 2);
+	} else {
+		char t = (char)('0' + n % 10);
+
+		put(o, &t, 1);
+	}
 }
 
 /*
@@ -163,10 +208,13 @@ title_text(struct pf_flame *f, struct out *o, uint32_t v)
 
 	l = pf_flame_label(f, n->name, &ln);
 	esc(o, l, ln);
-	fmt_count(n->total[1], f->o.factor, num);
-	printf_(o, " (%s ", num);
-	esc_user(o, f->o.countname);
-	printf_(o, ", %.2f%%", pct);
+	put(o, " (", 2);
+	put(o, num, fmt_count(n->total[1], f->o.factor, num));
+	put(o, " ", 1);
+	esc(o, o->countname, o->countname_len);
+	put(o, ", ", 2);
+	put_fixed(o, pct, 2);
+	put(o, "%", 1);
 	if (f->columns == 2) {
 		double d = 100 * pf_flame_delta(f, v) / pf_count_to_double(f->grand);
 
@@ -223,10 +271,25 @@ frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
 		esc_user(o, na->title);
 	else
 		title_text(f, o, d->node);
-	printf_(o, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-	    "fill=\"rgb(%u,%u,%u)\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.2f\">",
-	    d->x1, y, w, f->o.frame_height - 1, c.r, c.g, c.b, d->x1 + 3,
-	    y + (f->o.frame_height - 1) / 2 + f->o.fontsize / 3 + 0.5);
+	puts_(o, "</title><rect x=\"");
+	put_fixed(o, d->x1, 1);
+	puts_(o, "\" y=\"");
+	put_fixed(o, y, 1);
+	puts_(o, "\" width=\"");
+	put_fixed(o, w, 1);
+	puts_(o, "\" height=\"");
+	put_fixed(o, f->o.frame_height - 1, 1);
+	puts_(o, "\" fill=\"rgb(");
+	put_uint(o, c.r);
+	put(o, ",", 1);
+	put_uint(o, c.g);
+	put(o, ",", 1);
+	put_uint(o, c.b);
+	puts_(o, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
+	put_fixed(o, d->x1 + 3, 2);
+	puts_(o, "\" y=\"");
+	put_fixed(o, y + (f->o.frame_height - 1) / 2 + f->o.fontsize / 3 + 0.5, 2);
+	puts_(o, "\">");
 	l = pf_flame_label(f, n->name, &ln);
 	fit = pf_metrics_fit(m, l, ln, w, &cut);
 	esc(o, l, fit);
@@ -298,15 +361,22 @@ header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
 int
 pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
 {
-	struct out o = { fp, NULL, 0, 1 << 16, 0 };
+	struct out o = { fp, NULL, 0, 1 << 16, 0, NULL, 0 };
 	struct pf_flame_geom g;
 	struct pf_metrics m;
 	const char *title = f->o.title;
 	size_t i;
 	int rc = -1;
 
-	if ((o.buf = malloc(o.cap)) == NULL)
+	o.buf = malloc(o.cap);
+	o.countname = malloc(strlen(f->o.countname) * 3 + 1);
+	if (o.buf == NULL || o.countname == NULL) {
+		free(o.buf);
+		free(o.countname);
 		return pf_err(err, NULL, 0, "out of memory");
+	}
+	o.countname_len = pf_clean_utf8(f->o.countname, strlen(f->o.countname),
+	    o.countname);
 	if (title == NULL)
 		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
 		    "Flame Graph";
@@ -343,5 +413,6 @@ done:
 	rc = 0;
 out:
 	free(o.buf);
+	free(o.countname);
 	return rc;
 }
