@@ -306,6 +306,61 @@ test_script(void)
 	free(svg);
 }
 
+/* A profile read by pf_folded_read() draws what the folded text draws. */
+static void
+test_profile(void)
+{
+	const char *text = "b;c 2\na;x 1\na 0.5\nb;c;d 3\n";
+	struct pf_error err = { "", 0, "" };
+	struct pf_flame_options o;
+	struct pf_profile *p = pf_profile_new();
+	struct pf_reader *r = pf_reader_mem("t", text, strlen(text));
+	struct pf_flame *f;
+	char *a, *b = NULL;
+	size_t la, lb = 0;
+	FILE *out;
+
+	pf_flame_options_init(&o);
+	o.font_metrics = 0;
+	a = render(text, &o, &la);
+	f = pf_flame_new(&o, &err);
+	out = open_memstream(&b, &lb);
+	if (pf_folded_read(p, r, &err) != 0 || f == NULL ||
+	    pf_flame_add_profile(f, p, &err) != 0 ||
+	    pf_flame_write(f, PF_FORMAT_SVG, out, &err) != 0)
+		printf("# %s\n", err.msg);
+	fclose(out);
+	check(la == lb && memcmp(a, b, la) == 0,
+	    "a pf_profile draws the same graph as its folded text");
+	pf_flame_free(f);
+	pf_reader_free(r);
+	pf_profile_free(p);
+	free(a);
+	free(b);
+}
+
+/* Labels measured through cairo: a wide frame keeps its name, a narrow
+ * one is cut with "..", one too narrow for that has none. */
+static void
+test_metrics(void)
+{
+	struct pf_flame_options o;
+	size_t len;
+	char *svg;
+
+	pf_flame_options_init(&o);
+	o.width = 420;
+	svg = render("m;a_long_function_name_here 60\nm;another_long_function_name 3\n"
+	    "m;tiny 1\nm;narrow_but_named 12\n", &o, &len);
+	check(strstr(svg, ">a_long_function_name_here</text>") != NULL,
+	    "font metrics: a label that fits is whole");
+	check(strstr(svg, "..</text>") != NULL && strstr(svg, ">narrow_but_named</text>") == NULL,
+	    "font metrics: a label that does not fit is cut with ..");
+	check(strstr(svg, "\">another") == NULL && strstr(svg, "\">tiny<") == NULL,
+	    "font metrics: frames too narrow get no label");
+	free(svg);
+}
+
 int
 main(void)
 {
@@ -315,6 +370,8 @@ main(void)
 	test_diff();
 	test_order();
 	test_script();
+	test_profile();
+	test_metrics();
 	xmlCleanupParser();
 	return failed;
 }
