@@ -31,9 +31,15 @@ hex_color(const char *s, double *r, double *g, double *b)
 	*b = (v & 0xff) / 255.0;
 }
 
+/* User text (title, subtitle) as valid UTF-8, which cairo insists on. */
 static void
-text(cairo_t *cr, double x, double y, const char *s, int center)
+text(cairo_t *cr, double x, double y, const char *raw, int center)
 {
+	char *s = malloc(strlen(raw) * 3 + 1);
+
+	if (s == NULL)
+		return;
+	pf_clean_utf8(raw, strlen(raw), s);
 	if (center) {
 		cairo_text_extents_t e;
 
@@ -42,6 +48,7 @@ text(cairo_t *cr, double x, double y, const char *s, int center)
 	}
 	cairo_move_to(cr, x, y);
 	cairo_show_text(cr, s);
+	free(s);
 }
 
 static void
