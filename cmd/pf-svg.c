@@ -188,7 +188,7 @@ main(int argc, char **argv)
 	struct pf_palette_map *map = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
-	enum pf_flame_format fmt = PF_FORMAT_SVG;
+	enum pf_output_format fmt = PF_OUTPUT_SVG;
 	FILE *out = stdout;
 	size_t n;
 	int ch, i, rval = 0;
@@ -270,19 +270,19 @@ main(int argc, char **argv)
 
 	if (format != NULL) {
 		if (strcmp(format, "svg") == 0)
-			fmt = PF_FORMAT_SVG;
+			fmt = PF_OUTPUT_SVG;
 		else if (strcmp(format, "png") == 0)
-			fmt = PF_FORMAT_PNG;
+			fmt = PF_OUTPUT_PNG;
 		else if (strcmp(format, "pdf") == 0)
-			fmt = PF_FORMAT_PDF;
+			fmt = PF_OUTPUT_PDF;
 		else {
 			warnx_("unknown --format '%s' (svg, png or pdf)", format);
 			return 2;
 		}
 	} else if (output != NULL && ends_with(output, ".png")) {
-		fmt = PF_FORMAT_PNG;
+		fmt = PF_OUTPUT_PNG;
 	} else if (output != NULL && ends_with(output, ".pdf")) {
-		fmt = PF_FORMAT_PDF;
+		fmt = PF_OUTPUT_PDF;
 	}
 	if (o.bgcolors != NULL && strcmp(o.bgcolors, "yellow") != 0 &&
 	    strcmp(o.bgcolors, "blue") != 0 && strcmp(o.bgcolors, "green") != 0 &&

@@ -215,7 +215,7 @@ void pf_flame_bgcolors(const struct pf_flame *f, const char **c1, const char **c
 int pf_bgcolors_ok(const char *s);
 
 int pf_flame_write_svg(struct pf_flame *f, FILE *out, struct pf_error *err);
-int pf_flame_write_cairo(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
+int pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err);
 
 #endif /* PF_INTERNAL_H */

@@ -279,7 +279,7 @@ int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
 
 /* --------------------------------------------------------------- flame tree */
 
-enum pf_flame_format { PF_FORMAT_SVG, PF_FORMAT_PNG, PF_FORMAT_PDF };
+enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF };
 enum pf_diff_mode { PF_DIFF_SELF, PF_DIFF_INCLUSIVE };
 
 /*
@@ -350,7 +350,7 @@ size_t pf_flame_nframes_drawn(const struct pf_flame *f);
  * Lays the graph out and writes it.  An empty graph is still written (a
  * valid picture saying so) and the call returns 0; check pf_flame_total().
  */
-int pf_flame_write(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
+int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err);
 
 #endif /* PF_H */

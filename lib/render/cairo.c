@@ -114,7 +114,7 @@ draw(struct pf_flame *f, cairo_t *cr, const struct pf_flame_geom *g,
 }
 
 int
-pf_flame_write_cairo(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
+pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err)
 {
 	cairo_surface_t *s;
@@ -128,7 +128,7 @@ pf_flame_write_cairo(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
 		    "Flame Graph";
 	pf_flame_geom(f, &g);
 	pf_flame_bgcolors(f, &c1, &c2);
-	if (fmt == PF_FORMAT_PDF)
+	if (fmt == PF_OUTPUT_PDF)
 		s = cairo_pdf_surface_create_for_stream(write_stream, out, g.width, g.height);
 	else
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(g.width + 0.5),
@@ -137,7 +137,7 @@ pf_flame_write_cairo(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
 	draw(f, cr, &g, c1, c2, title);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && fmt == PF_FORMAT_PNG)
+	if (st == CAIRO_STATUS_SUCCESS && fmt == PF_OUTPUT_PNG)
 		st = cairo_surface_write_to_png_stream(s, write_stream, out);
 	cairo_surface_finish(s);
 	if (st == CAIRO_STATUS_SUCCESS)

@@ -55,7 +55,7 @@ pf_bgcolors_ok(const char *s)
 }
 
 int
-pf_flame_write(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
+pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err)
 {
 	if (f->o.bgcolors != NULL && !pf_bgcolors_ok(f->o.bgcolors))
@@ -63,7 +63,7 @@ pf_flame_write(struct pf_flame *f, enum pf_flame_format fmt, FILE *out,
 		    "green, grey or #RRGGBB)", f->o.bgcolors);
 	if (pf_flame_layout(f, err) != 0)
 		return -1;
-	if (fmt == PF_FORMAT_SVG)
+	if (fmt == PF_OUTPUT_SVG)
 		return pf_flame_write_svg(f, out, err);
 	return pf_flame_write_cairo(f, fmt, out, err);
 }

@@ -34,7 +34,7 @@ render(const char *folded, const struct pf_flame_options *o, size_t *len)
 
 	if (f == NULL || r == NULL || out == NULL ||
 	    pf_flame_read_folded(f, r, &err) != 0 ||
-	    pf_flame_write(f, PF_FORMAT_SVG, out, &err) != 0)
+	    pf_flame_write(f, PF_OUTPUT_SVG, out, &err) != 0)
 		printf("# render: %s\n", err.msg);
 	if (out != NULL)
 		fclose(out);
@@ -327,7 +327,7 @@ test_profile(void)
 	out = open_memstream(&b, &lb);
 	if (pf_folded_read(p, r, &err) != 0 || f == NULL ||
 	    pf_flame_add_profile(f, p, &err) != 0 ||
-	    pf_flame_write(f, PF_FORMAT_SVG, out, &err) != 0)
+	    pf_flame_write(f, PF_OUTPUT_SVG, out, &err) != 0)
 		printf("# %s\n", err.msg);
 	fclose(out);
 	check(la == lb && memcmp(a, b, la) == 0,
