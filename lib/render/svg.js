@@ -61,11 +61,18 @@ function fitText(f, x, w) {
 		t.textContent = "";
 		return;
 	}
-	var name = f.name;
-	t.textContent = name;
-	var room = w - 3;
-	if (t.getComputedTextLength() <= room)
+	var name = f.name, room = w - 3;
+	// The whole name's width is measured once per frame and kept:
+	// measuring forces the browser to lay the text out.
+	if (f.fullw === undefined) {
+		t.textContent = name;
+		f.fullw = t.getComputedTextLength();
+	}
+	if (f.fullw <= room) {
+		if (t.textContent !== name)
+			t.textContent = name;
 		return;
+	}
 	var n = Math.floor(room / (fontsize * fontwidth)) - 2;
 	if (n > name.length - 1)
 		n = name.length - 1;
@@ -270,7 +277,10 @@ function frameOf(ev) {
 function resize() {
 	if (svg.parentNode !== document || !window.innerWidth)
 		return;
-	width = Math.max(200, window.innerWidth);
+	var w = Math.max(200, window.innerWidth);
+	if (w === width)
+		return;
+	width = w;
 	var h = parseFloat(svg.getAttribute("height"));
 	svg.setAttribute("width", width);
 	svg.setAttribute("viewBox", "0 0 " + width + " " + h);
@@ -322,7 +332,10 @@ function init() {
 	});
 	window.addEventListener("resize", resize);
 	loadState();
-	layout();
+	// pf-svg fitted the labels already: redraw only for a restored zoom
+	// or another width.
+	if (zoomed !== null)
+		layout();
 	resize();
 	if (term !== null)
 		search(term);
