@@ -30,7 +30,7 @@ ifeq ($(SANITIZE),1)
 CFLAGS    += $(SAN_FLAGS)
 LDFLAGS   += $(SAN_FLAGS)
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPF_VERSION='"$(VERSION)"' -Ilib \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen \
              $(WARN) $(DEP_CFLAGS) -pthread $(CFLAGS)
 LIBS       = $(DEP_LIBS) -pthread -lm
 
@@ -49,6 +49,12 @@ all: $(BUILD)/libpf.a $(PROGS)
 $(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The SVG's script is kept as JavaScript and compiled in as a C string.
+$(BUILD)/gen/svg-script.h: lib/render/svg.js
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/obj/lib/render/svg.o: $(BUILD)/gen/svg-script.h
 
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -85,11 +91,11 @@ check-all:
 	sh tests/run.sh $(BUILD) build-san
 
 FUZZ_CC ?= clang
-fuzz:
+fuzz: $(BUILD)/gen/svg-script.h
 	@mkdir -p $(BUILD)/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
-	    -DPF_VERSION='"$(VERSION)"' -Ilib $(DEP_CFLAGS) -pthread -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	    -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen $(DEP_CFLAGS) -pthread -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
 	done
 
 bench: all

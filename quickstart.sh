@@ -18,13 +18,16 @@ cd "$(dirname "$0")"
 #   build: compiler, make, pkg-config and the -dev packages of the
 #          libraries the Makefile asks pkg-config for (libcairo2-dev brings
 #          zlib1g-dev along).
-#   check: the test suite (mandoc lints the man pages, zcat reads the corpus).
+#   check: the test suite (mandoc lints the man pages, zcat reads the corpus,
+#          xmllint checks pf-svg's output, chromium and node run the
+#          browser tests of its script; playwright-core, their driver,
+#          comes from npm: see install_browser_driver).
 #   extra: not needed for building or testing: perf records profiles (and
 #          pf-collapse runs perf script on perf.data files), clang and its
 #          runtime build the libFuzzer targets (make fuzz), time and perl
 #          are used by the benchmarks.
 build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev)
-check_pkgs=(mandoc gzip)
+check_pkgs=(mandoc gzip libxml2-utils chromium nodejs)
 extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
 
 sample=examples/deeprec.perf.txt
@@ -67,6 +70,18 @@ install_missing() {
 	    apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# install_browser_driver: playwright-core, at the version pinned in
+# tests/browser/package-lock.json, into tests/browser/node_modules (it drives
+# Debian's chromium; it downloads no browser of its own).
+install_browser_driver() {
+	[ -d tests/browser/node_modules/playwright-core ] && return 0
+	# Debian's nodejs comes without npm; other builds of nodejs (such as
+	# NodeSource's) bring their own and conflict with Debian's npm.
+	command -v npm > /dev/null 2>&1 || install_missing npm
+	echo "quickstart.sh: installing playwright-core into tests/browser"
+	(cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts)
+}
+
 jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
 
 case ${1:-run} in
@@ -78,16 +93,17 @@ run)
 	build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
 	echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
 
-	# Rendering: once pf-svg exists, draw the flame graph here, e.g.
-	#   build/pf-svg -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
-	#   echo "flame graph:   $outdir/deeprec.svg"
+	build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
+	echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
 	;;
 check)
 	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
+	install_browser_driver
 	make -j"$jobs" check-all
 	;;
 deps)
 	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
+	install_browser_driver
 	;;
 *)
 	echo "usage: ./quickstart.sh [run | check | deps]" >&2

@@ -8,6 +8,8 @@
 #   BENCH_MB     size of the generated perf script input, in MiB (default 500)
 #   BENCH_RUNS   measured runs per command, after one warm-up run (default 5)
 #   PF_COLLAPSE  program to run instead of BUILD/pf-collapse (for testing)
+#   PF_SVG       program to run instead of BUILD/pf-svg
+#   BENCH_ONLY   run only these sections, e.g. "section_svg"
 #
 # Exit status: 0 when every benchmark ran (whether or not targets are met),
 # 1 when a command failed or could not be run.
@@ -280,6 +282,20 @@ target_rss() {
 
 NPROC=$(nproc)
 
+# big_perf_input: prints the path of the generated `perf script` input of
+# BENCH_MB MiB, making it first if needed.
+big_perf_input() {
+	local big=$DATA/big-$BENCH_MB.perf.txt
+	if ! [ -s "$big" ]; then
+		local gen=$CORPUS/make-big-perf.sh
+		[ -f "$gen" ] || die "corpus generator $gen not found (../shared/corpus beside the repo)"
+		echo "bench: generating ${big#"$ROOT"/} ($BENCH_MB MiB), once" >&2
+		bash "$gen" "$BENCH_MB" "$big.tmp" >&2 || { rm -f "$big.tmp"; die "make-big-perf.sh failed"; }
+		mv "$big.tmp" "$big"
+	fi
+	echo "$big"
+}
+
 # pf-collapse on a large `perf script` text, against `wc -l` (a lower bound
 # for anything that reads every line).
 section_collapse_perf() {
@@ -287,14 +303,8 @@ section_collapse_perf() {
 	[ -x "$pfc" ] || die "$pfc not built (run make)"
 	# shellcheck disable=SC2034  # used by the CMD strings
 	PFC=$pfc
-	local big=$DATA/big-$BENCH_MB.perf.txt
-	if ! [ -s "$big" ]; then
-		local gen=$CORPUS/make-big-perf.sh
-		[ -f "$gen" ] || die "corpus generator $gen not found (../shared/corpus beside the repo)"
-		echo "bench: generating ${big#"$ROOT"/} ($BENCH_MB MiB), once"
-		bash "$gen" "$BENCH_MB" "$big.tmp" || { rm -f "$big.tmp"; die "make-big-perf.sh failed"; }
-		mv "$big.tmp" "$big"
-	fi
+	local big
+	big=$(big_perf_input)
 
 	# (CMD strings are single-quoted: bench_cmds expands $PFC and $IN)
 	local -a extra=()
@@ -366,7 +376,41 @@ section_merge() {
 	target_gbps "pf-merge >= 1.0 GB/s of folded input" "$s|pf-merge (16 files, default -j)" 1.0
 }
 
-SECTIONS=(section_collapse_perf section_merge)
+# pf-svg on a large folded input: the benchmark recording folded with --tid
+# (one root per thread), then 20 copies of it with their roots relabelled
+# (r01-..., r20-...), so hundreds of thousands of distinct stacks, sorted as
+# pf-collapse writes them.  Against `cat`, the cost of reading the input.
+section_svg() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFSVG=${PF_SVG:-$BUILD/pf-svg}
+	[ -x "$pfc" ] || die "$pfc not built (run make)"
+	[ -x "$PFSVG" ] || die "$PFSVG not built (run make)"
+	local big folded=$DATA/big-$BENCH_MB.tid-x20.folded
+	big=$(big_perf_input)
+	if ! [ -s "$folded" ] || [ "$folded" -ot "$big" ]; then
+		echo "bench: making ${folded#"$ROOT"/} (20 relabelled copies), once"
+		"$pfc" --tid "$big" >"$TMP/tid.folded" || die "pf-collapse --tid failed"
+		local i
+		for i in $(seq -w 1 20); do
+			sed "s/^/r$i-/" "$TMP/tid.folded"
+		done >"$folded.tmp"
+		mv "$folded.tmp" "$folded"
+		rm -f "$TMP/tid.folded"
+	fi
+	echo
+	echo "   $(wc -l <"$folded") distinct stacks"
+
+	# shellcheck disable=SC2016
+	bench_cmds "pf-svg, folded stacks" "$folded" \
+		"cat" 'cat "$IN"' \
+		"pf-svg" '"$PFSVG" "$IN"'
+
+	local s="pf-svg, folded stacks"
+	target_gbps "pf-svg >= 1.0 GB/s of folded input" "$s|pf-svg" 1.0
+}
+
+SECTIONS=(section_collapse_perf section_merge section_svg)
 
 # ---------------------------------------------------------------- main
 
@@ -384,9 +428,9 @@ echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || e
 echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
-# BENCH_SECTIONS="section_merge" runs only some sections.
-if [ -n "${BENCH_SECTIONS:-}" ]; then
-	read -r -a SECTIONS <<<"$BENCH_SECTIONS"
+# BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
+if [ -n "${BENCH_SECTIONS:-${BENCH_ONLY:-}}" ]; then
+	read -r -a SECTIONS <<<"${BENCH_SECTIONS:-$BENCH_ONLY}"
 fi
 for s in "${SECTIONS[@]}"; do
 	"$s"

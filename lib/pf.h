@@ -391,5 +391,129 @@ struct pf_merge_options {
  */
 struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
     const struct pf_merge_options *o, struct pf_error *err);
+/* ============================================================ flame graphs */
+/*
+ * Section added for pf-svg (issue 3): palettes, the flame tree and its
+ * layout, and the SVG, PNG and PDF renderers.
+ */
+
+/* ----------------------------------------------------------------- palettes */
+
+enum pf_palette {
+	PF_PALETTE_HOT, PF_PALETTE_MEM, PF_PALETTE_IO, PF_PALETTE_WAKEUP,
+	PF_PALETTE_CHAIN, PF_PALETTE_JAVA, PF_PALETTE_JS, PF_PALETTE_PERL,
+	PF_PALETTE_RED, PF_PALETTE_GREEN, PF_PALETTE_BLUE, PF_PALETTE_AQUA,
+	PF_PALETTE_YELLOW, PF_PALETTE_PURPLE, PF_PALETTE_ORANGE,
+	PF_PALETTE_PYTHON, PF_PALETTE_RUST,
+	PF_PALETTE_COUNT
+};
+
+struct pf_rgb {
+	uint8_t r, g, b;
+};
+
+/* The palette called name ("hot", "java", ...); -1 if there is none. */
+int pf_palette_parse(const char *name, enum pf_palette *out);
+const char *pf_palette_name(enum pf_palette p);
+
+/*
+ * The colour of a frame called name[0..len-1] (with its "_[k]"-style
+ * annotation, if any, which some palettes use).  The shade comes from a hash
+ * of the name, so the same function gets the same colour in every graph;
+ * when rng is not NULL it comes from that random state instead (--random).
+ * Frames named "-" and "--" (separators) are grey in every palette.
+ */
+struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
+    uint64_t *rng);
+
+/*
+ * A palette map (flamegraph.pl's palette.map): "NAME->rgb(R,G,B)" lines that
+ * pin the colour of each function across graphs.  Names missing from the map
+ * get their computed colour and are added; pf_palette_map_save() writes the
+ * map back sorted.
+ */
+struct pf_palette_map;
+
+/* Loads path; a missing file gives an empty map. */
+struct pf_palette_map *pf_palette_map_load(const char *path, struct pf_error *err);
+void pf_palette_map_free(struct pf_palette_map *m);
+int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
+    struct pf_error *err);
+
+/* --------------------------------------------------------------- flame tree */
+
+enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF };
+enum pf_diff_mode { PF_DIFF_SELF, PF_DIFF_INCLUSIVE };
+
+/*
+ * Options of a flame graph: flamegraph.pl's, same names and meanings.
+ * pf_flame_options_init() sets its defaults; strings are borrowed and must
+ * outlive the graph.
+ */
+struct pf_flame_options {
+	const char *title;	/* NULL: "Flame Graph", "Icicle Graph", ... */
+	const char *subtitle;	/* NULL: none */
+	double width;		/* image width, pixels (1200) */
+	double frame_height;	/* --height (16) */
+	double minwidth;	/* frames narrower are omitted (0.1 px) */
+	int minwidth_percent;	/* minwidth is a percentage of the total */
+	const char *fonttype;	/* "Verdana" */
+	double fontsize;	/* 12 */
+	double fontwidth;	/* average glyph width / fontsize (0.59) */
+	int font_metrics;	/* measure labels through cairo (1) */
+	const char *countname;	/* "samples" */
+	const char *nametype;	/* "Function:" */
+	enum pf_palette palette;
+	const char *bgcolors;	/* NULL: by palette; yellow blue green grey #RRGGBB */
+	int random;		/* --random colours (not reproducible) */
+	struct pf_palette_map *palette_map; /* borrowed; NULL: none */
+	int reverse;		/* reverse every stack before merging */
+	int inverted;		/* icicle graph: roots at the top */
+	int flamechart;		/* keep input order, merge only neighbours */
+	int negate;		/* differential: swap red and blue */
+	enum pf_diff_mode diff_mode;
+	double factor;		/* counts are shown multiplied by this (1) */
+	pf_count total;		/* 0: the sum of the counts; else 100% */
+	const char *notes;	/* NULL: none */
+	const char *encoding;	/* input names' encoding; NULL: UTF-8 */
+};
+
+void pf_flame_options_init(struct pf_flame_options *o);
+
+/*
+ * A flame graph: the merged tree of the stacks read into it, then laid out
+ * and drawn.  Building reads folded text directly (no pf_profile in
+ * between) because consecutive lines of sorted input share their prefixes,
+ * which lets most frames be matched with one memcmp.
+ */
+struct pf_flame;
+
+/* Returns NULL when memory runs out or o->encoding is unknown (err says). */
+struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
+void pf_flame_free(struct pf_flame *f);
+
+/* Adds the folded stacks of r (as pf_folded_read() reads them; may be called
+ * once per input).  Returns 0, or -1 with err naming the line. */
+int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
+/* Adds the stacks of a profile. */
+int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
+    struct pf_error *err);
+/*
+ * Loads flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
+ * giving extra attributes to the frames called NAME.
+ */
+int pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
+
+/* Sum of the counts read (the after column of a differential graph). */
+pf_count pf_flame_total(const struct pf_flame *f);
+/* Number of frames drawn (after pruning); valid after a write. */
+size_t pf_flame_nframes_drawn(const struct pf_flame *f);
+
+/*
+ * Lays the graph out and writes it.  An empty graph is still written (a
+ * valid picture saying so) and the call returns 0; check pf_flame_total().
+ */
+int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
+    struct pf_error *err);
 
 #endif /* PF_H */

@@ -13,6 +13,11 @@ export LC_ALL
 # setting from the caller's environment wins.
 : "${UBSAN_OPTIONS=print_stacktrace=1}"
 export UBSAN_OPTIONS
+# fontconfig (under cairo, for pf-svg's text metrics) keeps a few caches
+# until exit on purpose; only those are suppressed, and silently, so that
+# the golden stderr files stay exact.
+: "${LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0}"
+export LSAN_OPTIONS
 
 # Every command run by a test gets this many seconds, so that a hang costs
 # one failed test instead of the whole run.

@@ -3,7 +3,7 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus fuzz man (default: all).  Each failure is one
+# GROUPs: unit cases corpus fuzz browser man (default: all).  Each failure is one
 # "FAIL ..." line with a few indented lines of detail, each group ends with
 # a summary line, and the last line is "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 # shellcheck source=tests/corpus.sh
 . "$here/corpus.sh"
 
-all_groups="unit cases corpus fuzz man"
+all_groups="unit cases corpus fuzz browser man"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -189,6 +189,49 @@ group_fuzz() {
 	group_end
 }
 
+# Browser tests: tests/browser/test-svg.mjs draws graphs with BUILD/pf-svg
+# and drives them in headless Chromium, printing "ok NAME" / "not ok NAME"
+# like a unit test.  It needs node, Debian's chromium and playwright-core
+# in tests/browser/node_modules; this group installs none of them (that is
+# ./quickstart.sh check's job) and fails when one is missing.
+group_browser() {
+	group_begin "$label: browser"
+	chromium=${PF_CHROMIUM:-/usr/bin/chromium}
+	if ! command -v node > /dev/null 2>&1; then
+		fail "$label/browser: node is not installed (./quickstart.sh check)"
+	elif [ ! -x "$chromium" ]; then
+		fail "$label/browser: $chromium is missing (./quickstart.sh check)"
+	elif [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
+		fail "$label/browser: playwright-core is not installed in tests/browser (./quickstart.sh check)"
+	elif [ ! -x "$build/pf-svg" ]; then
+		fail "$label/browser: pf-svg not built (make BUILD=$label)"
+	else
+		(cd "$root" && with_timeout node tests/browser/test-svg.mjs "$build") \
+		    > "$tmp/browser.out" 2> "$tmp/browser.err" < /dev/null
+		st=$?
+		nok=$(grep -c '^ok ' "$tmp/browser.out")
+		npass=$((npass + nok))
+		grep '^#' "$tmp/browser.out" > "$tmp/detail"
+		cat "$tmp/browser.err" >> "$tmp/detail"
+		grep '^not ok' "$tmp/browser.out" > "$tmp/browser.not"
+		while IFS= read -r line; do
+			fail "$label/browser: $line"
+		done < "$tmp/browser.not"
+		if [ -s "$tmp/browser.not" ]; then
+			if [ -s "$tmp/detail" ]; then
+				echo "  diagnostics:"
+				head -n "$PF_TEST_DETAIL" "$tmp/detail" |
+				    cut -c "1-$detail_width" | sed 's/^/    /'
+			fi
+		elif [ "$st" -ne 0 ]; then
+			fail "$label/browser: $(status_text "$st") after $nok checks" "$tmp/detail"
+		elif [ "$nok" -eq 0 ]; then
+			fail "$label/browser: reported no checks" "$tmp/detail"
+		fi
+	fi
+	group_end
+}
+
 # Manual pages: mandoc -Tlint must have nothing to say at level warning.
 # They do not depend on the build, so this group runs once.
 group_man() {
@@ -228,6 +271,7 @@ for b in "$@"; do
 	wanted corpus && group_corpus
 	wanted corpus && group_corpus_derived
 	wanted fuzz && group_fuzz
+	wanted browser && group_browser
 done
 wanted man && group_man
 

@@ -1,0 +1,216 @@
+// Browser tests of pf-svg's embedded script, in headless Chromium.
+//
+//   node tests/browser/test-svg.mjs BUILD
+//
+// Draws a few graphs with BUILD/pf-svg, opens them from file:// URLs and
+// prints "ok NAME" / "not ok NAME" per check (TAP-like, as the unit tests
+// do).  Needs Debian's chromium at /usr/bin/chromium (or $PF_CHROMIUM) and
+// playwright-core in tests/browser/node_modules; ./quickstart.sh check
+// installs both.  This script installs nothing.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const build = resolve(process.argv[2] || "build");
+const pfsvg = join(build, "pf-svg");
+const executablePath = process.env.PF_CHROMIUM || "/usr/bin/chromium";
+let failed = 0;
+
+function check(ok, name, detail) {
+	console.log(`${ok ? "ok" : "not ok"} ${name}`);
+	if (!ok) {
+		failed = 1;
+		if (detail !== undefined)
+			console.log(`# ${String(detail).split("\n").join("\n# ")}`);
+	}
+}
+
+const dir = mkdtempSync(join(tmpdir(), "pf-browser-"));
+function draw(name, folded, args = []) {
+	const input = join(dir, name + ".folded"), out = join(dir, name + ".svg");
+	writeFileSync(input, folded);
+	execFileSync(pfsvg, [...args, "-o", out, input]);
+	return pathToFileURL(out).href;
+}
+
+const basic = draw("basic",
+	"main;parse;token 40\nmain;parse 10\nmain;eval;apply 30\nmain;eval 20\n");
+const hostile = draw("hostile", [
+	"main;</script><script>alert(1)</script> 5",
+	"main;\"><img src=x onerror=alert(1)> 3",
+	"main;]]> 2",
+	"main;'-alert(1)-' 4",
+	"main;<svg onload=alert(1)> 2",
+	"main;javascript:alert(1) 1",
+	"main;\u0000x 1".replace("\u0000", "\u0001"),
+].join("\n") + "\n");
+
+const browser = await chromium.launch({
+	executablePath,
+	headless: true,
+	args: ["--headless", "--no-sandbox", "--disable-gpu",
+	    "--disable-background-networking", "--disable-component-update",
+	    "--no-first-run", "--disable-sync"],
+});
+
+// A page that records dialogs, errors and any request leaving file://.
+async function open(url, viewport = { width: 1200, height: 800 }) {
+	const page = await browser.newPage({ viewport });
+	const log = { dialogs: [], errors: [], requests: [] };
+	page.on("pageerror", (e) => log.errors.push(String(e)));
+	page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
+	page.on("request", (r) => { if (!r.url().startsWith("file:")) log.requests.push(r.url()); });
+	page.on("dialog", async (d) => {
+		log.dialogs.push({ type: d.type(), message: d.message() });
+		if (d.type() === "prompt" && page.answer !== undefined)
+			await d.accept(page.answer);
+		else
+			await d.dismiss();
+	});
+	await page.goto(url);
+	await page.waitForFunction(() => window.pfFlameGraph !== undefined, null,
+	    { timeout: 10000 });
+	return { page, log };
+}
+
+// The frame <g> whose title starts with NAME followed by " (".
+function frame(page, name) {
+	return page.locator("#frames > g").filter({
+		has: page.locator(`title`, { hasText: new RegExp("^" +
+		    name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + " \\(") }),
+	}).first();
+}
+
+async function rectOf(page, name) {
+	const r = frame(page, name).locator("rect");
+	return {
+		x: parseFloat(await r.getAttribute("x")),
+		w: parseFloat(await r.getAttribute("width")),
+		fill: await r.getAttribute("fill"),
+		cls: await frame(page, name).getAttribute("class"),
+	};
+}
+
+try {
+	{
+		const { page, log } = await open(basic);
+		check(await page.locator("#frames > g").count() === 6,
+		    "basic: the graph loads with its 6 frames");
+
+		await frame(page, "parse").hover();
+		const details = await page.locator("#details").textContent();
+		check(details === "Function: parse (50 samples, 50.00%)",
+		    "hover shows the frame's details", details);
+
+		await frame(page, "parse").click();
+		const z = await rectOf(page, "parse"), t = await rectOf(page, "token");
+		const e = await rectOf(page, "eval"), m = await rectOf(page, "main");
+		check(Math.abs(z.x - 10) < 0.2 && Math.abs(z.w - 1180) < 0.2,
+		    "click zooms: the frame fills the width", JSON.stringify(z));
+		check(Math.abs(t.w - 944) < 0.2, "click zooms: children scale with it",
+		    JSON.stringify(t));
+		check((e.cls || "").includes("hide"), "click zooms: frames outside are hidden");
+		check((m.cls || "").includes("parent"), "click zooms: ancestors are dimmed");
+		check(!((await page.locator("#unzoom").getAttribute("class")) || "").includes("hide"),
+		    "click zooms: the reset control appears");
+		const url = page.url();
+		check(/[#&]x=600(\.0)?&y=52/.test(url), "zoom is kept in the URL", url);
+
+		await page.locator("#unzoom").click();
+		const p2 = await rectOf(page, "parse");
+		check(Math.abs(p2.x - 600) < 0.2 && Math.abs(p2.w - 590) < 0.2 &&
+		    !((await rectOf(page, "eval")).cls || "").includes("hide"),
+		    "reset zoom restores the graph", JSON.stringify(p2));
+
+		page.answer = "^(parse|token)$";
+		await page.keyboard.press("Control+f");
+		const matched = await page.locator("#matched").textContent();
+		check(matched === "Matched: 50.0%",
+		    "search (Ctrl-F): nested matches are not counted twice", matched);
+		check((await rectOf(page, "token")).fill === "rgb(230,0,230)" &&
+		    (await rectOf(page, "eval")).fill !== "rgb(230,0,230)",
+		    "search highlights the matching frames only");
+		check(decodeURIComponent(new URL(page.url()).hash).includes("s=^(parse|token)$"),
+		    "search is kept in the URL", page.url());
+
+		page.answer = "PARSE";
+		await page.keyboard.press("F3");
+		check(await page.locator("#matched").textContent() === "Matched: 0.0%",
+		    "search (F3) is case-sensitive by default");
+		await page.keyboard.press("Control+i");
+		check(await page.locator("#matched").textContent() === "Matched: 50.0%",
+		    "Ctrl-I toggles case and searches again");
+
+		await page.locator("#search").click();
+		check(await page.locator("#matched").textContent() === " " &&
+		    (await rectOf(page, "parse")).fill !== "rgb(230,0,230)",
+		    "the search button resets the search");
+
+		check(log.dialogs.every((d) => d.type === "prompt"),
+		    "only search prompts were shown", JSON.stringify(log.dialogs));
+		check(log.errors.length === 0, "no script errors", log.errors.join("\n"));
+		check(log.requests.length === 0, "no network requests", log.requests.join("\n"));
+		await page.close();
+	}
+	{
+		// A link with the state reopens the same view.
+		const { page, log } = await open(basic + "#x=600.0&y=52.0&s=tok&i=1");
+		const p = await rectOf(page, "parse"), t = await rectOf(page, "token");
+		check(Math.abs(p.w - 1180) < 0.2 && t.fill === "rgb(230,0,230)" &&
+		    (await page.locator("#matched").textContent()) === "Matched: 80.0%",
+		    "a URL with zoom and search state reopens that view",
+		    JSON.stringify([p, t, await page.locator("#matched").textContent()]));
+		check(log.errors.length === 0, "state URL: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
+		const { page } = await open(basic, { width: 800, height: 600 });
+		const w = await page.locator("svg").first().getAttribute("width");
+		const all = await rectOf(page, "all");
+		check(w === "800" && Math.abs(all.w - 780) < 0.2,
+		    "the width follows the window", JSON.stringify({ w, all }));
+		await page.setViewportSize({ width: 1000, height: 600 });
+		await page.waitForFunction(() =>
+		    document.documentElement.getAttribute("width") === "1000");
+		check(Math.abs((await rectOf(page, "all")).w - 980) < 0.2,
+		    "resizing the window redraws the graph");
+		await page.close();
+	}
+	{
+		const { page, log } = await open(hostile);
+		const n = await page.locator("#frames > g").count();
+		check(n === 9, "hostile names: every frame is drawn", n);
+		for (const el of ["img", "iframe", "foreignObject"])
+			check(await page.locator(el).count() === 0,
+			    `hostile names: no <${el}> element appears`);
+		check(await page.locator("script").count() === 1,
+		    "hostile names: only the embedded script exists");
+		const titles = await page.locator("#frames > g > title").allTextContents();
+		check(titles.some((t) => t.startsWith("</script><script>alert(1)</script> (")),
+		    "hostile names: </script> is shown as text", titles.join("\n"));
+		for (let i = 0; i < n; i++)
+			await page.locator("#frames > g").nth(i).hover();
+		page.answer = "alert";
+		await page.keyboard.press("Control+f");
+		await page.locator("#frames > g").nth(3).click();
+		await page.locator("#unzoom").click();
+		await page.waitForTimeout(200);
+		check(log.dialogs.filter((d) => d.type !== "prompt").length === 0,
+		    "hostile names: hovering, searching and zooming run nothing",
+		    JSON.stringify(log.dialogs));
+		check(log.errors.length === 0, "hostile names: no script errors",
+		    log.errors.join("\n"));
+		check(log.requests.length === 0, "hostile names: no network requests",
+		    log.requests.join("\n"));
+		await page.close();
+	}
+} catch (e) {
+	check(false, "browser tests ran to the end", e.stack || e);
+} finally {
+	await browser.close();
+	rmSync(dir, { recursive: true, force: true });
+}
+process.exit(failed);
