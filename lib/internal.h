@@ -103,6 +103,21 @@ int pf_profile_add_index(struct pf_profile *p, const uint32_t *frames, size_t n,
 int pf_profile_add_at(struct pf_profile *p, uint32_t idx, pf_count a,
     pf_count b, struct pf_error *err);
 
+/* ------------------------------------------------------------ folded lines */
+
+/*
+ * The grammar of one folded line, shared by every reader of the format:
+ * line[0..len-1] is trimmed and not blank, and its first `clean` bytes are
+ * known to hold no NUL.  *columns is 0 until the first line decides between
+ * one and two counts.  On PF_FOLDED_LINE_OK, *slen is the length of the stack
+ * text and *a, *b the counts (a = 0 in a one-column profile).  Otherwise
+ * msg says what is wrong: PF_FOLDED_LINE_BAD for a malformed line,
+ * PF_FOLDED_LINE_FATAL for a count beyond 2^64 (never skipped).
+ */
+enum { PF_FOLDED_LINE_OK = 0, PF_FOLDED_LINE_BAD = -1, PF_FOLDED_LINE_FATAL = -2 };
+int pf_folded_parse_line(const char *line, size_t len, size_t clean, int *columns,
+    size_t *slen, pf_count *a, pf_count *b, char *msg, size_t msgsize);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

@@ -58,7 +58,8 @@ common_prefix(const char *x, const char *y, size_t n)
 	return i;
 }
 
-enum { LINE_OK = 0, LINE_BAD = -1, LINE_FATAL = -2 };
+enum { LINE_OK = PF_FOLDED_LINE_OK, LINE_BAD = PF_FOLDED_LINE_BAD,
+    LINE_FATAL = PF_FOLDED_LINE_FATAL };
 
 static int
 too_large(const char *s, size_t n, char *msg, size_t msgsize)
@@ -76,8 +77,8 @@ too_large(const char *s, size_t n, char *msg, size_t msgsize)
  * malformed; LINE_FATAL with msg set on a count too large, which even the
  * lenient mode does not skip (the sum would be wrong, not just smaller).
  */
-static int
-parse_line(const char *line, size_t len, size_t clean, int *columns,
+int
+pf_folded_parse_line(const char *line, size_t len, size_t clean, int *columns,
     size_t *slenp, pf_count *ap, pf_count *bp, char *msg, size_t msgsize)
 {
 	static const char two[] = "expected two counts (the first line of this "
@@ -223,7 +224,7 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 			/* The shared prefix has no NUL byte: the previous
 			 * stack was checked. */
 			lcp = common_prefix(line, pv.text, len < pv.len ? len : pv.len);
-			k = parse_line(line, len, lcp, &columns, &slen, &a, &b, msg,
+			k = pf_folded_parse_line(line, len, lcp, &columns, &slen, &a, &b, msg,
 			    sizeof(msg));
 		}
 		if (k != LINE_OK) {

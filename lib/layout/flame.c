@@ -371,32 +371,18 @@ rtrim(const char *s, size_t n)
 	return n;
 }
 
-/* Start of the token ending s[0..n-1] (after its last blank), or n+1. */
-static size_t
-last_token(const char *s, size_t n)
-{
-	size_t i = n;
-
-	while (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t')
-		i--;
-	return i == 0 ? n + 1 : i;
-}
-
-/*
- * The same rules as pf_folded_read(): a count after the last blank, two for
- * a differential profile as decided by the first line.
- */
+/* Reads folded text with the grammar every reader shares
+ * (pf_folded_parse_line), straight into the flame tree. */
 int
 pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err)
 {
 	const char *line, *name = pf_reader_name(r);
-	size_t len, t1 = 0;
-	int st, c = PF_COUNT_OK;
+	char msg[256];
+	size_t len, slen;
+	pf_count a, b;
+	int st;
 
 	while ((st = pf_reader_line(r, &line, &len, err)) != PF_LINE_EOF) {
-		size_t t2, slen;
-		pf_count a = 0, b = 0, c1;
-
 		if (st == PF_LINE_ERROR)
 			return -1;
 		if (st == PF_LINE_TOOLONG)
@@ -405,40 +391,15 @@ pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *e
 		len = rtrim(line, len);
 		if (len == 0)
 			continue;
-		if (memchr(line, '\0', len) != NULL)
-			return pf_err(err, name, pf_reader_lineno(r),
-			    "NUL byte in line (binary input?)");
-		t1 = last_token(line, len);
-		if (t1 > len)
-			goto nocount;
-		c = pf_count_parse(line + t1, len - t1, &c1);
-		if (c != PF_COUNT_OK)
-			goto badcount;
-		slen = rtrim(line, t1);
-		if (f->columns == 0) {
-			f->columns = 1;
-			t2 = last_token(line, slen);
-			if (t2 <= slen && rtrim(line, t2) > 0 &&
-			    pf_count_parse(line + t2, slen - t2, &a) == PF_COUNT_OK)
-				f->columns = 2;
+		if (pf_folded_parse_line(line, len, 0, &f->columns, &slen, &a, &b,
+		    msg, sizeof(msg)) != PF_FOLDED_LINE_OK)
+			return pf_err(err, name, pf_reader_lineno(r), "%s", msg);
+		/* The tree keeps a one-column count where a differential
+		 * profile keeps its second ("after") count. */
+		if (f->columns == 1) {
+			b = a;
+			a = 0;
 		}
-		if (f->columns == 2) {
-			t2 = last_token(line, slen);
-			if (t2 > slen || (c = pf_count_parse(line + t2, slen - t2, &a)) != PF_COUNT_OK) {
-				if (t2 <= slen && c == PF_COUNT_OVERFLOW) {
-					t1 = t2;
-					len = slen;
-					goto badcount;
-				}
-				return pf_err(err, name, pf_reader_lineno(r),
-				    "expected two counts (the first line of this "
-				    "differential profile had two)");
-			}
-			slen = rtrim(line, t2);
-		}
-		b = c1;
-		if (slen == 0)
-			return pf_err(err, name, pf_reader_lineno(r), "empty stack");
 		if (add_stack(f, line, slen, a, b, err) != 0) {
 			pf_err_name(err, name);
 			err->line = pf_reader_lineno(r);
@@ -446,13 +407,6 @@ pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *e
 		}
 	}
 	return 0;
-badcount:
-	if (c == PF_COUNT_OVERFLOW)
-		return pf_err(err, name, pf_reader_lineno(r),
-		    "count '%.*s' is too large (more than 2^64)",
-		    (int)(len - t1 > 40 ? 40 : len - t1), line + t1);
-nocount:
-	return pf_err(err, name, pf_reader_lineno(r), "no sample count at the end of the line");
 }
 
 int
