@@ -16,14 +16,13 @@ cd "$(dirname "$0")"
 
 # Debian packages, in one place.
 #   build: compiler, make, pkg-config and the -dev packages of the
-#          libraries the Makefile asks pkg-config for (libcairo2-dev brings
-#          zlib1g-dev along).
+#          libraries the Makefile asks pkg-config for.
 #   check: the test suite (mandoc lints the man pages, zcat reads the corpus).
 #   extra: not needed for building or testing: perf records profiles (and
 #          pf-collapse runs perf script on perf.data files), clang and its
 #          runtime build the libFuzzer targets (make fuzz), time and perl
 #          are used by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev)
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev)
 check_pkgs=(mandoc gzip)
 extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
 

@@ -1,0 +1,192 @@
+/*
+ * detect.c - the list of input formats, detection of the format from the
+ * content, and pf_collapse, which hands an input to its parser.
+ *
+ * Detection looks only at the first PEEK bytes (never at the file name) and
+ * asks the most specific questions first, then looks at the shape of the
+ * lines (folded stacks).  What fits
+ * nothing else goes to the perf parser, which has always skipped lines it
+ * does not know; if it finds no sample either, the input fits no format and
+ * the error says which were tried and shows the first line.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+#define PEEK ((size_t)64 << 10)
+#define MAX_LINES 200
+
+static const char *const names[PF_FORMAT_COUNT] = {
+	[PF_FORMAT_AUTO] = "auto",
+	[PF_FORMAT_PERF] = "perf",
+	[PF_FORMAT_FOLDED] = "folded",
+};
+
+const char *
+pf_format_name(int format)
+{
+	if (format < 0 || format >= PF_FORMAT_COUNT)
+		return NULL;
+	return names[format];
+}
+
+int
+pf_format_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < PF_FORMAT_COUNT; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+pf_format_list(void)
+{
+	/* In the order auto detection tries them. */
+	return "folded, perf";
+}
+
+/* ------------------------------------------------------------- detection */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* "a;b;c 12": no leading blank, a count after the last blank, a stack. */
+static int
+folded_like(const char *s, size_t n)
+{
+	size_t i;
+	pf_count c;
+
+	if (n == 0 || is_blank(s[0]) || s[0] == '#' || memchr(s, '\0', n) != NULL)
+		return 0;
+	while (n > 0 && is_blank(s[n - 1]))
+		n--;
+	for (i = n; i > 0 && !is_blank(s[i - 1]); i--)
+		;
+	if (i == 0 || pf_count_parse(s + i, n - i, &c) != PF_COUNT_OK)
+		return 0;
+	while (i > 0 && is_blank(s[i - 1]))
+		i--;
+	return i > 0;
+}
+
+struct first_line {
+	uint64_t lineno;	/* 0: none */
+	char text[80];
+};
+
+static void
+keep_first(struct first_line *f, uint64_t lineno, const char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	if (f == NULL || f->lineno != 0)
+		return;
+	f->lineno = lineno;
+	for (i = 0; i < n && o + 8 < sizeof(f->text); i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			f->text[o++] = (char)c;
+		} else {
+			snprintf(f->text + o, sizeof(f->text) - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	if (i < n)
+		memcpy(f->text + o, "...", 4), o += 3;
+	f->text[o] = '\0';
+}
+
+static int
+detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
+{
+	const char *buf, *s, *nl;
+	size_t n, len, i = 0;
+	uint64_t lineno = 0;
+	int folded = 0, not_folded = 0, lines = 0;
+
+	/* An empty input, or one that cannot be read: the perf parser
+	 * reads nothing, or meets the same read error. */
+	n = pf_reader_peek(r, &buf, PEEK, err);
+	if (n == 0)
+		return PF_FORMAT_PERF;
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
+		i++;
+
+	for (s = buf; s < buf + n && lines < MAX_LINES; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(buf + n - s));
+		if (nl == NULL) {
+			/* A line cut by the peek window tells nothing. */
+			if (n == PEEK)
+				break;
+			nl = buf + n;
+		}
+		len = (size_t)(nl - s);
+		lineno++;
+		while (len > 0 && is_blank(s[len - 1]))
+			len--;
+		if (len == 0)
+			continue;
+		keep_first(first, lineno, s, len);
+		lines++;
+		if (folded_like(s, len))
+			folded++;
+		else
+			not_folded++;
+		if (nl == buf + n)
+			break;
+	}
+	if (folded > 0 && not_folded == 0)
+		return PF_FORMAT_FOLDED;
+	return PF_FORMAT_PERF;
+}
+
+int
+pf_format_detect(struct pf_reader *r, struct pf_error *err)
+{
+	if (pf_reader_gunzip(r, err) < 0)
+		return -1;
+	return detect(r, NULL, err);
+}
+
+/* -------------------------------------------------------------- dispatch */
+
+int
+pf_collapse(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	struct first_line first;
+	int fmt = o->format, gz, rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&first, 0, sizeof(first));
+	if ((gz = pf_reader_gunzip(r, err)) < 0)
+		return -1;
+	st->gzip = gz;
+	if (fmt == PF_FORMAT_AUTO && (fmt = detect(r, &first, err)) < 0)
+		return -1;
+	st->format = fmt;
+	switch (fmt) {
+	case PF_FORMAT_PERF:
+		rc = pf_perf_collapse(p, r, &o->perf, &st->perf, err);
+		if (rc == 0 && o->format == PF_FORMAT_AUTO && st->perf.samples == 0 &&
+		    st->perf.skipped_lines > 0)
+			rc = pf_err(err, pf_reader_name(r), first.lineno,
+			    "not a profile in any format pf-collapse knows (tried %s); "
+			    "the first line is '%s'", pf_format_list(), first.text);
+		return rc;
+	case PF_FORMAT_FOLDED:
+		return pf_folded_read(p, r, err);
+	}
+	return pf_err(err, pf_reader_name(r), 0, "unknown format %d", fmt);
+}
