@@ -18,7 +18,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: pf-collapse [--format NAME] [--pid | --tid] [--kernel] [--jit] [--all]\n"
 	    "                   [--addrs] [--event-filter=EVENT] [--srcline] [-j N]\n"
-	    "                   [-o FILE] [FILE ...]\n");
+	    "                   [--no-location] [--drop-idle] [--weight=samples|time]\n"
+	    "                   [--time-order] [-o FILE] [FILE ...]\n");
 }
 
 static void
@@ -45,6 +46,15 @@ help(void)
 	    "      --srcline         input has source lines (perf script -F +srcline):\n"
 	    "                        frames become func:file.c:LINE\n"
 	    "  -j, --jobs N          threads for a regular file (default: all CPUs)\n"
+	    "\n"
+	    "V8 .cpuprofile:\n"
+	    "      --no-location     frames are function names without FILE:LINE\n"
+	    "      --drop-idle       leave out the (idle) samples\n"
+	    "      --weight=time     weigh samples by their duration in microseconds\n"
+	    "                        (default: samples, one per sample)\n"
+	    "      --time-order      samples in time order, merging only adjacent\n"
+	    "                        equal stacks (for pf-svg --flamechart)\n"
+	    "\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
 	    "\n"
@@ -177,7 +187,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	    OPT_EVENT, OPT_SRCLINE };
+	    OPT_EVENT, OPT_SRCLINE, OPT_NO_LOCATION, OPT_DROP_IDLE, OPT_WEIGHT,
+	    OPT_TIME_ORDER };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -189,6 +200,10 @@ main(int argc, char **argv)
 		{ "addrs", no_argument, NULL, OPT_ADDRS },
 		{ "event-filter", required_argument, NULL, OPT_EVENT },
 		{ "srcline", no_argument, NULL, OPT_SRCLINE },
+		{ "no-location", no_argument, NULL, OPT_NO_LOCATION },
+		{ "drop-idle", no_argument, NULL, OPT_DROP_IDLE },
+		{ "weight", required_argument, NULL, OPT_WEIGHT },
+		{ "time-order", no_argument, NULL, OPT_TIME_ORDER },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -245,6 +260,22 @@ main(int argc, char **argv)
 			break;
 		case OPT_SRCLINE:
 			o.srcline = 1;
+			break;
+		case OPT_NO_LOCATION:
+			co.no_location = 1;
+			break;
+		case OPT_DROP_IDLE:
+			co.drop_idle = 1;
+			break;
+		case OPT_WEIGHT:
+			if (strcmp(optarg, "time") != 0 && strcmp(optarg, "samples") != 0) {
+				warnx_("invalid --weight '%s': expected samples or time", optarg);
+				return 2;
+			}
+			co.weight_time = strcmp(optarg, "time") == 0;
+			break;
+		case OPT_TIME_ORDER:
+			co.time_order = 1;
 			break;
 		case 'j':
 			errno = 0;

@@ -90,6 +90,21 @@ int pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
 /* The byte offset, in the whole input, of the line last returned. */
 uint64_t pf_reader_offset(const struct pf_reader *r);
 
+/*
+ * Reads up to n raw bytes (not lines) into dst, for the parsers of JSON and
+ * binary formats.  Returns the number read, 0 at the end, (size_t)-1 with
+ * err filled on error.  Do not mix with pf_reader_line.
+ */
+size_t pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err);
+/* Bytes consumed so far (of the decompressed input). */
+uint64_t pf_reader_bytes(const struct pf_reader *r);
+
+/* ------------------------------------------------------------ the parsers */
+
+int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

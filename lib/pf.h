@@ -103,6 +103,14 @@ int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 int pf_profile_columns(const struct pf_profile *p);
 void pf_profile_set_columns(struct pf_profile *p, int columns);
 
+/*
+ * An ordered profile (a flame chart) keeps its stacks in the order they are
+ * added and merges a stack only into the one added just before it; it is
+ * written in that order.  Set it before adding the first stack.
+ */
+void pf_profile_set_ordered(struct pf_profile *p, int ordered);
+int pf_profile_ordered(const struct pf_profile *p);
+
 size_t pf_profile_nstacks(const struct pf_profile *p);
 /* Stack i (0 <= i < nstacks, in insertion order): frames and counts. */
 const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
@@ -114,8 +122,8 @@ int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
 
 /*
  * Returns a newly allocated array of the stack indices in byte-wise order of
- * their folded text ("a;b;c"), or NULL when memory runs out.  Free it with
- * free().
+ * their folded text ("a;b;c"), or in the order added for an ordered
+ * profile, or NULL when memory runs out.  Free it with free().
  */
 size_t *pf_profile_sorted(const struct pf_profile *p);
 
@@ -240,6 +248,7 @@ enum pf_format {
 	PF_FORMAT_AUTO = 0,
 	PF_FORMAT_PERF,		/* perf script text */
 	PF_FORMAT_FOLDED,	/* folded stacks (normalized: merged, sorted) */
+	PF_FORMAT_CPUPROFILE,	/* V8 / Chrome DevTools .cpuprofile JSON */
 	PF_FORMAT_COUNT
 };
 
@@ -262,6 +271,10 @@ int pf_format_detect(struct pf_reader *r, struct pf_error *err);
 struct pf_collapse_options {
 	int format;			/* enum pf_format */
 	struct pf_perf_options perf;	/* perf script */
+	int no_location;		/* cpuprofile: bare function names */
+	int drop_idle;			/* cpuprofile: drop (idle) samples */
+	int weight_time;		/* cpuprofile: microseconds, not samples */
+	int time_order;			/* cpuprofile: samples in time order */
 };
 
 struct pf_collapse_stats {

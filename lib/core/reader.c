@@ -506,3 +506,25 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 	r->gz = g;
 	return 1;
 }
+
+size_t
+pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err)
+{
+	size_t have;
+
+	if (r->start == r->end && !r->eof && fill(r, 1, err) != 0)
+		return (size_t)-1;
+	have = r->end - r->start;
+	if (have > n)
+		have = n;
+	memcpy(dst, r->buf + r->start, have);
+	r->start += have;
+	r->buf_off += have;
+	return have;
+}
+
+uint64_t
+pf_reader_bytes(const struct pf_reader *r)
+{
+	return r->buf_off;
+}

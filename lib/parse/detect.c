@@ -3,8 +3,8 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first, then looks at the shape of the
- * lines (folded stacks).  What fits
+ * asks the most specific questions first (JSON), then looks at the shape
+ * of the lines (folded stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
  * does not know; if it finds no sample either, the input fits no format and
  * the error says which were tried and shows the first line.
@@ -20,6 +20,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_AUTO] = "auto",
 	[PF_FORMAT_PERF] = "perf",
 	[PF_FORMAT_FOLDED] = "folded",
+	[PF_FORMAT_CPUPROFILE] = "cpuprofile",
 };
 
 const char *
@@ -45,7 +46,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "folded, perf";
+	return "cpuprofile, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -121,6 +122,8 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		i = 3;
 	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
 		i++;
+	if (i < n && buf[i] == '{')
+		return PF_FORMAT_CPUPROFILE;
 
 	for (s = buf; s < buf + n && lines < MAX_LINES; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
@@ -187,6 +190,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return rc;
 	case PF_FORMAT_FOLDED:
 		return pf_folded_read(p, r, err);
+	case PF_FORMAT_CPUPROFILE:
+		return pf_cpuprofile_read(p, r, o, st, err);
 	}
 	return pf_err(err, pf_reader_name(r), 0, "unknown format %d", fmt);
 }

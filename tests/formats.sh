@@ -1,0 +1,112 @@
+# Real-data tests of the parsers other than perf, over the shared corpus
+# (../shared/corpus, see its README.md).  Sourced by run.sh (group
+# "formats"); on its own, sh tests/formats.sh BUILD [BUILD ...].
+#
+# Two kinds of check:
+#  - expected: tests/formats-expected/DIR/INPUT[.OPTION].folded[.gz] is
+#    the folding of corpus file DIR/INPUT[.gz] (DIR may have several
+#    levels, as v8/cpuprofile) with --OPTION, made by an
+#    independent computation (tests/ref/*.py, written from the formats'
+#    descriptions, not from pf's code) and reviewed by hand;
+#  - totals: the counts of an output add up to what the corpus README says
+#    the recording holds (samples, ticks, map entries).
+
+if [ -z "${here:-}" ]; then
+	exec sh "$(dirname "$0")/run.sh" -g formats "$@"
+fi
+
+formats_corpus=${PF_CORPUS:-$root/../shared/corpus}
+formats_expdir=$root/tests/formats-expected
+
+# formats_sum FILE: the sum of the last column (exact for integers below
+# 2^53, which is all these are).
+formats_sum() {
+	awk '{ s += $NF } END { printf "%.0f\n", s }' "$1"
+}
+
+# formats_total WHAT EXPECTED ARGS...: pf-collapse ARGS adds up to EXPECTED.
+formats_total() {
+	ft_what=$1
+	ft_want=$2
+	shift 2
+	with_timeout "$pfc" "$@" > "$tmp/f.out" 2> "$tmp/f.err" < /dev/null
+	ft_st=$?
+	ft_got=$(formats_sum "$tmp/f.out")
+	if [ "$ft_st" -ne 0 ]; then
+		fail "$label/formats: $ft_what: $(status_text "$ft_st")" "$tmp/f.err"
+	elif [ "$ft_got" != "$ft_want" ]; then
+		echo "counts add up to $ft_got, expected $ft_want" > "$tmp/detail"
+		fail "$label/formats: $ft_what: wrong total" "$tmp/detail"
+	else
+		pass
+	fi
+}
+
+group_formats() {
+	group_begin "$label: formats"
+	pfc=$build/pf-collapse
+	if [ ! -d "$formats_corpus" ]; then
+		fail "$label/formats: no corpus at $formats_corpus"
+		group_end
+		return
+	fi
+	find "$formats_expdir" -name '*.folded' -o -name '*.folded.gz' | sort > "$tmp/f.list"
+	while IFS= read -r exp; do
+		dir=${exp%/*}
+		dir=${dir#"$formats_expdir"/}
+		name=${exp##*/}
+		name=${name%.gz}
+		name=${name%.folded}
+		opt=
+		case $name in
+		*.no-location | *.drop-idle | *.weight=time | *.time-order)
+			opt=--${name##*.}
+			name=${name%.*}
+			;;
+		esac
+		in=$formats_corpus/$dir/$name
+		[ -f "$in" ] || in=$in.gz
+		what="$label/formats: $dir/$name${opt:+ $opt}"
+		if [ ! -f "$in" ]; then
+			fail "$what: corpus input missing"
+			continue
+		fi
+		# shellcheck disable=SC2086
+		with_timeout "$pfc" $opt "$in" > "$tmp/f.out" 2> "$tmp/f.err" < /dev/null
+		st=$?
+		zcat -f "$exp" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if [ "$st" -ne 0 ]; then
+			fail "$what: $(status_text "$st")" "$tmp/f.err"
+		elif differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$what: differs from the expected output" "$tmp/detail"
+		else
+			pass
+		fi
+	done < "$tmp/f.list"
+
+	v8=$formats_corpus/v8/cpuprofile
+	formats_total "v8 json-workload.cpuprofile: 2744 samples" 2744 \
+	    "$v8/json-workload.cpuprofile"
+	formats_total "v8 fibsort-workload.cpuprofile: 2659 samples" 2659 \
+	    "$v8/fibsort-workload.cpuprofile.gz"
+	formats_total "v8 fibsort-workload.interval250us.cpuprofile: 8641 samples" 8641 \
+	    "$v8/fibsort-workload.interval250us.cpuprofile.gz"
+	formats_total "v8 fibsort-workload.cpuprofile --time-order: 2659 samples" 2659 \
+	    --time-order "$v8/fibsort-workload.cpuprofile.gz"
+	# With --weight=time the samples cover endTime - (startTime + the
+	# first delta): 3026520 - 2228 in json-workload.
+	formats_total "v8 json-workload.cpuprofile --weight=time: endTime - first sample" \
+	    3024292 --weight=time "$v8/json-workload.cpuprofile"
+	# --time-order keeps the stacks, only their order and merging differ.
+	with_timeout "$pfc" --time-order "$v8/fibsort-workload.cpuprofile.gz" |
+	    "$pfc" --format folded > "$tmp/f.tmo" 2>&1
+	"$pfc" "$v8/fibsort-workload.cpuprofile.gz" > "$tmp/f.agg" 2>&1
+	: > "$tmp/detail"
+	if differ "$tmp/f.agg" "$tmp/f.tmo" stdout "$tmp/detail"; then
+		fail "$label/formats: --time-order output, merged, is the plain output" "$tmp/detail"
+	else
+		pass
+	fi
+	group_end
+}
