@@ -108,5 +108,28 @@ group_formats() {
 	else
 		pass
 	fi
+
+	# gprof: each function's self weight (the counts of the stacks it is
+	# the leaf of) is its flat-profile self time in samples of 0.01 s, and
+	# the four ways of printing one profile give the same stacks.
+	gp=$formats_corpus/gprof
+	awk '/^Flat profile/ { f = 1; next }
+	    f && NF == 0 && n { exit }
+	    f && $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $3 > 0 {
+	        n++; printf "%s %.9f\n", $NF, $3 * 100 }' \
+	    "$gp/gprof-recursive.gprof-b.txt" | sort > "$tmp/f.flat"
+	for v in gprof-b gprof gprof-q gprof-b-q; do
+		with_timeout "$pfc" "$gp/gprof-recursive.$v.txt" 2> "$tmp/f.err" |
+		    awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		        s[a[k]] += w }
+		        END { for (f in s) printf "%s %.9f\n", f, s[f] }' |
+		    sort > "$tmp/f.self"
+		: > "$tmp/detail"
+		if differ "$tmp/f.flat" "$tmp/f.self" "self time" "$tmp/detail"; then
+			fail "$label/formats: gprof-recursive.$v.txt: self weights are not the flat profile's self times" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	group_end
 }

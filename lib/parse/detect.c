@@ -3,8 +3,8 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (JSON), then looks at the shape
- * of the lines (folded stacks).  What fits
+ * asks the most specific questions first (JSON, then gprof's headings),
+ * then looks at the shape of the lines (folded stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
  * does not know; if it finds no sample either, the input fits no format and
  * the error says which were tried and shows the first line.
@@ -21,6 +21,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_PERF] = "perf",
 	[PF_FORMAT_FOLDED] = "folded",
 	[PF_FORMAT_CPUPROFILE] = "cpuprofile",
+	[PF_FORMAT_GPROF] = "gprof",
 };
 
 const char *
@@ -46,7 +47,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "cpuprofile, folded, perf";
+	return "cpuprofile, gprof, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -55,6 +56,18 @@ static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int
+starts(const char *s, size_t n, const char *pre)
+{
+	size_t m = strlen(pre);
+
+	while (n > 0 && (is_blank(*s) || *s == '\f')) {
+		s++;
+		n--;
+	}
+	return n >= m && memcmp(s, pre, m) == 0;
 }
 
 /* "a;b;c 12": no leading blank, a count after the last blank, a stack. */
@@ -141,6 +154,9 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 			continue;
 		keep_first(first, lineno, s, len);
 		lines++;
+		if (starts(s, len, "Flat profile:") || starts(s, len, "Call graph") ||
+		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL)
+			return PF_FORMAT_GPROF;
 		if (folded_like(s, len))
 			folded++;
 		else
@@ -192,6 +208,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_folded_read(p, r, err);
 	case PF_FORMAT_CPUPROFILE:
 		return pf_cpuprofile_read(p, r, o, st, err);
+	case PF_FORMAT_GPROF:
+		return pf_gprof_read(p, r, st, err);
 	}
 	return pf_err(err, pf_reader_name(r), 0, "unknown format %d", fmt);
 }
