@@ -108,6 +108,9 @@ int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
 int pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_collapse_stats *st, struct pf_error *err);
 
+int pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

@@ -131,5 +131,55 @@ group_formats() {
 			pass
 		fi
 	done
+
+	# bpftrace: the stackcollapse-bpftrace.pl references with bpftrace's
+	# decimal offsets dropped (pf drops them, as stackcollapse.pl drops
+	# DTrace's) and re-merged, plus the entries with an empty stack that
+	# the reference leaves out (pf: "[no stack]"), are pf's output; and
+	# the counts add up to the samples.
+	bt=$formats_corpus/bpftrace
+	for b in bpftrace-dd-kstack-limit8.txt bpftrace-deeprec-ustack.txt; do
+		bin=$bt/$b
+		[ -f "$bin" ] || bin=$bin.gz
+		zcat -f "$bin" | awk '/^@\[\]: [0-9]+$/ { n += $2 }
+		    END { if (n) print "[no stack] " n }' > "$tmp/f.empty"
+		zcat -f "$bt/$b.folded"* | cat - "$tmp/f.empty" | perl -ne '
+		    chomp; /^(.*) (\d+)$/ or next;
+		    my ($s, $c) = ($1, $2);
+		    $s = join(";", map { s/\+(0x[0-9a-fA-F]+|\d+)$//r } split /;/, $s, -1);
+		    $t{$s} += $c;
+		    END { print "$_ $t{$_}\n" for sort keys %t }' > "$tmp/f.exp"
+		with_timeout "$pfc" "$bin" > "$tmp/f.out" 2> "$tmp/f.err"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: $b: not the reference without offsets, plus its empty stacks" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	formats_total "bpftrace-dd-kstack-limit8.txt: 996 samples" 996 \
+	    "$bt/bpftrace-dd-kstack-limit8.txt"
+	formats_total "bpftrace-deeprec-ustack.txt: 2997 samples" 2997 \
+	    "$bt/bpftrace-deeprec-ustack.txt.gz"
+
+	# DTrace (FlameGraph's example): an independent folding in awk of
+	# the blocks of frames over a count, offsets dropped.
+	dt=$formats_corpus/flamegraph-tests/example-dtrace-stacks.txt.gz
+	zcat "$dt" | awk '
+	    /^[ \t]*$/ { n = 0; next }
+	    /^[ \t]+[0-9]+$/ { if (n) { s = f[n]; for (i = n - 1; i > 0; i--) s = s ";" f[i]
+	        t[s] += $1 } n = 0; next }
+	    /^[ \t]/ { x = $0; sub(/^[ \t]+/, "", x); sub(/\+0x[0-9a-fA-F]+$/, "", x)
+	        gsub(/;/, ":", x); f[++n] = x; next }
+	    { n = 0 }
+	    END { for (s in t) print s " " t[s] }' | LC_ALL=C sort > "$tmp/f.exp"
+	with_timeout "$pfc" "$dt" > "$tmp/f.out" 2> "$tmp/f.err"
+	: > "$tmp/detail"
+	if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+		fail "$label/formats: example-dtrace-stacks.txt: not the awk folding" "$tmp/detail"
+	else
+		pass
+	fi
+	formats_total "example-dtrace-stacks.txt: 57441, the sum of its counts" 57441 "$dt"
 	group_end
 }

@@ -3,8 +3,9 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (JSON, then gprof's headings),
- * then looks at the shape of the lines (folded stacks).  What fits
+ * asks the most specific questions first (JSON, then gprof's headings and
+ * bpftrace's "@[" keys), then looks at the shape of the lines (DTrace's
+ * indented frames over an indented count, folded stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
  * does not know; if it finds no sample either, the input fits no format and
  * the error says which were tried and shows the first line.
@@ -22,6 +23,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_FOLDED] = "folded",
 	[PF_FORMAT_CPUPROFILE] = "cpuprofile",
 	[PF_FORMAT_GPROF] = "gprof",
+	[PF_FORMAT_DTRACE] = "dtrace",
 };
 
 const char *
@@ -40,6 +42,8 @@ pf_format_lookup(const char *name)
 	for (i = 0; i < PF_FORMAT_COUNT; i++)
 		if (strcmp(name, names[i]) == 0)
 			return i;
+	if (strcmp(name, "bpftrace") == 0)
+		return PF_FORMAT_DTRACE;
 	return -1;
 }
 
@@ -47,7 +51,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "cpuprofile, gprof, folded, perf";
+	return "cpuprofile, gprof, dtrace, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -90,6 +94,22 @@ folded_like(const char *s, size_t n)
 	return i > 0;
 }
 
+/* Blanks and then only digits: the count under a DTrace stack. */
+static int
+count_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (i == 0 || i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return 1;
+}
+
 struct first_line {
 	uint64_t lineno;	/* 0: none */
 	char text[80];
@@ -124,7 +144,7 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 	const char *buf, *s, *nl;
 	size_t n, len, i = 0;
 	uint64_t lineno = 0;
-	int folded = 0, not_folded = 0, lines = 0;
+	int folded = 0, not_folded = 0, lines = 0, indented = 0;
 
 	/* An empty input, or one that cannot be read: the perf parser
 	 * reads nothing, or meets the same read error. */
@@ -157,6 +177,20 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		if (starts(s, len, "Flat profile:") || starts(s, len, "Call graph") ||
 		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL)
 			return PF_FORMAT_GPROF;
+		if (s[0] == '@' && memchr(s, '[', len) != NULL)
+			return PF_FORMAT_DTRACE;
+		if (count_line(s, len)) {
+			if (indented)
+				return PF_FORMAT_DTRACE;
+		} else {
+			/* A DTrace frame: "module`func+0x1c" or "0x4a3b2c". */
+			size_t k = 0;
+
+			while (k < len && is_blank(s[k]))
+				k++;
+			indented = k > 0 && (memchr(s, '`', len) != NULL ||
+			    starts(s + k, len - k, "0x"));
+		}
 		if (folded_like(s, len))
 			folded++;
 		else
@@ -210,6 +244,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_cpuprofile_read(p, r, o, st, err);
 	case PF_FORMAT_GPROF:
 		return pf_gprof_read(p, r, st, err);
+	case PF_FORMAT_DTRACE:
+		return pf_dtrace_read(p, r, st, err);
 	}
 	return pf_err(err, pf_reader_name(r), 0, "unknown format %d", fmt);
 }
