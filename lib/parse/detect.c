@@ -175,6 +175,7 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		keep_first(first, lineno, s, len);
 		lines++;
 		if (starts(s, len, "Flat profile:") || starts(s, len, "Call graph") ||
+		    (starts(s, len, "index % time") && memmem(s, len, "called", 6)) ||
 		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL)
 			return PF_FORMAT_GPROF;
 		if (s[0] == '@' && memchr(s, '[', len) != NULL)

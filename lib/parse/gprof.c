@@ -22,7 +22,8 @@
 
 #include "internal.h"
 
-/* Paths explored before giving up on a call graph too tangled to expand. */
+/* Work (paths expanded, arcs searched) before giving up on a call graph
+ * too tangled to expand. */
 #define MAX_STEPS 20000000u
 
 struct arc {
@@ -60,6 +61,8 @@ struct gprof {
 
 	/* expansion */
 	unsigned char *onpath;
+	uint32_t *seen, gen;	/* viable(): visited in search number gen */
+	uint32_t *todo;
 	uint32_t *stack;	/* leaf first */
 	size_t depth, stackcap;
 	uint64_t steps;
@@ -364,35 +367,44 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 	return 0;
 }
 
-/* Whether f can reach a root without revisiting the path. */
+/*
+ * Whether c can reach a root without passing through the path: a search
+ * of the callers with the path's functions removed.  Any walk that gets
+ * there contains a simple path, so one visit per function is enough and
+ * the search is linear, not a walk over every path.
+ */
 static int
-viable(struct gprof *g, uint32_t fi)
+viable(struct gprof *g, uint32_t c)
 {
-	struct func *f = &g->f[fi];
-	size_t k;
-	int ok = 0, roots = 1;
+	size_t top = 0, k;
+	int found = 0;
 
-	if (++g->steps > MAX_STEPS)
-		return -1;
-	g->onpath[fi] = 1;
-	for (k = 0; k < f->ncallers && !ok; k++) {
-		uint32_t c = f->callers[k].caller;
-
-		if (c >= g->nf || g->f[c].frame == UINT32_MAX)
-			continue;
-		roots = 0;
-		if (!g->onpath[c]) {
-			int v = viable(g, c);
-
-			if (v < 0) {
-				g->onpath[fi] = 0;
-				return -1;
-			}
-			ok = v;
-		}
+	if (++g->gen == 0) {
+		memset(g->seen, 0, g->nf * sizeof(*g->seen));
+		g->gen = 1;
 	}
-	g->onpath[fi] = 0;
-	return roots || ok;
+	g->todo[top++] = c;
+	g->seen[c] = g->gen;
+	while (top > 0 && !found) {
+		struct func *f = &g->f[g->todo[--top]];
+		int callers = 0;
+
+		for (k = 0; k < f->ncallers; k++) {
+			uint32_t x = f->callers[k].caller;
+
+			if (++g->steps > MAX_STEPS)
+				return -1;
+			if (x >= g->nf || g->f[x].frame == UINT32_MAX)
+				continue;
+			callers = 1;
+			if (g->onpath[x] || g->seen[x] == g->gen)
+				continue;
+			g->seen[x] = g->gen;
+			g->todo[top++] = x;
+		}
+		found = !callers;
+	}
+	return found;
 }
 
 static int
@@ -417,7 +429,7 @@ static int
 too_tangled(struct gprof *g)
 {
 	return pf_err(g->err, g->name, 0, "the call graph is too tangled to "
-	    "estimate stacks from (more than %u paths explored)", MAX_STEPS);
+	    "estimate stacks from (more than %u steps)", MAX_STEPS);
 }
 
 /* Spreads w, the weight of the stack g->stack (leaf first, top fi), over
@@ -525,7 +537,9 @@ fold(struct gprof *g)
 		return 0;
 	}
 	g->onpath = calloc(g->nf + 1, 1);
-	if (g->onpath == NULL)
+	g->seen = calloc(g->nf + 1, sizeof(*g->seen));
+	g->todo = malloc((g->nf + 1) * sizeof(*g->todo));
+	if (g->onpath == NULL || g->seen == NULL || g->todo == NULL)
 		return pf_err(g->err, g->name, 0, "out of memory");
 	for (i = 0; i < g->nf; i++) {
 		if (g->f[i].frame == UINT32_MAX)
@@ -623,6 +637,8 @@ out:
 	free(g.f);
 	free(g.flat);
 	free(g.onpath);
+	free(g.seen);
+	free(g.todo);
 	free(g.stack);
 	free(e.callers);
 	return rc;
