@@ -251,6 +251,7 @@ enum pf_format {
 	PF_FORMAT_CPUPROFILE,	/* V8 / Chrome DevTools .cpuprofile JSON */
 	PF_FORMAT_GPROF,	/* gprof call graph text (stacks estimated) */
 	PF_FORMAT_DTRACE,	/* DTrace and bpftrace aggregated stacks */
+	PF_FORMAT_V8PROF,	/* V8 --prof log, raw or preprocessed JSON */
 	PF_FORMAT_COUNT
 };
 

@@ -181,5 +181,33 @@ group_formats() {
 		pass
 	fi
 	formats_total "example-dtrace-stacks.txt: 57441, the sum of its counts" 57441 "$dt"
+	# V8 --prof: the raw log and its preprocessed JSON each count the
+	# 2776 ticks once; the self ticks of each JavaScript function are
+	# those of node --prof-process's [JavaScript] table (its tiers *, ~, ^
+	# summed); the JSON's unresolved ticks are its 1570 "unaccounted".
+	vp=$formats_corpus/v8/prof/fibsort
+	awk '/^ \[JavaScript\]:/ { f = 1; next } f && NF == 0 { exit }
+	    f && $1 ~ /^[0-9]+$/ { n = $1; sub(/^ *[0-9]+ +[0-9.]+% +[0-9.]+% +JS: [*~^]?/, "")
+	        sub(/^<anonymous>/, "(anonymous)"); t[$0] += n }
+	    END { for (k in t) print k " " t[k] }' "$vp/fibsort-workload.prof-process.txt" |
+	    LC_ALL=C sort > "$tmp/f.js"
+	for vin in isolate-0x31c9a3b0-3246-v8.log.gz fibsort-workload.prof-preprocess.json.gz; do
+		formats_total "v8/prof/$vin: 2776 ticks" 2776 "$vp/$vin"
+		awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		    if (a[k] ~ /\.js:[0-9]+:[0-9]+$/) t[a[k]] += w }
+		    END { for (k in t) print k " " t[k] }' "$tmp/f.out" |
+		    LC_ALL=C sort > "$tmp/f.self"
+		: > "$tmp/detail"
+		if differ "$tmp/f.js" "$tmp/f.self" "self ticks" "$tmp/detail"; then
+			fail "$label/formats: v8/prof/$vin: JavaScript self ticks are not --prof-process's" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	awk '/(^|;)\[unknown\] [0-9.]+$/' "$tmp/f.out" > "$tmp/f.unk"
+	if [ "$(formats_sum "$tmp/f.unk")" = 1570 ]; then pass; else
+		echo "[unknown] has $(formats_sum "$tmp/f.unk") ticks" > "$tmp/detail"
+		fail "$label/formats: v8/prof preprocess JSON: 1570 unaccounted ticks are [unknown]" "$tmp/detail"
+	fi
 	group_end
 }

@@ -3,8 +3,8 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (JSON, then gprof's headings and
- * bpftrace's "@[" keys), then looks at the shape of the lines (DTrace's
+ * asks the most specific questions first (JSON, then gprof's headings,
+ * bpftrace's "@[" keys and V8 log events), then looks at the shape of the lines (DTrace's
  * indented frames over an indented count, folded stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
  * does not know; if it finds no sample either, the input fits no format and
@@ -24,6 +24,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_CPUPROFILE] = "cpuprofile",
 	[PF_FORMAT_GPROF] = "gprof",
 	[PF_FORMAT_DTRACE] = "dtrace",
+	[PF_FORMAT_V8PROF] = "v8-prof",
 };
 
 const char *
@@ -51,7 +52,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "cpuprofile, gprof, dtrace, folded, perf";
+	return "cpuprofile, v8-prof, gprof, dtrace, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -110,6 +111,19 @@ count_line(const char *s, size_t n)
 	return 1;
 }
 
+/* After the '{': the preprocessed --prof JSON starts with "code". */
+static int
+json_kind(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (is_blank(s[i]) || s[i] == '\n'))
+		i++;
+	if (starts(s + i, n - i, "\"code\"") || starts(s + i, n - i, "\"ticks\""))
+		return PF_FORMAT_V8PROF;
+	return PF_FORMAT_CPUPROFILE;
+}
+
 struct first_line {
 	uint64_t lineno;	/* 0: none */
 	char text[80];
@@ -156,7 +170,7 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
 		i++;
 	if (i < n && buf[i] == '{')
-		return PF_FORMAT_CPUPROFILE;
+		return json_kind(buf + i + 1, n - i - 1);
 
 	for (s = buf; s < buf + n && lines < MAX_LINES; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
@@ -180,6 +194,9 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 			return PF_FORMAT_GPROF;
 		if (s[0] == '@' && memchr(s, '[', len) != NULL)
 			return PF_FORMAT_DTRACE;
+		if (starts(s, len, "v8-version,") || starts(s, len, "shared-library,") ||
+		    starts(s, len, "code-creation,") || starts(s, len, "tick,"))
+			return PF_FORMAT_V8PROF;
 		if (count_line(s, len)) {
 			if (indented)
 				return PF_FORMAT_DTRACE;
@@ -247,6 +264,16 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_gprof_read(p, r, st, err);
 	case PF_FORMAT_DTRACE:
 		return pf_dtrace_read(p, r, st, err);
+	case PF_FORMAT_V8PROF: {
+		const char *b;
+		size_t n = pf_reader_peek(r, &b, 64, err), i = 0;
+
+		while (i < n && (is_blank(b[i]) || b[i] == '\n'))
+			i++;
+		if (i < n && b[i] == '{')
+			return pf_v8prof_json_read(p, r, st, err);
+		return pf_v8log_read(p, r, st, err);
+	}
 	}
 	return pf_err(err, pf_reader_name(r), 0, "unknown format %d", fmt);
 }
