@@ -22,7 +22,7 @@ cd "$(dirname "$0")"
 #          pf-collapse runs perf script on perf.data files), clang and its
 #          runtime build the libFuzzer targets (make fuzz), time and perl
 #          are used by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev)
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler)
 check_pkgs=(mandoc gzip)
 extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
 

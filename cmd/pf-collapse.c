@@ -19,7 +19,8 @@ usage(FILE *f)
 	    "usage: pf-collapse [--format NAME] [--pid | --tid] [--kernel] [--jit] [--all]\n"
 	    "                   [--addrs] [--event-filter=EVENT] [--srcline] [-j N]\n"
 	    "                   [--no-location] [--drop-idle] [--weight=samples|time]\n"
-	    "                   [--time-order] [-o FILE] [FILE ...]\n");
+	    "                   [--time-order] [--sample-type NAME|INDEX] [-o FILE]\n"
+	    "                   [FILE ...]\n");
 }
 
 static void
@@ -54,6 +55,11 @@ help(void)
 	    "                        (default: samples, one per sample)\n"
 	    "      --time-order      samples in time order, merging only adjacent\n"
 	    "                        equal stacks (for pf-svg --flamechart)\n"
+	    "\n"
+	    "pprof:\n"
+	    "      --sample-type T   weigh by sample type T, a name (cpu, alloc_space,\n"
+	    "                        cpu/nanoseconds) or an index (default: the\n"
+	    "                        profile's default type, else the last)\n"
 	    "\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
@@ -188,7 +194,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	    OPT_EVENT, OPT_SRCLINE, OPT_NO_LOCATION, OPT_DROP_IDLE, OPT_WEIGHT,
-	    OPT_TIME_ORDER };
+	    OPT_TIME_ORDER, OPT_SAMPLE_TYPE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -204,6 +210,7 @@ main(int argc, char **argv)
 		{ "drop-idle", no_argument, NULL, OPT_DROP_IDLE },
 		{ "weight", required_argument, NULL, OPT_WEIGHT },
 		{ "time-order", no_argument, NULL, OPT_TIME_ORDER },
+		{ "sample-type", required_argument, NULL, OPT_SAMPLE_TYPE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -276,6 +283,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TIME_ORDER:
 			co.time_order = 1;
+			break;
+		case OPT_SAMPLE_TYPE:
+			co.sample_type = optarg;
 			break;
 		case 'j':
 			errno = 0;

@@ -124,6 +124,10 @@ int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
     size_t n, uint32_t *id);
 
+int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

@@ -252,6 +252,7 @@ enum pf_format {
 	PF_FORMAT_GPROF,	/* gprof call graph text (stacks estimated) */
 	PF_FORMAT_DTRACE,	/* DTrace and bpftrace aggregated stacks */
 	PF_FORMAT_V8PROF,	/* V8 --prof log, raw or preprocessed JSON */
+	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_COUNT
 };
 
@@ -278,6 +279,7 @@ struct pf_collapse_options {
 	int drop_idle;			/* cpuprofile: drop (idle) samples */
 	int weight_time;		/* cpuprofile: microseconds, not samples */
 	int time_order;			/* cpuprofile: samples in time order */
+	const char *sample_type;	/* pprof: name or index; NULL: default */
 };
 
 struct pf_collapse_stats {

@@ -209,5 +209,20 @@ group_formats() {
 		echo "[unknown] has $(formats_sum "$tmp/f.unk") ticks" > "$tmp/detail"
 		fail "$label/formats: v8/prof preprocess JSON: 1570 unaccounted ticks are [unknown]" "$tmp/detail"
 	fi
+	# pprof: the reference made with `go tool pprof -raw` (inlined
+	# functions as frames of their own, weight: the last sample type),
+	# from the compressed and the plain message; 584 samples.
+	pp=$formats_corpus/pprof
+	for pin in go-cpu.pb go-cpu.pb.gz; do
+		with_timeout "$pfc" "$pp/$pin" > "$tmp/f.out" 2> "$tmp/f.err"
+		: > "$tmp/detail"
+		if differ "$pp/go-cpu.pb.gz.folded" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: pprof/$pin: differs from the go tool pprof reference" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	formats_total "pprof/go-cpu.pb.gz --sample-type samples: 584 samples" 584 \
+	    --sample-type samples "$pp/go-cpu.pb.gz"
 	group_end
 }

@@ -3,7 +3,7 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (JSON, then gprof's headings,
+ * asks the most specific questions first (protobuf, JSON, gprof's headings,
  * bpftrace's "@[" keys and V8 log events), then looks at the shape of the lines (DTrace's
  * indented frames over an indented count, folded stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
@@ -25,6 +25,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_GPROF] = "gprof",
 	[PF_FORMAT_DTRACE] = "dtrace",
 	[PF_FORMAT_V8PROF] = "v8-prof",
+	[PF_FORMAT_PPROF] = "pprof",
 };
 
 const char *
@@ -52,7 +53,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "cpuprofile, v8-prof, gprof, dtrace, folded, perf";
+	return "pprof, cpuprofile, v8-prof, gprof, dtrace, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -124,6 +125,63 @@ json_kind(const char *s, size_t n)
 	return PF_FORMAT_CPUPROFILE;
 }
 
+static int
+varint(const unsigned char *b, size_t n, size_t *i, uint64_t *v)
+{
+	int shift;
+
+	*v = 0;
+	for (shift = 0; shift < 64 && *i < n; shift += 7) {
+		unsigned char c = b[(*i)++];
+
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * A profile.proto message: its first fields (up to 8, or as many as the
+ * peek holds) have Profile's field numbers with their wire types -
+ * varints for the numbers (7-10, 12-14), length-delimited for the messages
+ * and strings (1-6, 11, and 13 when packed) - and lengths that fit.  Only
+ * the shape is looked at; decoding is protobuf-c's job.
+ */
+static int
+looks_like_pprof(const char *buf, size_t n)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	size_t i = 0;
+	uint64_t tag, v;
+	int fields = 0;
+
+	while (i < n && fields < 8) {
+		unsigned field, wt;
+
+		if (varint(b, n, &i, &tag) != 0)
+			return 0;
+		field = (unsigned)(tag >> 3);
+		wt = (unsigned)(tag & 7);
+		if (field < 1 || field > 14)
+			return 0;
+		if (wt == 0 && ((field >= 7 && field <= 10) || field >= 12)) {
+			if (varint(b, n, &i, &v) != 0)
+				return fields > 0 && i == n;
+		} else if (wt == 2 && (field <= 6 || field == 11 || field == 13)) {
+			if (varint(b, n, &i, &v) != 0)
+				return 0;
+			if (v > n - i)
+				return fields > 0 || n == PEEK;
+			i += (size_t)v;
+		} else {
+			return 0;
+		}
+		fields++;
+	}
+	return fields >= 2 || (fields == 1 && i == n);
+}
+
 struct first_line {
 	uint64_t lineno;	/* 0: none */
 	char text[80];
@@ -165,6 +223,8 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 	n = pf_reader_peek(r, &buf, PEEK, err);
 	if (n == 0)
 		return PF_FORMAT_PERF;
+	if (looks_like_pprof(buf, n))
+		return PF_FORMAT_PPROF;
 	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
@@ -264,6 +324,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_gprof_read(p, r, st, err);
 	case PF_FORMAT_DTRACE:
 		return pf_dtrace_read(p, r, st, err);
+	case PF_FORMAT_PPROF:
+		return pf_pprof_read(p, r, o, st, err);
 	case PF_FORMAT_V8PROF: {
 		const char *b;
 		size_t n = pf_reader_peek(r, &b, 64, err), i = 0;
