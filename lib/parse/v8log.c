@@ -330,7 +330,7 @@ event(struct v8log *v, const char *s, size_t n)
 	if (IS("shared-library")) {
 		struct lib *l;
 		char *nm;
-		size_t len;
+		size_t len, last;
 
 		if (nf < 4)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
@@ -338,11 +338,13 @@ event(struct v8log *v, const char *s, size_t n)
 		if (pf_grow(&v->libs, &v->lcap, v->nlibs + 1, sizeof(*v->libs)) != 0)
 			return pf_err(v->err, v->name, v->line, "out of memory");
 		l = &v->libs[v->nlibs];
-		if (hexval(f[nf - 3].s, f[nf - 3].n, &l->start) != 0 ||
-		    hexval(f[nf - 2].s, f[nf - 2].n, &l->end) != 0)
+		/* NAME,START,END[,SLIDE]; older logs have no slide. */
+		last = nf >= 5 ? nf - 2 : nf - 1;
+		if (hexval(f[last - 1].s, f[last - 1].n, &l->start) != 0 ||
+		    hexval(f[last].s, f[last].n, &l->end) != 0)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
 			    "shared-library event");
-		len = (size_t)(f[nf - 4].s + f[nf - 4].n - f[1].s);
+		len = (size_t)(f[last - 2].s + f[last - 2].n - f[1].s);
 		nm = malloc(len + 3);
 		if (nm == NULL || (len = unescape(v, f[1].s, len)) == SIZE_MAX) {
 			free(nm);
