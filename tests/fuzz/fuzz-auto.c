@@ -18,6 +18,29 @@ bad(const char *what, const struct pf_error *err)
 	abort();
 }
 
+/*
+ * Whether the first line of a one-column output, "STACK COUNT", has a
+ * STACK that itself ends in a blank and a count: pf-folded(5) lets the
+ * first line decide the columns, so such a profile reads back as
+ * differential and cannot be written unambiguously.  Not reported.
+ */
+static int
+ambiguous(const char *out, size_t len)
+{
+	const char *nl = memchr(out, '\n', len), *sp, *sp2;
+	pf_count c;
+
+	if (nl == NULL)
+		return 0;
+	for (sp = nl; sp > out && sp[-1] != ' '; sp--)
+		;
+	if (sp == out || --sp == out)
+		return 0;
+	for (sp2 = sp; sp2 > out && sp2[-1] != ' ' && sp2[-1] != '\t'; sp2--)
+		;
+	return sp2 > out && pf_count_parse(sp2, (size_t)(sp - sp2), &c) == PF_COUNT_OK;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,13 +75,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	back = pf_reader_mem("back", out, len);
 	if (back == NULL)
 		abort();
-	/* A first stack ending in " NUMBER" reads back as differential
-	 * (pf-folded(5)); only check the count of stacks otherwise. */
+	if (ambiguous(out, len) && pf_profile_columns(p) == 1)
+		goto done;
 	if (pf_folded_read(q, back, &err) != 0)
 		bad("the output does not read back", &err);
 	if (pf_profile_columns(q) == pf_profile_columns(p) &&
 	    pf_profile_nstacks(q) != pf_profile_nstacks(p))
 		bad("the output reads back with another number of stacks", &err);
+done:
 	pf_reader_free(back);
 out:
 	free(out);
