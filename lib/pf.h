@@ -253,6 +253,7 @@ enum pf_format {
 	PF_FORMAT_DTRACE,	/* DTrace and bpftrace aggregated stacks */
 	PF_FORMAT_V8PROF,	/* V8 --prof log, raw or preprocessed JSON */
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
+	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
 	PF_FORMAT_COUNT
 };
 

@@ -3,9 +3,10 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (protobuf, JSON, gprof's headings,
- * bpftrace's "@[" keys and V8 log events), then looks at the shape of the lines (DTrace's
- * indented frames over an indented count, folded stacks).  What fits
+ * asks the most specific questions first (protobuf, JSON, SVG, gprof's
+ * headings, bpftrace's "@[" keys, V8 log events), then looks at the shape
+ * of the lines (DTrace's indented frames over an indented count, folded
+ * stacks).  What fits
  * nothing else goes to the perf parser, which has always skipped lines it
  * does not know; if it finds no sample either, the input fits no format and
  * the error says which were tried and shows the first line.
@@ -26,6 +27,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_DTRACE] = "dtrace",
 	[PF_FORMAT_V8PROF] = "v8-prof",
 	[PF_FORMAT_PPROF] = "pprof",
+	[PF_FORMAT_SVG] = "svg",
 };
 
 const char *
@@ -53,7 +55,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "pprof, cpuprofile, v8-prof, gprof, dtrace, folded, perf";
+	return "pprof, cpuprofile, v8-prof, svg, gprof, dtrace, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -231,6 +233,8 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		i++;
 	if (i < n && buf[i] == '{')
 		return json_kind(buf + i + 1, n - i - 1);
+	if (i < n && buf[i] == '<' && memmem(buf + i, n - i, "<svg", 4) != NULL)
+		return PF_FORMAT_SVG;
 
 	for (s = buf; s < buf + n && lines < MAX_LINES; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
@@ -326,6 +330,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_dtrace_read(p, r, st, err);
 	case PF_FORMAT_PPROF:
 		return pf_pprof_read(p, r, o, st, err);
+	case PF_FORMAT_SVG:
+		return pf_svg_read(p, r, st, err);
 	case PF_FORMAT_V8PROF: {
 		const char *b;
 		size_t n = pf_reader_peek(r, &b, 64, err), i = 0;
