@@ -131,6 +131,10 @@ int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 int pf_svg_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_collapse_stats *st, struct pf_error *err);
 
+int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

@@ -254,6 +254,7 @@ enum pf_format {
 	PF_FORMAT_V8PROF,	/* V8 --prof log, raw or preprocessed JSON */
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
+	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
 	PF_FORMAT_COUNT
 };
 
@@ -278,7 +279,8 @@ struct pf_collapse_options {
 	struct pf_perf_options perf;	/* perf script */
 	int no_location;		/* cpuprofile: bare function names */
 	int drop_idle;			/* cpuprofile: drop (idle) samples */
-	int weight_time;		/* cpuprofile: microseconds, not samples */
+	int weight_time;		/* cpuprofile: microseconds, not samples;
+					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default */
 };

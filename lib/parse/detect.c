@@ -3,7 +3,7 @@
  * content, and pf_collapse, which hands an input to its parser.
  *
  * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (protobuf, JSON, SVG, gprof's
+ * asks the most specific questions first (protobuf, JSON, XML, gprof's
  * headings, bpftrace's "@[" keys, V8 log events), then looks at the shape
  * of the lines (DTrace's indented frames over an indented count, folded
  * stacks).  What fits
@@ -28,6 +28,7 @@ static const char *const names[PF_FORMAT_COUNT] = {
 	[PF_FORMAT_V8PROF] = "v8-prof",
 	[PF_FORMAT_PPROF] = "pprof",
 	[PF_FORMAT_SVG] = "svg",
+	[PF_FORMAT_XCTRACE] = "xctrace",
 };
 
 const char *
@@ -55,7 +56,7 @@ const char *
 pf_format_list(void)
 {
 	/* In the order auto detection tries them. */
-	return "pprof, cpuprofile, v8-prof, svg, gprof, dtrace, folded, perf";
+	return "pprof, cpuprofile, v8-prof, xctrace, svg, gprof, dtrace, folded, perf";
 }
 
 /* ------------------------------------------------------------- detection */
@@ -233,6 +234,9 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		i++;
 	if (i < n && buf[i] == '{')
 		return json_kind(buf + i + 1, n - i - 1);
+	if (i < n && buf[i] == '<' &&
+	    memmem(buf + i, n - i, "<trace-query-result", 19) != NULL)
+		return PF_FORMAT_XCTRACE;
 	if (i < n && buf[i] == '<' && memmem(buf + i, n - i, "<svg", 4) != NULL)
 		return PF_FORMAT_SVG;
 
@@ -332,6 +336,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		return pf_pprof_read(p, r, o, st, err);
 	case PF_FORMAT_SVG:
 		return pf_svg_read(p, r, st, err);
+	case PF_FORMAT_XCTRACE:
+		return pf_xctrace_read(p, r, o, st, err);
 	case PF_FORMAT_V8PROF: {
 		const char *b;
 		size_t n = pf_reader_peek(r, &b, 64, err), i = 0;
