@@ -33,7 +33,7 @@ help(void)
 	    "(gzip-compressed input too).  With no FILE, or when FILE is -, read\n"
 	    "standard input.\n"
 	    "\n"
-	    "  -f, --format NAME     input format: auto (default), %s\n"
+	    "  -f, --format NAME     input format: auto (the default) or one below\n"
 	    "  -o, --output FILE     write to FILE instead of standard output\n"
 	    "\n"
 	    "perf script (or a perf.data file):\n"
@@ -65,6 +65,7 @@ help(void)
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
 	    "\n"
+	    "Formats: %s.\n"
 	    "perf counts are sums of sample periods (1 per sample without a period).\n"
 	    "See pf-collapse(1) and pf-folded(5).\n", pf_format_list());
 }
