@@ -18,7 +18,8 @@ BUILD     ?= build
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      ?= libxml-2.0 cairo libpcre2-8
+PKGS      ?= libxml-2.0 cairo libpcre2-8 zlib jansson libprotobuf-c
+PROTOC_C  ?= protoc-c
 DEP_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -35,7 +36,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)
 LIBS       = $(DEP_LIBS) -pthread -lm
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# C generated from the .proto files (protoc-c), built like the rest.
+PROTOS    := $(sort $(wildcard lib/*/*.proto))
+GEN_SRC   := $(PROTOS:lib/%.proto=$(BUILD)/gen/%.pb-c.c)
+GEN_HDR   := $(GEN_SRC:.c=.h)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 PROGS     := $(CMD_SRC:cmd/%.c=$(BUILD)/%)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -46,7 +51,7 @@ MANS      := $(sort $(wildcard man/*.[1-8]))
 
 all: $(BUILD)/libpf.a $(PROGS)
 
-$(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h
+$(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -55,6 +60,15 @@ $(BUILD)/gen/svg-script.h: lib/render/svg.js
 	@mkdir -p $(@D)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 $(BUILD)/obj/lib/render/svg.o: $(BUILD)/gen/svg-script.h
+
+$(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: lib/%.proto
+	@mkdir -p $(@D)
+	$(PROTOC_C) --c_out=$(@D) --proto_path=$(<D) $<
+
+# Generated code: not held to our warning flags.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -91,11 +105,12 @@ check-all:
 	sh tests/run.sh $(BUILD) build-san
 
 FUZZ_CC ?= clang
-fuzz: $(BUILD)/gen/svg-script.h
+fuzz: $(BUILD)/gen/svg-script.h $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
-	    -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen $(DEP_CFLAGS) -pthread -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	    -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen $(DEP_CFLAGS) -pthread \
+	    -o $(BUILD)/fuzz/$$n $$f $(LIB_SRC) $(GEN_SRC) $(LIBS) || exit 1; \
 	done
 
 bench: all

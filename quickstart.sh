@@ -16,8 +16,7 @@ cd "$(dirname "$0")"
 
 # Debian packages, in one place.
 #   build: compiler, make, pkg-config and the -dev packages of the
-#          libraries the Makefile asks pkg-config for (libcairo2-dev brings
-#          zlib1g-dev along).
+#          libraries the Makefile asks pkg-config for.
 #   check: the test suite (mandoc lints the man pages, zcat reads the corpus,
 #          xmllint checks pf-svg's output, chromium and node run the
 #          browser tests of its script; playwright-core, their driver,
@@ -26,7 +25,7 @@ cd "$(dirname "$0")"
 #          pf-collapse runs perf script on perf.data files), clang and its
 #          runtime build the libFuzzer targets (make fuzz), time and perl
 #          are used by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev)
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler)
 check_pkgs=(mandoc gzip libxml2-utils chromium nodejs)
 extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
 

@@ -10,6 +10,9 @@
 #   PF_COLLAPSE  program to run instead of BUILD/pf-collapse (for testing)
 #   PF_SVG       program to run instead of BUILD/pf-svg
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
+#   CPUPROF_COPIES  copies of a real .cpuprofile in the large one (default 60)
+#   BENCH_SECTIONS  the sections to run (default: all), e.g.
+#                   "section_collapse_cpuprofile"
 #
 # Exit status: 0 when every benchmark ran (whether or not targets are met),
 # 1 when a command failed or could not be run.
@@ -410,7 +413,58 @@ section_svg() {
 	target_gbps "pf-svg >= 1.0 GB/s of folded input" "$s|pf-svg" 1.0
 }
 
-SECTIONS=(section_collapse_perf section_merge section_svg)
+# pf-collapse on a large .cpuprofile (jansson holds the document in memory,
+# so this measures the JSON parse as much as the folding), against `wc -l`.
+# The input repeats a real profile of the corpus CPUPROF_COPIES times: the
+# call tree below the root is copied with its node ids shifted, and the
+# samples and time deltas are repeated for each copy.
+CPUPROF_COPIES=${CPUPROF_COPIES:-60}
+section_collapse_cpuprofile() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$CORPUS/v8/cpuprofile/fibsort-workload.interval250us.cpuprofile.gz
+	local big=$DATA/big-$CPUPROF_COPIES.cpuprofile
+	[ -f "$src" ] || die "corpus file $src not found"
+	if ! [ -s "$big" ]; then
+		command -v perl >/dev/null || die "perl is needed to make $big"
+		echo "bench: making ${big#"$ROOT"/} ($CPUPROF_COPIES copies of ${src##*/}), once"
+		zcat "$src" | perl -MJSON::PP -e '
+			my $n = shift;
+			local $/; my $p = decode_json(<STDIN>);
+			my ($root) = grep { $_->{callFrame}{functionName} eq "(root)" } @{$p->{nodes}};
+			my $max = 0; $max < $_->{id} and $max = $_->{id} for @{$p->{nodes}};
+			my @rest = grep { $_ != $root } @{$p->{nodes}};
+			my (@nodes, @samples, @deltas, @top);
+			for my $k (0 .. $n - 1) {
+				my $o = $k * $max;
+				for my $x (@rest) {
+					my %c = %$x;
+					$c{id} += $o;
+					$c{children} = [ map { $_ + $o } @{$x->{children}} ] if $x->{children};
+					push @nodes, \%c;
+				}
+				push @top, map { $_ + $o } @{$root->{children}};
+				push @samples, map { $_ == $root->{id} ? $_ : $_ + $o } @{$p->{samples}};
+				push @deltas, @{$p->{timeDeltas}};
+			}
+			my %r = %$root; $r{children} = \@top;
+			$p->{nodes} = [ \%r, @nodes ];
+			$p->{samples} = \@samples;
+			$p->{timeDeltas} = \@deltas;
+			$p->{endTime} = $p->{startTime};
+			$p->{endTime} += $_ for @deltas;
+			print JSON::PP->new->canonical->encode($p);
+		' "$CPUPROF_COPIES" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
+		mv "$big.tmp" "$big"
+	fi
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, V8 .cpuprofile" "$big" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"' \
+		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"'
+}
+
+SECTIONS=(section_collapse_perf section_merge section_svg section_collapse_cpuprofile)
 
 # ---------------------------------------------------------------- main
 

@@ -16,8 +16,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: pf-collapse [--pid | --tid] [--kernel] [--jit] [--all] [--addrs]\n"
-	    "                   [--event-filter=EVENT] [--srcline] [-j N] [-o FILE] [FILE ...]\n");
+	    "usage: pf-collapse [--format NAME] [--pid | --tid] [--kernel] [--jit] [--all]\n"
+	    "                   [--addrs] [--event-filter=EVENT] [--srcline] [-j N]\n"
+	    "                   [--no-location] [--drop-idle] [--weight=samples|time]\n"
+	    "                   [--time-order] [--sample-type NAME|INDEX] [-o FILE]\n"
+	    "                   [FILE ...]\n");
 }
 
 static void
@@ -25,11 +28,15 @@ help(void)
 {
 	usage(stdout);
 	printf("\n"
-	    "Fold `perf script` output (or a perf.data file) into folded stacks:\n"
-	    "one line per distinct stack, \"comm;root;...;leaf COUNT\", sorted.\n"
-	    "With no FILE, or when FILE is -, read standard input.\n"
+	    "Fold profiler output into folded stacks: one line per distinct stack,\n"
+	    "\"root;...;leaf COUNT\", sorted.  The format is detected from the content\n"
+	    "(gzip-compressed input too).  With no FILE, or when FILE is -, read\n"
+	    "standard input.\n"
 	    "\n"
+	    "  -f, --format NAME     input format: auto (the default) or one below\n"
 	    "  -o, --output FILE     write to FILE instead of standard output\n"
+	    "\n"
+	    "perf script (or a perf.data file):\n"
 	    "      --pid             root frame is comm-PID\n"
 	    "      --tid             root frame is comm-PID/TID\n"
 	    "      --kernel          mark kernel frames with _[k]\n"
@@ -40,11 +47,27 @@ help(void)
 	    "      --srcline         input has source lines (perf script -F +srcline):\n"
 	    "                        frames become func:file.c:LINE\n"
 	    "  -j, --jobs N          threads for a regular file (default: all CPUs)\n"
+	    "\n"
+	    "V8 .cpuprofile:\n"
+	    "      --no-location     frames are function names without FILE:LINE\n"
+	    "      --drop-idle       leave out the (idle) samples\n"
+	    "      --weight=time     weigh samples by their duration in microseconds\n"
+	    "                        (xctrace too, in nanoseconds; default: one per\n"
+	    "                        sample)\n"
+	    "      --time-order      samples in time order, merging only adjacent\n"
+	    "                        equal stacks (for pf-svg --flamechart)\n"
+	    "\n"
+	    "pprof:\n"
+	    "      --sample-type T   weigh by sample type T, a name (cpu, alloc_space,\n"
+	    "                        cpu/nanoseconds) or an index (default: the\n"
+	    "                        profile's default type, else the last)\n"
+	    "\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
 	    "\n"
-	    "Counts are sums of sample periods (1 per sample without a period).\n"
-	    "See pf-collapse(1) and pf-folded(5).\n");
+	    "Formats: %s.\n"
+	    "perf counts are sums of sample periods (1 per sample without a period).\n"
+	    "See pf-collapse(1) and pf-folded(5).\n", pf_format_list());
 }
 
 static void
@@ -119,31 +142,46 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 
 /* Folds one input into p; returns 0, or 1 after reporting an error. */
 static int
-do_file(struct pf_profile *p, const char *path, const struct pf_perf_options *o)
+do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options *o)
 {
 	struct pf_error err = { "", 0, "" };
-	struct pf_perf_stats st;
-	struct pf_reader *r, *data;
-	int is_data, rc = 1;
+	struct pf_collapse_options po;
+	struct pf_collapse_stats st;
+	struct pf_reader *r, *data = NULL;
+	int is_data = 0, rc = 1;
 
 	r = pf_reader_open(path, &err);
 	if (r == NULL) {
 		report(&err);
 		return 1;
 	}
-	data = pf_perf_data_script(r, o->srcline, &is_data, &err);
+	if (pf_reader_gunzip(r, &err) < 0) {
+		report(&err);
+		goto out;
+	}
+	if (o->format == PF_FORMAT_AUTO || o->format == PF_FORMAT_PERF)
+		data = pf_perf_data_script(r, o->perf.srcline, &is_data, &err);
 	if (is_data && data == NULL) {
 		report(&err);
 		goto out;
 	}
-	if (pf_perf_collapse(p, data != NULL ? data : r, o, &st, &err) != 0) {
+	po = *o;
+	if (data != NULL)
+		po.format = PF_FORMAT_PERF;
+	if (pf_collapse(p, data != NULL ? data : r, &po, &st, &err) != 0) {
 		report(&err);
 		goto out;
 	}
-	report_stats(path, &st);
-	if (st.samples == 0 && st.skipped_lines > 0) {
+	if (st.note[0] != '\0')
+		warnx_("'%s': %s", pf_reader_name(r), st.note);
+	if (st.format != PF_FORMAT_PERF) {
+		rc = 0;
+		goto out;
+	}
+	report_stats(path, &st.perf);
+	if (st.perf.samples == 0 && st.perf.skipped_lines > 0) {
 		warnx_("'%s': no perf samples found (is this `perf script` output?)",
-		    strcmp(path, "-") == 0 ? "<stdin>" : path);
+		    pf_reader_name(r));
 		goto out;
 	}
 	rc = 0;
@@ -157,8 +195,10 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	    OPT_EVENT, OPT_SRCLINE };
+	    OPT_EVENT, OPT_SRCLINE, OPT_NO_LOCATION, OPT_DROP_IDLE, OPT_WEIGHT,
+	    OPT_TIME_ORDER, OPT_SAMPLE_TYPE };
 	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", no_argument, NULL, OPT_PID },
 		{ "tid", no_argument, NULL, OPT_TID },
@@ -168,11 +208,17 @@ main(int argc, char **argv)
 		{ "addrs", no_argument, NULL, OPT_ADDRS },
 		{ "event-filter", required_argument, NULL, OPT_EVENT },
 		{ "srcline", no_argument, NULL, OPT_SRCLINE },
+		{ "no-location", no_argument, NULL, OPT_NO_LOCATION },
+		{ "drop-idle", no_argument, NULL, OPT_DROP_IDLE },
+		{ "weight", required_argument, NULL, OPT_WEIGHT },
+		{ "time-order", no_argument, NULL, OPT_TIME_ORDER },
+		{ "sample-type", required_argument, NULL, OPT_SAMPLE_TYPE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct pf_collapse_options co;
 	struct pf_perf_options o;
 	struct pf_error err = { "", 0, "" };
 	struct pf_profile *p;
@@ -183,8 +229,16 @@ main(int argc, char **argv)
 	int ch, i, rval = 0;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "o:j:hV", longopts, NULL)) != -1) {
+	memset(&co, 0, sizeof(co));
+	while ((ch = getopt_long(argc, argv, "f:o:j:hV", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'f':
+			if ((co.format = pf_format_lookup(optarg)) < 0) {
+				warnx_("unknown format '%s': expected auto, %s", optarg,
+				    pf_format_list());
+				return 2;
+			}
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -216,6 +270,25 @@ main(int argc, char **argv)
 		case OPT_SRCLINE:
 			o.srcline = 1;
 			break;
+		case OPT_NO_LOCATION:
+			co.no_location = 1;
+			break;
+		case OPT_DROP_IDLE:
+			co.drop_idle = 1;
+			break;
+		case OPT_WEIGHT:
+			if (strcmp(optarg, "time") != 0 && strcmp(optarg, "samples") != 0) {
+				warnx_("invalid --weight '%s': expected samples or time", optarg);
+				return 2;
+			}
+			co.weight_time = strcmp(optarg, "time") == 0;
+			break;
+		case OPT_TIME_ORDER:
+			co.time_order = 1;
+			break;
+		case OPT_SAMPLE_TYPE:
+			co.sample_type = optarg;
+			break;
 		case 'j':
 			errno = 0;
 			v = strtol(optarg, &end, 10);
@@ -244,10 +317,11 @@ main(int argc, char **argv)
 		warnx_("out of memory");
 		return 1;
 	}
+	co.perf = o;
 	if (argc == 0)
-		rval |= do_file(p, "-", &o);
+		rval |= do_file(p, "-", &co);
 	for (i = 0; i < argc; i++)
-		rval |= do_file(p, argv[i], &o);
+		rval |= do_file(p, argv[i], &co);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx_("cannot create '%s': %s", output, strerror(errno));

@@ -118,6 +118,51 @@ enum { PF_FOLDED_LINE_OK = 0, PF_FOLDED_LINE_BAD = -1, PF_FOLDED_LINE_FATAL = -2
 int pf_folded_parse_line(const char *line, size_t len, size_t clean, int *columns,
     size_t *slen, pf_count *a, pf_count *b, char *msg, size_t msgsize);
 
+/*
+ * Reads up to n raw bytes (not lines) into dst, for the parsers of JSON and
+ * binary formats.  Returns the number read, 0 at the end, (size_t)-1 with
+ * err filled on error.  Do not mix with pf_reader_line.
+ */
+size_t pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err);
+/* Bytes consumed so far (of the decompressed input). */
+uint64_t pf_reader_bytes(const struct pf_reader *r);
+
+/* ------------------------------------------------------------ the parsers */
+
+int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
+int pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+
+int pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+
+/* V8 --prof: the preprocessed JSON (v8prof.c) and the raw log (v8log.c). */
+int pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+/*
+ * The frame id of a V8 code entry: "TYPE:NAME" when type is given
+ * (builtins, bytecode handlers), "(anonymous) FILE:L:C" for a JavaScript
+ * name that starts with a blank, else NAME; ';' becomes ':'.
+ */
+int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
+    size_t n, uint32_t *id);
+
+int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
+int pf_svg_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+
+int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

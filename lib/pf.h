@@ -103,6 +103,14 @@ int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 int pf_profile_columns(const struct pf_profile *p);
 void pf_profile_set_columns(struct pf_profile *p, int columns);
 
+/*
+ * An ordered profile (a flame chart) keeps its stacks in the order they are
+ * added and merges a stack only into the one added just before it; it is
+ * written in that order.  Set it before adding the first stack.
+ */
+void pf_profile_set_ordered(struct pf_profile *p, int ordered);
+int pf_profile_ordered(const struct pf_profile *p);
+
 size_t pf_profile_nstacks(const struct pf_profile *p);
 /* Stack i (0 <= i < nstacks, in insertion order): frames and counts. */
 const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
@@ -114,8 +122,8 @@ int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
 
 /*
  * Returns a newly allocated array of the stack indices in byte-wise order of
- * their folded text ("a;b;c"), or NULL when memory runs out.  Free it with
- * free().
+ * their folded text ("a;b;c"), or in the order added for an ordered
+ * profile, or NULL when memory runs out.  Free it with free().
  */
 size_t *pf_profile_sorted(const struct pf_profile *p);
 
@@ -155,6 +163,13 @@ int pf_reader_terminated(const struct pf_reader *r);
 /* Peeks at up to n bytes of the input's start without consuming them. */
 size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
     struct pf_error *err);
+
+/*
+ * If the input starts with the gzip magic bytes, makes r inflate it as it is
+ * read (any format may be compressed).  Call before reading any line.
+ * Returns 1 when the input is gzip, 0 when not, -1 with err filled.
+ */
+int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
 
 /* ------------------------------------------------------------ folded format */
 
@@ -246,6 +261,70 @@ int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
  */
 struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
     int *is_data, struct pf_error *err);
+
+/* ---------------------------------------------------------- every format */
+
+/*
+ * The input formats pf-collapse reads.  PF_FORMAT_AUTO asks pf_collapse to
+ * detect the format from the content.
+ */
+enum pf_format {
+	PF_FORMAT_AUTO = 0,
+	PF_FORMAT_PERF,		/* perf script text */
+	PF_FORMAT_FOLDED,	/* folded stacks (normalized: merged, sorted) */
+	PF_FORMAT_CPUPROFILE,	/* V8 / Chrome DevTools .cpuprofile JSON */
+	PF_FORMAT_GPROF,	/* gprof call graph text (stacks estimated) */
+	PF_FORMAT_DTRACE,	/* DTrace and bpftrace aggregated stacks */
+	PF_FORMAT_V8PROF,	/* V8 --prof log, raw or preprocessed JSON */
+	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
+	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
+	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
+	PF_FORMAT_COUNT
+};
+
+/* "perf", "folded", ...; NULL for an unknown format. */
+const char *pf_format_name(int format);
+/* The format named name (as pf_format_name gives it, or "auto"), or -1. */
+int pf_format_lookup(const char *name);
+/* The names of every format, comma-separated ("perf, folded, ..."). */
+const char *pf_format_list(void);
+
+/*
+ * Looks at the start of r (without consuming it) and returns the format it
+ * is in.  Input that fits no format more specific than perf script is
+ * given to the perf parser, which skips what it does not recognize;
+ * pf_collapse turns "nothing recognized" into an error naming the formats
+ * tried and the first line.  Returns -1 with err filled on a read error.
+ */
+int pf_format_detect(struct pf_reader *r, struct pf_error *err);
+
+struct pf_collapse_options {
+	int format;			/* enum pf_format */
+	struct pf_perf_options perf;	/* perf script */
+	int no_location;		/* cpuprofile: bare function names */
+	int drop_idle;			/* cpuprofile: drop (idle) samples */
+	int weight_time;		/* cpuprofile: microseconds, not samples;
+					   xctrace: nanoseconds */
+	int time_order;			/* cpuprofile: samples in time order */
+	const char *sample_type;	/* pprof: name or index; NULL: default */
+};
+
+struct pf_collapse_stats {
+	int format;			/* the format read */
+	int gzip;			/* the input was gzip-compressed */
+	struct pf_perf_stats perf;	/* when format is PF_FORMAT_PERF */
+	uint64_t samples;		/* samples (or map entries) read */
+	uint64_t dropped;		/* of those, left out on purpose */
+	char note[256];			/* something the user should hear, or "" */
+};
+
+/*
+ * Folds r, in the format o->format (or detected), into p.  Input that is
+ * gzip-compressed is inflated first.  Returns 0, or -1 with err filled.
+ */
+int pf_collapse(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
 
 /* ------------------------------------------------------------------- misc */
 

@@ -3,7 +3,7 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus fuzz browser man (default: all).  Each failure is one
+# GROUPs: unit cases corpus formats fuzz browser man (default: all).  Each failure is one
 # "FAIL ..." line with a few indented lines of detail, each group ends with
 # a summary line, and the last line is "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
@@ -17,8 +17,10 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/common.sh"
 # shellcheck source=tests/corpus.sh
 . "$here/corpus.sh"
+# shellcheck source=tests/formats.sh
+. "$here/formats.sh"
 
-all_groups="unit cases corpus fuzz browser man"
+all_groups="unit cases corpus formats fuzz browser man"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -270,6 +272,7 @@ for b in "$@"; do
 	wanted cases && group_cases
 	wanted corpus && group_corpus
 	wanted corpus && group_corpus_derived
+	wanted formats && group_formats
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done

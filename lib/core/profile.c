@@ -29,6 +29,7 @@ struct pf_profile {
 	uint32_t *table;		/* open addressing: stack index + 1 */
 	size_t table_mask;
 	int columns;
+	int ordered;			/* keep stacks in the order added */
 };
 
 #define STACK_SEED 0x51ed270b27fd4a6bULL
@@ -117,6 +118,19 @@ pf_profile_columns(const struct pf_profile *p)
 	return p->columns;
 }
 
+int
+pf_profile_ordered(const struct pf_profile *p)
+{
+	return p->ordered;
+}
+
+void
+pf_profile_set_ordered(struct pf_profile *p, int ordered)
+{
+	if (p->nstacks == 0)
+		p->ordered = ordered != 0;
+}
+
 void
 pf_profile_set_columns(struct pf_profile *p, int columns)
 {
@@ -167,6 +181,50 @@ table_grow(struct pf_profile *p)
  * is new, and stores its index in *idx.
  */
 static int
+append_stack(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
+    pf_count a, pf_count b, struct pf_error *err)
+{
+	struct stack *s;
+
+	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
+		return pf_err(err, NULL, 0, "too many stacks");
+	if (pf_grow(&p->stacks, &p->stacks_cap, p->nstacks + 1, sizeof(*p->stacks)) != 0 ||
+	    pf_grow(&p->pool, &p->pool_cap, p->pool_len + n, sizeof(*p->pool)) != 0)
+		return pf_err(err, NULL, 0, "out of memory");
+	s = &p->stacks[p->nstacks++];
+	s->a = a;
+	s->b = b;
+	s->hash = h;
+	s->off = p->pool_len;
+	s->n = (uint32_t)n;
+	if (n > 0)
+		memcpy(p->pool + p->pool_len, frames, n * sizeof(*frames));
+	p->pool_len += n;
+	return 0;
+}
+
+/* An ordered profile merges a stack only into the one added just before. */
+static int
+add_ordered(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
+    pf_count a, pf_count b, struct pf_error *err)
+{
+	struct stack *s = p->nstacks > 0 ? &p->stacks[p->nstacks - 1] : NULL;
+
+	if (s != NULL && s->hash == h && s->n == n && (n == 0 ||
+	    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0)) {
+		pf_count na, nb;
+
+		if (pf_count_add(s->a, a, &na) != 0 || pf_count_add(s->b, b, &nb) != 0)
+			return pf_err(err, NULL, 0,
+			    "count overflow: a stack's total exceeds 2^64");
+		s->a = na;
+		s->b = nb;
+		return 0;
+	}
+	return append_stack(p, frames, n, h, a, b, err);
+}
+
+static int
 add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
     pf_count a, pf_count b, uint32_t *idx, struct pf_error *err)
 {
@@ -174,6 +232,12 @@ add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 	size_t i;
 	uint32_t k;
 
+	if (p->ordered) {
+		int rc = add_ordered(p, frames, n, h, a, b, err);
+
+		*idx = (uint32_t)(p->nstacks - 1);
+		return rc;
+	}
 	for (i = h & p->table_mask; (k = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
 		s = &p->stacks[k - 1];
 		if (s->hash == h && s->n == n && (n == 0 ||
@@ -326,6 +390,7 @@ pf_profile_sorted(const struct pf_profile *p)
 		return NULL;
 	for (i = 0; i < p->nstacks; i++)
 		order[i] = i;
-	qsort_r(order, p->nstacks, sizeof(*order), cmp_stacks, (void *)p);
+	if (!p->ordered)
+		qsort_r(order, p->nstacks, sizeof(*order), cmp_stacks, (void *)p);
 	return order;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "internal.h"
 
@@ -43,6 +44,23 @@ struct pf_reader {
 	uint64_t lineno;
 	uint64_t line_off;
 	int terminated;
+
+	struct gunzip *gz;	/* non-NULL: buf holds inflated bytes */
+};
+
+/*
+ * A gzip-compressed input is inflated as it is read: fill() takes raw
+ * bytes from the descriptor (or the caller's memory) into in[] and
+ * inflates them into buf, so the line reader above never knows.
+ * Concatenated members (gzip a b > c) are read one after the other.
+ */
+struct gunzip {
+	z_stream zs;
+	unsigned char *in;	/* raw bytes from a descriptor (owned) */
+	size_t incap;
+	int src_eof;		/* no raw bytes left to read */
+	int ended;		/* the last member ended */
+	uint64_t raw_off;	/* raw bytes consumed, for messages */
 };
 
 static struct pf_reader *
@@ -180,6 +198,11 @@ pf_reader_free(struct pf_reader *r)
 		kill(r->child, SIGTERM);
 		waitpid(r->child, &status, 0);
 	}
+	if (r->gz != NULL) {
+		inflateEnd(&r->gz->zs);
+		free(r->gz->in);
+		free(r->gz);
+	}
 	if (!r->mem)
 		free(r->buf);
 	free(r);
@@ -201,6 +224,89 @@ child_status(struct pf_reader *r, struct pf_error *err)
 		    WEXITSTATUS(status));
 	return pf_err(err, r->name, 0, "'perf script' was killed by signal %d",
 	    WTERMSIG(status));
+}
+
+/* Reads raw bytes into gz->in for inflate.  Returns -1 on error. */
+static int
+read_raw(struct pf_reader *r, struct pf_error *err)
+{
+	struct gunzip *g = r->gz;
+	ssize_t n;
+
+	if (g->in == NULL) {
+		/* A memory input: all of it was handed to inflate at once. */
+		g->src_eof = 1;
+		return 0;
+	}
+	for (;;) {
+		if (r->is_file)
+			n = pread(r->fd, g->in, g->incap, (off_t)r->pos);
+		else
+			n = read(r->fd, g->in, g->incap);
+		if (n >= 0)
+			break;
+		if (errno != EINTR)
+			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
+	}
+	if (n == 0) {
+		g->src_eof = 1;
+		if (r->child > 0)
+			return child_status(r, err);
+		return 0;
+	}
+	r->pos += (uint64_t)n;
+	g->zs.next_in = g->in;
+	g->zs.avail_in = (uInt)n;
+	return 0;
+}
+
+/* fill() for gzip input: inflates into buf[end..end+room). */
+static int
+fill_gz(struct pf_reader *r, size_t room, struct pf_error *err)
+{
+	struct gunzip *g = r->gz;
+	size_t got;
+	int zr;
+
+	if (room > UINT32_MAX)
+		room = UINT32_MAX;
+	for (;;) {
+		if (g->ended) {
+			r->eof = 1;
+			return 0;
+		}
+		if (g->zs.avail_in == 0 && !g->src_eof && read_raw(r, err) != 0)
+			return -1;
+		if (g->zs.avail_in == 0 && g->src_eof)
+			return pf_err(err, r->name, 0, "gzip data ends early "
+			    "(a truncated .gz file?) after %llu compressed bytes",
+			    (unsigned long long)g->raw_off);
+		g->zs.next_out = (unsigned char *)r->buf + r->end;
+		g->zs.avail_out = (uInt)room;
+		{
+			uInt before = g->zs.avail_in;
+
+			zr = inflate(&g->zs, Z_NO_FLUSH);
+			g->raw_off += before - g->zs.avail_in;
+		}
+		got = room - g->zs.avail_out;
+		r->end += got;
+		if (zr == Z_STREAM_END) {
+			/* Another member may follow. */
+			if (g->zs.avail_in == 0 && !g->src_eof && read_raw(r, err) != 0)
+				return -1;
+			if (g->zs.avail_in == 0)
+				g->ended = 1;
+			else if (inflateReset(&g->zs) != Z_OK)
+				return pf_err(err, r->name, 0, "gzip: inflateReset failed");
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			return pf_err(err, r->name, 0, "corrupt gzip data at "
+			    "compressed byte %llu: %s", (unsigned long long)g->raw_off,
+			    g->zs.msg != NULL ? g->zs.msg : "inflate failed");
+		}
+		if (got > 0)
+			return 0;
+	}
 }
 
 /* Reads more input after buf[end]; sets eof.  Returns -1 on error. */
@@ -228,6 +334,8 @@ fill(struct pf_reader *r, size_t want, struct pf_error *err)
 		r->cap = cap;
 	}
 	room = r->cap - r->end;
+	if (r->gz != NULL)
+		return fill_gz(r, room, err);
 	for (;;) {
 		if (r->is_file)
 			n = pread(r->fd, r->buf + r->end, room, (off_t)r->pos);
@@ -339,10 +447,84 @@ int
 pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
     uint64_t *end)
 {
-	if (!r->is_file || r->ranged || r->mem || r->child > 0 || r->lineno != 0)
+	if (!r->is_file || r->ranged || r->mem || r->gz != NULL || r->child > 0 ||
+	    r->lineno != 0)
 		return -1;
 	*fd = r->fd;
 	*start = r->buf_off;
 	*end = r->size;
 	return 0;
+}
+
+int
+pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
+{
+	struct gunzip *g;
+	const char *b;
+	size_t n = pf_reader_peek(r, &b, 2, err), have;
+
+	if (n == 0 && !r->eof)
+		return -1;	/* a read error, err filled */
+	if (r->gz != NULL || r->lineno != 0 || n < 2 ||
+	    (unsigned char)b[0] != 0x1f || (unsigned char)b[1] != 0x8b)
+		return 0;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return pf_err(err, r->name, 0, "out of memory");
+	if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
+		free(g);
+		return pf_err(err, r->name, 0, "gzip: cannot initialize zlib");
+	}
+	have = r->end - r->start;
+	if (r->mem) {
+		/* Inflate straight from the caller's memory into a buffer of
+		 * our own. */
+		g->zs.next_in = (unsigned char *)r->buf + r->start;
+		g->zs.avail_in = (uInt)have;
+		g->src_eof = 1;
+		r->mem = 0;
+		r->buf = NULL;
+		r->cap = 0;
+	} else {
+		g->incap = READ_BLOCK;
+		if (have > g->incap)
+			g->incap = have;
+		g->in = malloc(g->incap);
+		if (g->in == NULL) {
+			inflateEnd(&g->zs);
+			free(g);
+			return pf_err(err, r->name, 0, "out of memory");
+		}
+		memcpy(g->in, r->buf + r->start, have);
+		g->zs.next_in = g->in;
+		g->zs.avail_in = (uInt)have;
+		g->src_eof = r->eof;
+	}
+	r->start = r->end = 0;
+	r->eof = 0;
+	r->buf_off = 0;
+	r->gz = g;
+	return 1;
+}
+
+size_t
+pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err)
+{
+	size_t have;
+
+	if (r->start == r->end && !r->eof && fill(r, 1, err) != 0)
+		return (size_t)-1;
+	have = r->end - r->start;
+	if (have > n)
+		have = n;
+	memcpy(dst, r->buf + r->start, have);
+	r->start += have;
+	r->buf_off += have;
+	return have;
+}
+
+uint64_t
+pf_reader_bytes(const struct pf_reader *r)
+{
+	return r->buf_off;
 }

@@ -1,0 +1,374 @@
+/*
+ * dtrace.c - DTrace and bpftrace aggregations of stacks to folded stacks.
+ *
+ * DTrace prints each entry of `@[ustack()] = count()` as the frames, leaf
+ * first, one per indented line ("libc.so.1`memcpy+0x1c"), then the count on
+ * an indented line of its own, then a blank line.  bpftrace prints
+ * "@[" STACK "]: COUNT", where STACK is one indented frame per line
+ * ("func+46", or "ADDR func+0x12 (dso)" for the perf stack mode), and a key
+ * of several parts separates them with ", ": stacks on their own lines,
+ * scalars (comm, pid) on the line that continues the key.
+ *
+ * As FlameGraph's stackcollapse.pl does, offsets are dropped
+ * ("func+0x1c" -> "func", "func+46" -> "func"; stackcollapse-bpftrace.pl
+ * keeps bpftrace's decimal offsets, which splits one function into as many
+ * frames as it has return addresses) and DTrace's "module`" prefix is kept.
+ * The parts of a multi-part key become one stack: the scalars first, as
+ * root frames, then the stacks from the last to the first key part, each
+ * root first, so that @[kstack, ustack, comm] gives comm;user;kernel.  An
+ * entry with nothing in its key (an empty kstack: the samples were in user
+ * space) becomes the frame "[no stack]", so the counts add up to the
+ * samples.  DTrace prints the scalar parts of a key (execname) indented
+ * less than the frames, which tells them apart.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct part {
+	size_t first, n;	/* frames[first..first+n), leaf first */
+	int stack;		/* a stack (frames) or a scalar */
+};
+
+struct dt {
+	struct pf_profile *p;
+	struct pf_collapse_stats *st;
+	struct pf_error *err;
+	const char *name;
+	uint64_t line;
+
+	uint32_t *frames;
+	size_t nframes, fcap;
+	struct part *parts;
+	size_t nparts, pcap;
+	uint32_t *out;
+	size_t ocap;
+	char *buf;
+	size_t bcap;
+	int in_entry;		/* bpftrace: between "@[" and "]: N" */
+	int in_stack;		/* the current part is a stack */
+	size_t indent;		/* DTrace: of the current part's first line */
+};
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int
+nomem(struct dt *d)
+{
+	return pf_err(d->err, d->name, d->line, "out of memory");
+}
+
+/* "func+0x1c" -> "func", "func+46" -> "func"; anything else is kept. */
+static size_t
+strip_offset(const char *s, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && s[i - 1] != '+')
+		i--;
+	if (i < 2 || i == n)
+		return n;
+	if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x') {
+		size_t k;
+
+		for (k = i + 2; k < n && is_hex(s[k]); k++)
+			;
+		return k == n ? i - 1 : n;
+	}
+	for (size_t k = i; k < n; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return n;
+	return i - 1;
+}
+
+static uint32_t
+intern(struct dt *d, const char *s, size_t n)
+{
+	size_t i;
+
+	if (pf_grow(&d->buf, &d->bcap, n + 1, 1) != 0)
+		return UINT32_MAX;
+	for (i = 0; i < n; i++)
+		d->buf[i] = s[i] == ';' ? ':' : s[i];
+	return pf_profile_intern(d->p, d->buf, n);
+}
+
+static int
+new_part(struct dt *d, int stack)
+{
+	if (pf_grow(&d->parts, &d->pcap, d->nparts + 1, sizeof(*d->parts)) != 0)
+		return nomem(d);
+	d->parts[d->nparts].first = d->nframes;
+	d->parts[d->nparts].n = 0;
+	d->parts[d->nparts].stack = stack;
+	d->nparts++;
+	return 0;
+}
+
+static int
+push(struct dt *d, uint32_t id)
+{
+	if (id == UINT32_MAX ||
+	    pf_grow(&d->frames, &d->fcap, d->nframes + 1, sizeof(*d->frames)) != 0)
+		return nomem(d);
+	d->frames[d->nframes++] = id;
+	d->parts[d->nparts - 1].n++;
+	return 0;
+}
+
+/* A frame line of a stack, leading blanks already skipped. */
+static int
+frame(struct dt *d, const char *s, size_t n)
+{
+	size_t i = 0, e = n;
+
+	/* ustack(perf): "7f12ab func+0x12 (/lib/x.so)" */
+	while (i < n && is_hex(s[i]))
+		i++;
+	if (i > 0 && i < n && is_blank(s[i]) && n > 0 && s[n - 1] == ')') {
+		while (i < n && is_blank(s[i]))
+			i++;
+		while (e > i && s[e - 1] != '(')
+			e--;
+		if (e > i + 1) {
+			e--;
+			while (e > i && is_blank(s[e - 1]))
+				e--;
+			s += i;
+			n = e - i;
+		}
+	}
+	if (!d->in_stack) {
+		if (new_part(d, 1) != 0)
+			return -1;
+		d->in_stack = 1;
+	}
+	return push(d, intern(d, s, strip_offset(s, n)));
+}
+
+/* Adds the entry read so far with count c, and starts the next. */
+static int
+finish(struct dt *d, pf_count c)
+{
+	size_t i, k, m = 0;
+	int rc = 0;
+
+	if (pf_grow(&d->out, &d->ocap, d->nframes + 1, sizeof(*d->out)) != 0)
+		return nomem(d);
+	for (i = 0; i < d->nparts; i++)
+		if (!d->parts[i].stack)
+			for (k = 0; k < d->parts[i].n; k++)
+				d->out[m++] = d->frames[d->parts[i].first + k];
+	for (i = d->nparts; i > 0; i--) {
+		struct part *pt = &d->parts[i - 1];
+
+		if (pt->stack)
+			for (k = pt->n; k > 0; k--)
+				d->out[m++] = d->frames[pt->first + k - 1];
+	}
+	if (m == 0) {
+		d->out[0] = pf_profile_intern(d->p, "[no stack]", 10);
+		if (d->out[0] == UINT32_MAX)
+			return nomem(d);
+		m = 1;
+	}
+	d->st->samples++;
+	if (c > 0 && pf_profile_add(d->p, d->out, m, c, 0, d->err) != 0) {
+		pf_err_name(d->err, d->name);
+		d->err->line = d->line;
+		rc = -1;
+	}
+	d->nframes = d->nparts = 0;
+	d->in_stack = d->in_entry = 0;
+	return rc;
+}
+
+/*
+ * The text of a bpftrace key outside its stacks: ", comm, 123]: 5" or
+ * "]: 5" or ", ".  A leading comma ends the part before it; scalars become
+ * parts of their own; "]: N" ends the entry.
+ */
+static int
+key_text(struct dt *d, const char *s, size_t n)
+{
+	const char *end = NULL;
+	size_t i, start;
+	pf_count c = 0;
+
+	/* The entry ends at the last "]:" followed by only a number. */
+	for (i = n; i >= 2; i--) {
+		if (s[i - 2] == ']' && s[i - 1] == ':') {
+			size_t k = i;
+
+			while (k < n && is_blank(s[k]))
+				k++;
+			if (k < n && pf_count_parse(s + k, n - k, &c) == PF_COUNT_OK) {
+				end = s + i - 2;
+				n = i - 2;
+			} else if (k < n && s[k] >= '0' && s[k] <= '9') {
+				return pf_err(d->err, d->name, d->line, "count '%.*s' "
+				    "is not a number or too large (more than 2^64)",
+				    (int)(n - k > 40 ? 40 : n - k), s + k);
+			}
+			break;
+		}
+	}
+	i = 0;
+	if (n > 0 && s[0] == ',') {
+		/* The part before the comma ends; an empty one is a stack. */
+		if (d->nparts == 0 && new_part(d, 1) != 0)
+			return -1;
+		d->in_stack = 0;
+		i = 1;
+	}
+	for (;;) {
+		while (i < n && is_blank(s[i]))
+			i++;
+		if (i >= n)
+			break;
+		start = i;
+		while (i < n && s[i] != ',')
+			i++;
+		{
+			size_t e = i;
+
+			while (e > start && is_blank(s[e - 1]))
+				e--;
+			if (e > start && (new_part(d, 0) != 0 ||
+			    push(d, intern(d, s + start, e - start)) != 0))
+				return -1;
+		}
+		d->in_stack = 0;
+		if (i < n)
+			i++;	/* the comma */
+	}
+	if (end != NULL)
+		return finish(d, c);
+	return 0;
+}
+
+static int
+count_only(const char *s, size_t n, pf_count *c)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	return i < n && pf_count_parse(s + i, n - i, c) == PF_COUNT_OK;
+}
+
+int
+pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err)
+{
+	struct dt d;
+	const char *s, *br;
+	size_t n, i;
+	pf_count c;
+	int lt, rc = -1;
+
+	memset(&d, 0, sizeof(d));
+	d.p = p;
+	d.st = st;
+	d.err = err;
+	d.name = pf_reader_name(r);
+	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
+		d.line = pf_reader_lineno(r);
+		if (lt == PF_LINE_ERROR)
+			goto out;
+		if (lt == PF_LINE_TOOLONG) {
+			pf_err(err, d.name, d.line, "line longer than %u bytes", PF_LINE_MAX);
+			goto out;
+		}
+		while (n > 0 && is_blank(s[n - 1]))
+			n--;
+		if (memchr(s, '\0', n) != NULL) {
+			pf_err(err, d.name, d.line, "NUL byte in line (binary input?)");
+			goto out;
+		}
+		/* bpftrace: "@name[" starts an entry. */
+		if (n > 0 && s[0] == '@' && (br = memchr(s, '[', n)) != NULL) {
+			if (d.in_entry) {
+				pf_err(err, d.name, d.line, "a map entry starts before "
+				    "the one before it ended with ']: COUNT'");
+				goto out;
+			}
+			d.nframes = d.nparts = 0;
+			d.in_stack = 0;
+			d.in_entry = 1;
+			i = (size_t)(br - s) + 1;
+			if (key_text(&d, s + i, n - i) != 0)
+				goto out;
+			continue;
+		}
+		if (d.in_entry) {
+			if (n > 0 && is_blank(s[0])) {
+				for (i = 0; i < n && is_blank(s[i]); i++)
+					;
+				if (frame(&d, s + i, n - i) != 0)
+					goto out;
+			} else if (n > 0 && key_text(&d, s, n) != 0) {
+				goto out;
+			}
+			continue;
+		}
+		/* DTrace: frames, then a count line; a blank line resets. */
+		if (n == 0) {
+			d.nframes = d.nparts = 0;
+			d.in_stack = 0;
+			continue;
+		}
+		if (count_only(s, n, &c) && is_blank(s[0])) {
+			if (d.nparts == 0 && d.nframes == 0) {
+				/* A count with no stack above it: not ours. */
+				continue;
+			}
+			if (finish(&d, c) != 0)
+				goto out;
+			continue;
+		}
+		if (!is_blank(s[0])) {
+			/* Unindented: a header, a histogram, a scalar map. */
+			d.nframes = d.nparts = 0;
+			d.in_stack = 0;
+			continue;
+		}
+		for (i = 0; i < n && is_blank(s[i]); i++)
+			;
+		/*
+		 * DTrace indents the scalar parts of a key (execname) less
+		 * than the frames of a stack: lines above deeper ones are
+		 * scalars.
+		 */
+		if (d.in_stack && i > d.indent + 2) {
+			d.parts[d.nparts - 1].stack = 0;
+			d.in_stack = 0;
+		}
+		if (!d.in_stack)
+			d.indent = i;
+		if (frame(&d, s + i, n - i) != 0)
+			goto out;
+	}
+	if (d.in_entry) {
+		pf_err(err, d.name, d.line, "the input ends inside a map entry "
+		    "(no ']: COUNT'; a truncated file?)");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(d.frames);
+	free(d.parts);
+	free(d.out);
+	free(d.buf);
+	return rc;
+}

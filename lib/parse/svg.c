@@ -1,0 +1,374 @@
+/*
+ * svg.c - folded stacks recovered from a flame graph SVG (flamegraph.pl,
+ * inferno, pf-svg), read with libxml2.
+ *
+ * Each frame of such a graph is a <g> holding a <title> "NAME (N samples,
+ * P%)" (the unit word may be another --countname) and a <rect> whose y
+ * gives its depth and whose x and width its place.  inferno also writes the
+ * exact position and count in samples as fg:x and fg:w; they are used when
+ * present.  The frames form a tree: a frame's parent is the frame one level
+ * nearer the root whose span holds it.  A frame's own weight is its count
+ * minus its children's; the stack of every frame with weight of its own is
+ * written, without the "all" root the tools add.
+ *
+ * Graphs drawn with narrow frames left out (flamegraph.pl --minwidth, on by
+ * default at 0.1 px) cannot be recovered exactly: the hidden frames' samples
+ * look like their parent's own.  The tools lay a frame's own samples out
+ * first (its stack sorts before its children's), so room left after or
+ * between the drawn children can only be hidden frames: those samples are
+ * counted for the note the program prints, and stay with the parent.
+ */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct frame {
+	uint32_t name;
+	pf_count count;
+	double x, w, y;
+	size_t depth, parent;
+	pf_count children;	/* sum of the children's counts */
+	double end_children;	/* right edge of the last child drawn */
+	int nchildren;
+};
+
+struct svg {
+	struct pf_profile *p;
+	struct pf_collapse_stats *st;
+	struct pf_error *err;
+	const char *name;
+	struct frame *f;
+	size_t nf, cap;
+	/* Gaps narrower than this are rounding (flamegraph.pl writes x and
+	 * width to 0.1 px), not hidden frames; 0 with inferno's exact fg:x
+	 * and fg:w. */
+	double slack;
+	int exact;
+};
+
+static int
+attr_num(xmlNode *n, const char *prefix, const char *name, double *v)
+{
+	xmlAttr *a;
+	char *end;
+
+	for (a = n->properties; a != NULL; a = a->next) {
+		const char *pfx = a->ns != NULL && a->ns->prefix != NULL ?
+		    (const char *)a->ns->prefix : NULL;
+		xmlChar *val;
+
+		if (strcmp((const char *)a->name, name) != 0 ||
+		    (prefix == NULL) != (pfx == NULL) ||
+		    (prefix != NULL && strcmp(prefix, pfx) != 0))
+			continue;
+		val = xmlNodeGetContent((xmlNode *)a);
+		if (val == NULL)
+			return -1;
+		/* inferno writes x and width in percent: the ratios are what
+		 * matter, so "%" is ignored. */
+		*v = strtod((const char *)val, &end);
+		xmlFree(val);
+		return isfinite(*v) ? 0 : -1;
+	}
+	return -1;
+}
+
+/* "NAME (1,234 samples, 5.6%)": the name's length and the count. */
+static int
+parse_title(const char *t, size_t *nlen, pf_count *c)
+{
+	const char *open = NULL, *q, *e;
+	char digits[64];
+	size_t k = 0;
+
+	for (q = t; (q = strstr(q, " (")) != NULL; q++)
+		open = q;
+	if (open == NULL)
+		return -1;
+	*nlen = (size_t)(open - t);
+	for (q = open + 2; *q != '\0' && *q != ' ' && *q != ')' && k + 1 < sizeof(digits); q++)
+		if (*q != ',')
+			digits[k++] = *q;
+	e = q;
+	if (k == 0 || pf_count_parse(digits, k, c) != PF_COUNT_OK || *e == '\0')
+		return -1;
+	return 0;
+}
+
+static int
+add_frame(struct svg *s, xmlNode *g)
+{
+	xmlNode *c, *title = NULL, *rect = NULL;
+	xmlChar *text;
+	struct frame *f;
+	size_t nlen, i;
+	double fx, fw;
+	int rc = 0;
+
+	for (c = g->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (title == NULL && strcmp((const char *)c->name, "title") == 0)
+			title = c;
+		else if (rect == NULL && strcmp((const char *)c->name, "rect") == 0)
+			rect = c;
+	}
+	if (title == NULL || rect == NULL)
+		return 0;
+	if (pf_grow(&s->f, &s->cap, s->nf + 1, sizeof(*s->f)) != 0)
+		return pf_err(s->err, s->name, 0, "out of memory");
+	f = &s->f[s->nf];
+	memset(f, 0, sizeof(*f));
+	text = xmlNodeGetContent(title);
+	if (text == NULL)
+		return 0;
+	if (parse_title((const char *)text, &nlen, &f->count) != 0 ||
+	    attr_num(rect, NULL, "y", &f->y) != 0) {
+		xmlFree(text);
+		return 0;	/* not a frame (a legend, a button) */
+	}
+	if (attr_num(rect, "fg", "x", &fx) == 0 && attr_num(rect, "fg", "w", &fw) == 0) {
+		f->x = fx;
+		f->w = fw;
+		s->exact++;
+	} else if (attr_num(rect, NULL, "x", &f->x) != 0 ||
+	    attr_num(rect, NULL, "width", &f->w) != 0) {
+		xmlFree(text);
+		return 0;
+	}
+	for (i = 0; i < nlen; i++)
+		if (text[i] == ';' || text[i] == '\n')
+			text[i] = text[i] == ';' ? ':' : ' ';
+	f->name = pf_profile_intern(s->p, (const char *)text, nlen);
+	if (f->name == UINT32_MAX)
+		rc = pf_err(s->err, s->name, 0, "out of memory");
+	else
+		s->nf++;
+	xmlFree(text);
+	return rc;
+}
+
+static int
+walk(struct svg *s, xmlNode *n, int depth)
+{
+	xmlNode *c;
+
+	if (depth > 64)
+		return 0;
+	for (c = n; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "g") == 0 && add_frame(s, c) != 0)
+			return -1;
+		if (walk(s, c->children, depth + 1) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_depth_x(const void *a, const void *b)
+{
+	const struct frame *x = a, *y = b;
+
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return (x->x > y->x) - (x->x < y->x);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+fold(struct svg *s)
+{
+	double *ys;
+	size_t nys = 0, i, j, root = 0, lo, d, n;
+	int up;
+	uint32_t *stack = NULL;
+	double hidden = 0;
+	int rc = -1;
+
+	if (s->nf == 0)
+		return pf_err(s->err, s->name, 0, "no flame graph frames (<g> with a "
+		    "<title> and a <rect>) in this SVG");
+	s->slack = s->exact ? 0 : 0.15;
+	ys = malloc(s->nf * sizeof(*ys));
+	stack = malloc((s->nf + 1) * sizeof(*stack));
+	if (ys == NULL || stack == NULL)
+		goto nomem;
+	for (i = 0; i < s->nf; i++) {
+		ys[i] = s->f[i].y;
+		if (s->f[i].w > s->f[root].w)
+			root = i;
+	}
+	qsort(ys, s->nf, sizeof(*ys), cmp_double);
+	for (i = 0; i < s->nf; i++)
+		if (nys == 0 || ys[i] != ys[nys - 1])
+			ys[nys++] = ys[i];
+	/* The root is the widest frame: at the bottom (a flame graph) or at
+	 * the top (an icicle graph). */
+	up = s->f[root].y == ys[nys - 1];
+	for (i = 0; i < s->nf; i++) {
+		double *at = bsearch(&s->f[i].y, ys, nys, sizeof(*ys), cmp_double);
+		size_t k = (size_t)(at - ys);
+
+		s->f[i].depth = up ? nys - 1 - k : k;
+	}
+	qsort(s->f, s->nf, sizeof(*s->f), cmp_depth_x);
+	/* Parents: the frame one level down whose span holds the middle. */
+	for (lo = 0, i = 0; i < s->nf; i++) {
+		struct frame *f = &s->f[i];
+		double mid = f->x + f->w / 2;
+
+		f->parent = SIZE_MAX;
+		if (f->depth == 0)
+			continue;
+		while (lo < s->nf && s->f[lo].depth < f->depth - 1)
+			lo++;
+		for (j = lo; j < s->nf && s->f[j].depth == f->depth - 1; j++) {
+			if (s->f[j].x <= mid && mid <= s->f[j].x + s->f[j].w) {
+				f->parent = j;
+				break;
+			}
+		}
+		if (f->parent == SIZE_MAX)
+			continue;	/* an orphan: made a root below */
+		s->f[j].children += f->count;
+		/* Room between drawn children: hidden frames. */
+		if (s->f[j].nchildren++ > 0 && f->x - s->f[j].end_children > s->slack &&
+		    s->f[j].w > 0)
+			hidden += (f->x - s->f[j].end_children) *
+			    pf_count_to_double(s->f[j].count) / s->f[j].w;
+		s->f[j].end_children = f->x + f->w;
+	}
+	for (i = 0; i < s->nf; i++) {
+		struct frame *f = &s->f[i];
+		pf_count self = f->count > f->children ? f->count - f->children : 0;
+
+		if (f->nchildren > 0 && f->w > 0 && f->x + f->w - f->end_children > s->slack)
+			hidden += (f->x + f->w - f->end_children) *
+			    pf_count_to_double(f->count) / f->w;
+		s->st->samples++;
+		if (self == 0)
+			continue;
+		n = 0;
+		for (d = i; d != SIZE_MAX; d = s->f[d].parent)
+			stack[n++] = s->f[d].name;
+		/* Leave out the root the tools add ("all"), not a real frame. */
+		if (n > 1) {
+			size_t len;
+			const char *nm = pf_profile_frame(s->p, stack[n - 1], &len);
+
+			if (len == 3 && memcmp(nm, "all", 3) == 0)
+				n--;
+		}
+		for (j = 0; j < n / 2; j++) {
+			uint32_t t = stack[j];
+
+			stack[j] = stack[n - 1 - j];
+			stack[n - 1 - j] = t;
+		}
+		if (pf_profile_add(s->p, stack, n, self, 0, s->err) != 0) {
+			pf_err_name(s->err, s->name);
+			goto out;
+		}
+	}
+	if (hidden >= 0.5)
+		snprintf(s->st->note, sizeof(s->st->note), "frames too narrow to be "
+		    "drawn (pruned) held %s%.0f of the samples; they are counted as "
+		    "their parents' own", s->exact ? "" : "at least about ", hidden);
+	rc = 0;
+	goto out;
+nomem:
+	pf_err(s->err, s->name, 0, "out of memory");
+out:
+	free(ys);
+	free(stack);
+	return rc;
+}
+
+/* libxml2 2.9 passes a non-const error; later versions a const one. */
+struct xml_error {
+	uint64_t line;
+	char msg[200];
+	int seen;
+};
+
+static void
+first_error(void *arg, xmlError *e)
+{
+	struct xml_error *x = arg;
+
+	if (x->seen || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	x->seen = 1;
+	x->line = e->line > 0 ? (uint64_t)e->line : 0;
+	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
+}
+
+int
+pf_svg_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err)
+{
+	struct svg s;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	xmlDoc *doc = NULL;
+	struct xml_error first;
+	int rc = -1;
+
+	memset(&first, 0, sizeof(first));
+	memset(&s, 0, sizeof(s));
+	s.p = p;
+	s.st = st;
+	s.err = err;
+	s.name = pf_reader_name(r);
+	for (;;) {
+		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
+			pf_err(err, s.name, 0, "out of memory");
+			goto out;
+		}
+		got = pf_reader_read(r, buf + len, cap - len, err);
+		if (got == (size_t)-1)
+			goto out;
+		if (got == 0)
+			break;
+		len += got;
+	}
+	if (len > INT32_MAX) {
+		pf_err(err, s.name, 0, "SVG too large (more than 2 GiB)");
+		goto out;
+	}
+	/* No network, no entity expansion, no messages on stderr; the first
+	 * error is the one worth showing. */
+	xmlSetStructuredErrorFunc(&first, first_error);
+	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc == NULL) {
+		size_t m = strlen(first.msg);
+
+		while (m > 0 && first.msg[m - 1] == '\n')
+			first.msg[--m] = '\0';
+		pf_err(err, s.name, first.line, "not well-formed XML%s%s",
+		    m > 0 ? ": " : "", first.msg);
+		goto out;
+	}
+	if (walk(&s, xmlDocGetRootElement(doc), 0) != 0)
+		goto out;
+	rc = fold(&s);
+out:
+	xmlFreeDoc(doc);
+	free(buf);
+	free(s.f);
+	return rc;
+}

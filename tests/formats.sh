@@ -1,0 +1,228 @@
+# Real-data tests of the parsers other than perf, over the shared corpus
+# (../shared/corpus, see its README.md).  Sourced by run.sh (group
+# "formats"); on its own, sh tests/formats.sh BUILD [BUILD ...].
+#
+# Two kinds of check:
+#  - expected: tests/formats-expected/DIR/INPUT[.OPTION].folded[.gz] is
+#    the folding of corpus file DIR/INPUT[.gz] (DIR may have several
+#    levels, as v8/cpuprofile) with --OPTION, made by an
+#    independent computation (tests/ref/*.py, written from the formats'
+#    descriptions, not from pf's code) and reviewed by hand;
+#  - totals: the counts of an output add up to what the corpus README says
+#    the recording holds (samples, ticks, map entries).
+
+if [ -z "${here:-}" ]; then
+	exec sh "$(dirname "$0")/run.sh" -g formats "$@"
+fi
+
+formats_corpus=${PF_CORPUS:-$root/../shared/corpus}
+formats_expdir=$root/tests/formats-expected
+
+# formats_sum FILE: the sum of the last column (exact for integers below
+# 2^53, which is all these are).
+formats_sum() {
+	awk '{ s += $NF } END { printf "%.0f\n", s }' "$1"
+}
+
+# formats_total WHAT EXPECTED ARGS...: pf-collapse ARGS adds up to EXPECTED.
+formats_total() {
+	ft_what=$1
+	ft_want=$2
+	shift 2
+	with_timeout "$pfc" "$@" > "$tmp/f.out" 2> "$tmp/f.err" < /dev/null
+	ft_st=$?
+	ft_got=$(formats_sum "$tmp/f.out")
+	if [ "$ft_st" -ne 0 ]; then
+		fail "$label/formats: $ft_what: $(status_text "$ft_st")" "$tmp/f.err"
+	elif [ "$ft_got" != "$ft_want" ]; then
+		echo "counts add up to $ft_got, expected $ft_want" > "$tmp/detail"
+		fail "$label/formats: $ft_what: wrong total" "$tmp/detail"
+	else
+		pass
+	fi
+}
+
+group_formats() {
+	group_begin "$label: formats"
+	pfc=$build/pf-collapse
+	if [ ! -d "$formats_corpus" ]; then
+		fail "$label/formats: no corpus at $formats_corpus"
+		group_end
+		return
+	fi
+	find "$formats_expdir" -name '*.folded' -o -name '*.folded.gz' | sort > "$tmp/f.list"
+	while IFS= read -r exp; do
+		dir=${exp%/*}
+		dir=${dir#"$formats_expdir"/}
+		name=${exp##*/}
+		name=${name%.gz}
+		name=${name%.folded}
+		opt=
+		case $name in
+		*.no-location | *.drop-idle | *.weight=time | *.time-order)
+			opt=--${name##*.}
+			name=${name%.*}
+			;;
+		esac
+		in=$formats_corpus/$dir/$name
+		[ -f "$in" ] || in=$in.gz
+		what="$label/formats: $dir/$name${opt:+ $opt}"
+		if [ ! -f "$in" ]; then
+			fail "$what: corpus input missing"
+			continue
+		fi
+		# shellcheck disable=SC2086
+		with_timeout "$pfc" $opt "$in" > "$tmp/f.out" 2> "$tmp/f.err" < /dev/null
+		st=$?
+		zcat -f "$exp" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if [ "$st" -ne 0 ]; then
+			fail "$what: $(status_text "$st")" "$tmp/f.err"
+		elif differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$what: differs from the expected output" "$tmp/detail"
+		else
+			pass
+		fi
+	done < "$tmp/f.list"
+
+	v8=$formats_corpus/v8/cpuprofile
+	formats_total "v8 json-workload.cpuprofile: 2744 samples" 2744 \
+	    "$v8/json-workload.cpuprofile"
+	formats_total "v8 fibsort-workload.cpuprofile: 2659 samples" 2659 \
+	    "$v8/fibsort-workload.cpuprofile.gz"
+	formats_total "v8 fibsort-workload.interval250us.cpuprofile: 8641 samples" 8641 \
+	    "$v8/fibsort-workload.interval250us.cpuprofile.gz"
+	formats_total "v8 fibsort-workload.cpuprofile --time-order: 2659 samples" 2659 \
+	    --time-order "$v8/fibsort-workload.cpuprofile.gz"
+	# With --weight=time the samples cover endTime - (startTime + the
+	# first delta): 3026520 - 2228 in json-workload.
+	formats_total "v8 json-workload.cpuprofile --weight=time: endTime - first sample" \
+	    3024292 --weight=time "$v8/json-workload.cpuprofile"
+	# --time-order keeps the stacks, only their order and merging differ.
+	with_timeout "$pfc" --time-order "$v8/fibsort-workload.cpuprofile.gz" |
+	    "$pfc" --format folded > "$tmp/f.tmo" 2>&1
+	"$pfc" "$v8/fibsort-workload.cpuprofile.gz" > "$tmp/f.agg" 2>&1
+	: > "$tmp/detail"
+	if differ "$tmp/f.agg" "$tmp/f.tmo" stdout "$tmp/detail"; then
+		fail "$label/formats: --time-order output, merged, is the plain output" "$tmp/detail"
+	else
+		pass
+	fi
+
+	# gprof: each function's self weight (the counts of the stacks it is
+	# the leaf of) is its flat-profile self time in samples of 0.01 s, and
+	# the four ways of printing one profile give the same stacks.
+	gp=$formats_corpus/gprof
+	awk '/^Flat profile/ { f = 1; next }
+	    f && NF == 0 && n { exit }
+	    f && $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $3 > 0 {
+	        n++; printf "%s %.9f\n", $NF, $3 * 100 }' \
+	    "$gp/gprof-recursive.gprof-b.txt" | sort > "$tmp/f.flat"
+	for v in gprof-b gprof gprof-q gprof-b-q; do
+		with_timeout "$pfc" "$gp/gprof-recursive.$v.txt" 2> "$tmp/f.err" |
+		    awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		        s[a[k]] += w }
+		        END { for (f in s) printf "%s %.9f\n", f, s[f] }' |
+		    sort > "$tmp/f.self"
+		: > "$tmp/detail"
+		if differ "$tmp/f.flat" "$tmp/f.self" "self time" "$tmp/detail"; then
+			fail "$label/formats: gprof-recursive.$v.txt: self weights are not the flat profile's self times" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+
+	# bpftrace: the stackcollapse-bpftrace.pl references with bpftrace's
+	# decimal offsets dropped (pf drops them, as stackcollapse.pl drops
+	# DTrace's) and re-merged, plus the entries with an empty stack that
+	# the reference leaves out (pf: "[no stack]"), are pf's output; and
+	# the counts add up to the samples.
+	bt=$formats_corpus/bpftrace
+	for b in bpftrace-dd-kstack-limit8.txt bpftrace-deeprec-ustack.txt; do
+		bin=$bt/$b
+		[ -f "$bin" ] || bin=$bin.gz
+		zcat -f "$bin" | awk '/^@\[\]: [0-9]+$/ { n += $2 }
+		    END { if (n) print "[no stack] " n }' > "$tmp/f.empty"
+		zcat -f "$bt/$b.folded"* | cat - "$tmp/f.empty" | perl -ne '
+		    chomp; /^(.*) (\d+)$/ or next;
+		    my ($s, $c) = ($1, $2);
+		    $s = join(";", map { s/\+(0x[0-9a-fA-F]+|\d+)$//r } split /;/, $s, -1);
+		    $t{$s} += $c;
+		    END { print "$_ $t{$_}\n" for sort keys %t }' > "$tmp/f.exp"
+		with_timeout "$pfc" "$bin" > "$tmp/f.out" 2> "$tmp/f.err"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: $b: not the reference without offsets, plus its empty stacks" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	formats_total "bpftrace-dd-kstack-limit8.txt: 996 samples" 996 \
+	    "$bt/bpftrace-dd-kstack-limit8.txt"
+	formats_total "bpftrace-deeprec-ustack.txt: 2997 samples" 2997 \
+	    "$bt/bpftrace-deeprec-ustack.txt.gz"
+
+	# DTrace (FlameGraph's example): an independent folding in awk of
+	# the blocks of frames over a count, offsets dropped.
+	dt=$formats_corpus/flamegraph-tests/example-dtrace-stacks.txt.gz
+	zcat "$dt" | awk '
+	    /^[ \t]*$/ { n = 0; next }
+	    /^[ \t]+[0-9]+$/ { if (n) { s = f[n]; for (i = n - 1; i > 0; i--) s = s ";" f[i]
+	        t[s] += $1 } n = 0; next }
+	    /^[ \t]/ { x = $0; sub(/^[ \t]+/, "", x); sub(/\+0x[0-9a-fA-F]+$/, "", x)
+	        gsub(/;/, ":", x); f[++n] = x; next }
+	    { n = 0 }
+	    END { for (s in t) print s " " t[s] }' | LC_ALL=C sort > "$tmp/f.exp"
+	with_timeout "$pfc" "$dt" > "$tmp/f.out" 2> "$tmp/f.err"
+	: > "$tmp/detail"
+	if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+		fail "$label/formats: example-dtrace-stacks.txt: not the awk folding" "$tmp/detail"
+	else
+		pass
+	fi
+	formats_total "example-dtrace-stacks.txt: 57441, the sum of its counts" 57441 "$dt"
+	# V8 --prof: the raw log and its preprocessed JSON each count the
+	# 2776 ticks once; the self ticks of each JavaScript function are
+	# those of node --prof-process's [JavaScript] table (its tiers *, ~, ^
+	# summed); the JSON's unresolved ticks are its 1570 "unaccounted".
+	vp=$formats_corpus/v8/prof/fibsort
+	awk '/^ \[JavaScript\]:/ { f = 1; next } f && NF == 0 { exit }
+	    f && $1 ~ /^[0-9]+$/ { n = $1; sub(/^ *[0-9]+ +[0-9.]+% +[0-9.]+% +JS: [*~^]?/, "")
+	        sub(/^<anonymous>/, "(anonymous)"); t[$0] += n }
+	    END { for (k in t) print k " " t[k] }' "$vp/fibsort-workload.prof-process.txt" |
+	    LC_ALL=C sort > "$tmp/f.js"
+	for vin in isolate-0x31c9a3b0-3246-v8.log.gz fibsort-workload.prof-preprocess.json.gz; do
+		formats_total "v8/prof/$vin: 2776 ticks" 2776 "$vp/$vin"
+		awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		    if (a[k] ~ /\.js:[0-9]+:[0-9]+$/) t[a[k]] += w }
+		    END { for (k in t) print k " " t[k] }' "$tmp/f.out" |
+		    LC_ALL=C sort > "$tmp/f.self"
+		: > "$tmp/detail"
+		if differ "$tmp/f.js" "$tmp/f.self" "self ticks" "$tmp/detail"; then
+			fail "$label/formats: v8/prof/$vin: JavaScript self ticks are not --prof-process's" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	awk '/(^|;)\[unknown\] [0-9.]+$/' "$tmp/f.out" > "$tmp/f.unk"
+	if [ "$(formats_sum "$tmp/f.unk")" = 1570 ]; then pass; else
+		echo "[unknown] has $(formats_sum "$tmp/f.unk") ticks" > "$tmp/detail"
+		fail "$label/formats: v8/prof preprocess JSON: 1570 unaccounted ticks are [unknown]" "$tmp/detail"
+	fi
+	# pprof: the reference made with `go tool pprof -raw` (inlined
+	# functions as frames of their own, weight: the last sample type),
+	# from the compressed and the plain message; 584 samples.
+	pp=$formats_corpus/pprof
+	for pin in go-cpu.pb go-cpu.pb.gz; do
+		with_timeout "$pfc" "$pp/$pin" > "$tmp/f.out" 2> "$tmp/f.err"
+		: > "$tmp/detail"
+		if differ "$pp/go-cpu.pb.gz.folded" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: pprof/$pin: differs from the go tool pprof reference" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	formats_total "pprof/go-cpu.pb.gz --sample-type samples: 584 samples" 584 \
+	    --sample-type samples "$pp/go-cpu.pb.gz"
+	group_end
+}
