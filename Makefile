@@ -56,6 +56,15 @@ $(BUILD)/gen/svg-script.h: lib/render/svg.js
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 $(BUILD)/obj/lib/render/svg.o: $(BUILD)/gen/svg-script.h
 
+# So are pf-html's script and style sheet.
+$(BUILD)/gen/html-script.h: lib/render/html.js
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/gen/html-style.h: lib/render/html.css
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/obj/lib/render/html.o: $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h
+
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
@@ -91,7 +100,7 @@ check-all:
 	sh tests/run.sh $(BUILD) build-san
 
 FUZZ_CC ?= clang
-fuzz: $(BUILD)/gen/svg-script.h
+fuzz: $(BUILD)/gen/svg-script.h $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h
 	@mkdir -p $(BUILD)/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
