@@ -272,6 +272,8 @@ function matches(t) {
 
 // ------------------------------------------------------------- flame view
 
+let mergedColor = "";		// from the theme; "" after a change of theme
+
 // A canvas view of one tree: only the rows and the part of the width in
 // sight are drawn, the canvas is the size of its box, and the box scrolls
 // over the full height of the graph.
@@ -335,9 +337,24 @@ class FlameView {
 		if (matcher && matcher[t.name[i]]) return "rgb(230,0,230)";
 		return diff ? diffColor(t, i) : palette[t.name[i]];
 	}
+	// Label widths from a table of ASCII advances measured once; other
+	// characters are measured by the canvas.
+	textWidth(ctx, s) {
+		if (!this.adv) {
+			this.adv = new Float32Array(128);
+			for (let c = 32; c < 127; c++) this.adv[c] = ctx.measureText(String.fromCharCode(c)).width;
+		}
+		let w = 0;
+		for (let k = 0; k < s.length; k++) {
+			const c = s.charCodeAt(k);
+			if (c >= 32 && c < 127) w += this.adv[c];
+			else return ctx.measureText(s).width;
+		}
+		return w;
+	}
 	labelWidth(ctx, nm) {
 		let w = this.widths[nm];
-		if (w < 0) w = this.widths[nm] = ctx.measureText(names[nm]).width;
+		if (w < 0) w = this.widths[nm] = this.textWidth(ctx, names[nm]);
 		return w;
 	}
 	draw() {
@@ -350,8 +367,9 @@ class FlameView {
 		ctx.clearRect(0, 0, w, this.h);
 		ctx.font = FONT;
 		ctx.textBaseline = "middle";
-		const style = getComputedStyle(document.documentElement);
-		const merged = style.getPropertyValue("--merged").trim() || "#bbb";
+		if (!mergedColor)
+			mergedColor = getComputedStyle(document.documentElement).getPropertyValue("--merged").trim() || "#bbb";
+		const merged = mergedColor;
 		const text = "#000";
 		let d0 = this.depthAt(this.inverted ? 0 : this.h), d1 = this.depthAt(this.inverted ? this.h : 0);
 		d0 = Math.max(0, d0 - 1);
@@ -403,7 +421,7 @@ class FlameView {
 			return;
 		}
 		let k = Math.floor(s.length * avail / full) - 1;
-		while (k > 0 && ctx.measureText(s.slice(0, k) + "..").width > avail) k--;
+		while (k > 0 && this.textWidth(ctx, s.slice(0, k) + "..") > avail) k--;
 		if (k > 0) ctx.fillText(s.slice(0, k) + "..", x, y);
 	}
 	// The frame under the mouse, or -1.
@@ -754,6 +772,7 @@ function setTab(tab) {
 }
 
 function refresh(scrollHome) {
+	mergedColor = "";
 	view.inverted = state.inverted;
 	bMode.textContent = state.inverted ? "Flame" : "Icicle";
 	bReverse.classList.toggle("on", state.reversed);
@@ -770,9 +789,16 @@ function toggleHelp(show) {
 
 // ------------------------------------------------------------- URL state
 
-let loading = true;
+let loading = true, hashTimer = 0;
+// Writing the address costs milliseconds: done once things settle, not in
+// the middle of a redraw.
 function saveHash() {
-	if (loading) return;
+	if (loading || hashTimer) return;
+	hashTimer = setTimeout(writeHash, 0);
+}
+
+function writeHash() {
+	hashTimer = 0;
 	const p = new URLSearchParams();
 	if (view.zoom) p.set("z", view.zoom);
 	if (state.search) p.set("s", state.search);
@@ -812,7 +838,7 @@ function loadHash() {
 	setTab(tab);
 	zoomTo(view.zoom);
 	loading = false;
-	saveHash();
+	writeHash();
 }
 window.addEventListener("hashchange", () => {
 	if (!loading) loadHash();
@@ -870,5 +896,9 @@ window.pfHtml = {
 	},
 	zoomTo,
 	matched: () => matched.textContent,
+	paintedAt: 0,
 };
+// The first frame shown, for the benchmark (performance.now() counts
+// from the start of the navigation).
+requestAnimationFrame(() => { window.pfHtml.paintedAt = performance.now(); });
 })();
