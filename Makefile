@@ -70,6 +70,15 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# So are pf-html's script and style sheet.
+$(BUILD)/gen/html-script.h: lib/render/html.js
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/gen/html-style.h: lib/render/html.css
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(BUILD)/obj/lib/render/html.o: $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h
+
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
@@ -105,7 +114,7 @@ check-all:
 	sh tests/run.sh $(BUILD) build-san
 
 FUZZ_CC ?= clang
-fuzz: $(BUILD)/gen/svg-script.h $(GEN_SRC)
+fuzz: $(BUILD)/gen/svg-script.h $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \

@@ -9,6 +9,7 @@
 #   BENCH_RUNS   measured runs per command, after one warm-up run (default 5)
 #   PF_COLLAPSE  program to run instead of BUILD/pf-collapse (for testing)
 #   PF_SVG       program to run instead of BUILD/pf-svg
+#   PF_HTML      program to run instead of BUILD/pf-html
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
 #   CPUPROF_COPIES  copies of a real .cpuprofile in the large one (default 60)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
@@ -464,7 +465,28 @@ section_collapse_cpuprofile() {
 		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"'
 }
 
-SECTIONS=(section_collapse_perf section_merge section_svg section_collapse_cpuprofile)
+# pf-html on the same input as pf-svg: the page's data is the whole tree
+# (no pruning by default), so this is the cost of writing every frame.
+section_html() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFHTML=${PF_HTML:-$BUILD/pf-html}
+	[ -x "$PFHTML" ] || die "$PFHTML not built (run make)"
+	local folded=$DATA/big-$BENCH_MB.tid-x20.folded
+	[ -s "$folded" ] || PF_SVG=${PF_SVG:-$BUILD/pf-svg} section_svg >/dev/null
+	# shellcheck disable=SC2016
+	bench_cmds "pf-html, folded stacks" "$folded" \
+		"cat" 'cat "$IN"' \
+		"pf-html" '"$PFHTML" "$IN"'
+	local s="pf-html, folded stacks"
+	target_gbps "pf-html >= 1.0 GB/s of folded input" "$s|pf-html" 1.0
+	"$PFHTML" "$folded" >"$TMP/page.html"
+	"${PF_SVG:-$BUILD/pf-svg}" --minwidth 0 "$folded" >"$TMP/graph.svg"
+	echo "   page $(wc -c <"$TMP/page.html") bytes; pf-svg --minwidth 0 SVG $(wc -c <"$TMP/graph.svg") bytes"
+	rm -f "$TMP/page.html" "$TMP/graph.svg"
+}
+
+SECTIONS=(section_collapse_perf section_merge section_svg section_html section_collapse_cpuprofile)
 
 # ---------------------------------------------------------------- main
 

@@ -595,4 +595,22 @@ size_t pf_flame_nframes_drawn(const struct pf_flame *f);
 int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err);
 
+/* ============================================================== HTML pages */
+/*
+ * Section added for pf-html (issue 6): the flame graph as one
+ * self-contained HTML page with a canvas viewer.
+ */
+
+/*
+ * Lays f out and writes it as an HTML page that embeds its data (the names
+ * of the frames once each, the tree as numeric arrays), script and style,
+ * and fetches nothing.  Frames narrower than the options' minwidth are
+ * left out (their counts stay in their parent's own count); pf-html's
+ * default is to keep every frame, the viewer merges what is too narrow to
+ * see.  An empty graph is still written (a page saying so) and the call
+ * returns 0; check pf_flame_total().  Returns -1 with err filled when
+ * memory runs out or the write fails.
+ */
+int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
+
 #endif /* PF_H */

@@ -191,11 +191,40 @@ group_fuzz() {
 	group_end
 }
 
-# Browser tests: tests/browser/test-svg.mjs draws graphs with BUILD/pf-svg
-# and drives them in headless Chromium, printing "ok NAME" / "not ok NAME"
-# like a unit test.  It needs node, Debian's chromium and playwright-core
+# Browser tests: tests/browser/test-svg.mjs draws graphs with BUILD/pf-svg,
+# test-html.mjs writes pages with BUILD/pf-html, and each drives them in
+# headless Chromium, printing "ok NAME" / "not ok NAME" like a unit test.  It needs node, Debian's chromium and playwright-core
 # in tests/browser/node_modules; this group installs none of them (that is
 # ./quickstart.sh check's job) and fails when one is missing.
+browser_script() {
+	if [ ! -x "$build/pf-$1" ]; then
+		fail "$label/browser: pf-$1 not built (make BUILD=$label)"
+		return
+	fi
+	(cd "$root" && with_timeout node "tests/browser/test-$1.mjs" "$build") \
+	    > "$tmp/browser.out" 2> "$tmp/browser.err" < /dev/null
+	st=$?
+	nok=$(grep -c '^ok ' "$tmp/browser.out")
+	npass=$((npass + nok))
+	grep '^#' "$tmp/browser.out" > "$tmp/detail"
+	cat "$tmp/browser.err" >> "$tmp/detail"
+	grep '^not ok' "$tmp/browser.out" > "$tmp/browser.not"
+	while IFS= read -r line; do
+		fail "$label/browser: test-$1: $line"
+	done < "$tmp/browser.not"
+	if [ -s "$tmp/browser.not" ]; then
+		if [ -s "$tmp/detail" ]; then
+			echo "  diagnostics of test-$1:"
+			head -n "$PF_TEST_DETAIL" "$tmp/detail" |
+			    cut -c "1-$detail_width" | sed 's/^/    /'
+		fi
+	elif [ "$st" -ne 0 ]; then
+		fail "$label/browser: test-$1: $(status_text "$st") after $nok checks" "$tmp/detail"
+	elif [ "$nok" -eq 0 ]; then
+		fail "$label/browser: test-$1: reported no checks" "$tmp/detail"
+	fi
+}
+
 group_browser() {
 	group_begin "$label: browser"
 	chromium=${PF_CHROMIUM:-/usr/bin/chromium}
@@ -205,31 +234,10 @@ group_browser() {
 		fail "$label/browser: $chromium is missing (./quickstart.sh check)"
 	elif [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
 		fail "$label/browser: playwright-core is not installed in tests/browser (./quickstart.sh check)"
-	elif [ ! -x "$build/pf-svg" ]; then
-		fail "$label/browser: pf-svg not built (make BUILD=$label)"
 	else
-		(cd "$root" && with_timeout node tests/browser/test-svg.mjs "$build") \
-		    > "$tmp/browser.out" 2> "$tmp/browser.err" < /dev/null
-		st=$?
-		nok=$(grep -c '^ok ' "$tmp/browser.out")
-		npass=$((npass + nok))
-		grep '^#' "$tmp/browser.out" > "$tmp/detail"
-		cat "$tmp/browser.err" >> "$tmp/detail"
-		grep '^not ok' "$tmp/browser.out" > "$tmp/browser.not"
-		while IFS= read -r line; do
-			fail "$label/browser: $line"
-		done < "$tmp/browser.not"
-		if [ -s "$tmp/browser.not" ]; then
-			if [ -s "$tmp/detail" ]; then
-				echo "  diagnostics:"
-				head -n "$PF_TEST_DETAIL" "$tmp/detail" |
-				    cut -c "1-$detail_width" | sed 's/^/    /'
-			fi
-		elif [ "$st" -ne 0 ]; then
-			fail "$label/browser: $(status_text "$st") after $nok checks" "$tmp/detail"
-		elif [ "$nok" -eq 0 ]; then
-			fail "$label/browser: reported no checks" "$tmp/detail"
-		fi
+		for t in svg html; do
+			browser_script "$t"
+		done
 	fi
 	group_end
 }

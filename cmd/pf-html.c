@@ -1,0 +1,218 @@
+/*
+ * pf-html - draw folded stacks as one self-contained, interactive HTML
+ * flame graph viewer.  The options are pf-svg's, where they apply.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pf-html [--title TEXT] [--subtitle TEXT] [--colors PALETTE]\n"
+	    "               [--cp | --palette-map FILE] [--countname NAME] [--minwidth N[%%]]\n"
+	    "               [--inverted] [--reverse] [--flamechart] [--negate]\n"
+	    "               [--diff-mode self|inclusive] [-o FILE] [FILE ...]\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	    "Write folded stacks (\"root;...;leaf COUNT\", or \"stack BEFORE AFTER\" for a\n"
+	    "differential graph) as one HTML page holding an interactive flame graph\n"
+	    "viewer.  With no FILE, or when FILE is -, read standard input; several\n"
+	    "files are merged.\n"
+	    "\n"
+	    "  -o, --output FILE      write to FILE\n"
+	    "      --title TEXT       title (default \"Flame Graph\")\n"
+	    "      --subtitle TEXT    second title line\n"
+	    "      --colors PALETTE   hot mem io wakeup chain java js perl python rust\n"
+	    "                         red green blue aqua yellow purple orange (hot)\n"
+	    "      --cp               keep colours in ./palette.map\n"
+	    "      --palette-map FILE keep colours in FILE\n"
+	    "      --countname NAME   what a count is (samples)\n"
+	    "      --minwidth N[%%]    leave out frames narrower than N pixels of a\n"
+	    "                         1200-pixel graph, or N%% of the total (0: none)\n"
+	    "      --inverted         open as an icicle graph (roots at the top)\n"
+	    "      --reverse          reverse every stack (leaf first)\n"
+	    "      --flamechart       keep input order (pf-collapse --time-order)\n"
+	    "      --negate           differential: swap red and blue\n"
+	    "      --diff-mode MODE   self (default) or inclusive, at first\n"
+	    "  -h, --help             show this help\n"
+	    "  -V, --version          show the version\n"
+	    "\n"
+	    "See pf-html(1) and pf-folded(5).\n");
+}
+
+static void __attribute__((format(printf, 1, 2)))
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pf-html: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+do_file(struct pf_flame *f, const char *path)
+{
+	struct pf_error err = { "", 0, "" };
+	struct pf_reader *r = pf_reader_open(path, &err);
+	char buf[1024];
+	int rc = 0;
+
+	if (r == NULL || pf_flame_read_folded(f, r, &err) != 0) {
+		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		rc = 1;
+	}
+	pf_reader_free(r);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_TITLE = 256, OPT_SUBTITLE, OPT_MINWIDTH, OPT_COUNTNAME,
+	    OPT_COLORS, OPT_CP, OPT_PALMAP, OPT_REVERSE, OPT_INVERTED,
+	    OPT_FLAMECHART, OPT_NEGATE, OPT_DIFFMODE };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "subtitle", required_argument, NULL, OPT_SUBTITLE },
+		{ "minwidth", required_argument, NULL, OPT_MINWIDTH },
+		{ "countname", required_argument, NULL, OPT_COUNTNAME },
+		{ "colors", required_argument, NULL, OPT_COLORS },
+		{ "cp", no_argument, NULL, OPT_CP },
+		{ "palette-map", required_argument, NULL, OPT_PALMAP },
+		{ "reverse", no_argument, NULL, OPT_REVERSE },
+		{ "inverted", no_argument, NULL, OPT_INVERTED },
+		{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
+		{ "negate", no_argument, NULL, OPT_NEGATE },
+		{ "diff-mode", required_argument, NULL, OPT_DIFFMODE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pf_flame_options o;
+	struct pf_error err = { "", 0, "" };
+	struct pf_palette_map *map = NULL;
+	struct pf_flame *f = NULL;
+	const char *output = NULL, *mapfile = NULL;
+	FILE *out = stdout;
+	char buf[1024], *end;
+	size_t n;
+	int ch, i, rval = 0;
+
+	pf_flame_options_init(&o);
+	o.minwidth = 0;		/* the viewer merges narrow frames itself */
+	while ((ch = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': output = optarg; break;
+		case OPT_TITLE: o.title = optarg; break;
+		case OPT_SUBTITLE: o.subtitle = optarg; break;
+		case OPT_MINWIDTH:
+			n = strlen(optarg);
+			if (n > 1 && optarg[n - 1] == '%') {
+				optarg[n - 1] = '\0';
+				o.minwidth_percent = 1;
+			}
+			errno = 0;
+			o.minwidth = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !isfinite(o.minwidth) || o.minwidth < 0 || o.minwidth > 1e9) {
+				warnx_("invalid --minwidth '%s': expected a non-negative "
+				    "number", optarg);
+				return 2;
+			}
+			break;
+		case OPT_COUNTNAME: o.countname = optarg; break;
+		case OPT_COLORS:
+			if (pf_palette_parse(optarg, &o.palette) != 0) {
+				warnx_("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
+				    "java, js, perl, python, rust, red, green, blue, aqua, "
+				    "yellow, purple, orange)", optarg);
+				return 2;
+			}
+			break;
+		case OPT_CP: mapfile = "palette.map"; break;
+		case OPT_PALMAP: mapfile = optarg; break;
+		case OPT_REVERSE: o.reverse = 1; break;
+		case OPT_INVERTED: o.inverted = 1; break;
+		case OPT_FLAMECHART: o.flamechart = 1; break;
+		case OPT_NEGATE: o.negate = 1; break;
+		case OPT_DIFFMODE:
+			if (strcmp(optarg, "self") == 0)
+				o.diff_mode = PF_DIFF_SELF;
+			else if (strcmp(optarg, "inclusive") == 0)
+				o.diff_mode = PF_DIFF_INCLUSIVE;
+			else {
+				warnx_("unknown --diff-mode '%s' (self or inclusive)", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("pf-html %s\n", PF_VERSION_STRING);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (mapfile != NULL && (map = pf_palette_map_load(mapfile, &err)) == NULL) {
+		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	o.palette_map = map;
+	if ((f = pf_flame_new(&o, &err)) == NULL) {
+		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		pf_palette_map_free(map);
+		return 1;
+	}
+	if (argc == 0)
+		rval |= do_file(f, "-");
+	for (i = 0; i < argc; i++)
+		rval |= do_file(f, argv[i]);
+
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		warnx_("cannot create '%s': %s", output, strerror(errno));
+		rval = 1;
+		goto out;
+	}
+	if (pf_flame_write_html(f, out, &err) != 0) {
+		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		rval = 1;
+	} else if (pf_flame_total(f) == 0) {
+		warnx_("no stack counts found");
+		rval = 1;
+	}
+	if (output != NULL && fclose(out) != 0) {
+		warnx_("cannot write '%s': %s", output, strerror(errno));
+		rval = 1;
+	}
+	if (map != NULL && pf_palette_map_save(map, mapfile, &err) != 0) {
+		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		rval = 1;
+	}
+out:
+	pf_flame_free(f);
+	pf_palette_map_free(map);
+	return rval;
+}

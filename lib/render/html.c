@@ -1,0 +1,363 @@
+/*
+ * html.c - the flame graph as one self-contained HTML page: the laid-out
+ * tree as data, plus a canvas viewer (html.js, html.css) compiled in.
+ *
+ * The data is one JSON object on a line of its own inside a
+ * <script type="application/json"> element, which the browser never runs:
+ * a table of the distinct frame names, their colours, and the tree in
+ * preorder as numeric arrays (name id, how many levels to go up before
+ * the frame, its own count).  Frame names are untrusted text; they reach
+ * the page only as JSON strings in which '<', '>', '&' and the line
+ * separators U+2028 and U+2029 are \u escapes, so the data cannot end its
+ * element, and the viewer sets them as DOM text or draws them as canvas
+ * text, never as markup.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* lib/render/html.js and html.css as C strings, made by the Makefile. */
+static const char script[] =
+#include "html-script.h"
+    ;
+static const char style[] =
+#include "html-style.h"
+    ;
+
+struct hout {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+hflush(struct hout *o)
+{
+	if (o->len > 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->failed = 1;
+	o->len = 0;
+}
+
+static void
+hput(struct hout *o, const char *s, size_t n)
+{
+	if (o->len + n > o->cap) {
+		hflush(o);
+		if (n > o->cap) {
+			if (fwrite(s, 1, n, o->f) != n)
+				o->failed = 1;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void
+hputs(struct hout *o, const char *s)
+{
+	hput(o, s, strlen(s));
+}
+
+static void
+hput_uint(struct hout *o, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	hput(o, tmp + i, sizeof(tmp) - i);
+}
+
+static void
+hput_count(struct hout *o, pf_count c)
+{
+	char tmp[PF_COUNT_BUFSIZE];
+
+	if (c % PF_COUNT_ONE == 0 && c / PF_COUNT_ONE <= UINT64_MAX)
+		hput_uint(o, (uint64_t)(c / PF_COUNT_ONE));
+	else
+		hput(o, tmp, pf_count_format(c, tmp));
+}
+
+/*
+ * Valid UTF-8 without control characters (a label, or a user's string
+ * after pf_clean_utf8()) as the inside of a JSON string that is also safe
+ * inside an HTML <script> element.
+ */
+static void
+json_text(struct hout *o, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *e;
+		size_t skip = 1;
+
+		switch (c) {
+		case '"': e = "\\\""; break;
+		case '\\': e = "\\\\"; break;
+		case '<': e = "\\u003c"; break;
+		case '>': e = "\\u003e"; break;
+		case '&': e = "\\u0026"; break;
+		case 0xe2:
+			/* U+2028 and U+2029 end a line in older JavaScript. */
+			if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+				e = (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+				skip = 3;
+				break;
+			}
+			continue;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				/* Not in cleaned text; kept out all the same. */
+				e = "\\ufffd";
+				break;
+			}
+			continue;
+		}
+		hput(o, s + start, i - start);
+		hputs(o, e);
+		i += skip - 1;
+		start = i + 1;
+	}
+	hput(o, s + start, n - start);
+}
+
+/* A user's string as a JSON string (with its quotes). */
+static void
+json_user(struct hout *o, const char *s)
+{
+	size_t n;
+	char *c;
+
+	if (s == NULL) {
+		hputs(o, "null");
+		return;
+	}
+	n = strlen(s);
+	if ((c = malloc(n * 3 + 1)) == NULL) {
+		o->failed = 1;
+		return;
+	}
+	hput(o, "\"", 1);
+	json_text(o, c, pf_clean_utf8(s, n, c));
+	hput(o, "\"", 1);
+	free(c);
+}
+
+/* A user's string as HTML text (the page's <title>). */
+static void
+html_user(struct hout *o, const char *s)
+{
+	size_t n = strlen(s), i, len;
+	char *c = malloc(n * 3 + 1);
+
+	if (c == NULL) {
+		o->failed = 1;
+		return;
+	}
+	len = pf_clean_utf8(s, n, c);
+	for (i = 0; i < len; i++) {
+		switch (c[i]) {
+		case '&': hputs(o, "&amp;"); break;
+		case '<': hputs(o, "&lt;"); break;
+		case '>': hputs(o, "&gt;"); break;
+		case '"': hputs(o, "&quot;"); break;
+		default: hput(o, c + i, 1); break;
+		}
+	}
+	free(c);
+}
+
+static void
+hex2(struct hout *o, uint8_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char t[2] = { digits[v >> 4], digits[v & 15] };
+
+	hput(o, t, 2);
+}
+
+/*
+ * The data: names in the order the frames first use them, and for each
+ * frame drawn, in preorder: its name id, the number of levels between the
+ * previous frame and its parent ("up"), and its own count, which includes
+ * the counts of children pruned by --minwidth so that the totals add up.
+ */
+static int
+write_data(struct pf_flame *f, struct hout *o, const char *title)
+{
+	uint32_t *name_id = NULL, *names = NULL, *draw_of = NULL;
+	pf_count *self = NULL, *selfb = NULL;
+	size_t i, nnames = 0;
+	uint32_t prev_depth = 0;
+	int rc = -1;
+
+	name_id = malloc((f->nnames + 1) * sizeof(*name_id));
+	names = malloc((f->nnames + 1) * sizeof(*names));
+	draw_of = malloc((f->nnodes + 1) * sizeof(*draw_of));
+	self = malloc((f->ndraw + 1) * sizeof(*self));
+	selfb = malloc((f->ndraw + 1) * sizeof(*selfb));
+	if (name_id == NULL || names == NULL || draw_of == NULL || self == NULL ||
+	    selfb == NULL)
+		goto out;
+	memset(name_id, 0xff, (f->nnames + 1) * sizeof(*name_id));
+	for (i = 0; i < f->ndraw; i++) {
+		const struct pf_flame_node *n = &f->node[f->draw[i].node];
+
+		draw_of[f->draw[i].node] = (uint32_t)i;
+		self[i] = n->total[1];
+		selfb[i] = n->total[0];
+		if (name_id[n->name] == UINT32_MAX) {
+			name_id[n->name] = (uint32_t)nnames;
+			names[nnames++] = f->draw[i].node;
+		}
+	}
+	/* Parents are drawn before their children, so this is exact. */
+	for (i = 1; i < f->ndraw; i++) {
+		const struct pf_flame_node *n = &f->node[f->draw[i].node];
+		uint32_t p = draw_of[n->parent];
+
+		self[p] -= n->total[1];
+		selfb[p] = selfb[p] >= n->total[0] ? selfb[p] - n->total[0] : 0;
+	}
+
+	hputs(o, "{\"version\":1,\"title\":");
+	json_user(o, title);
+	hputs(o, ",\"subtitle\":");
+	json_user(o, f->o.subtitle);
+	hputs(o, ",\"countname\":");
+	json_user(o, f->o.countname);
+	hputs(o, ",\"inverted\":");
+	hputs(o, f->o.inverted ? "true" : "false");
+	hputs(o, ",\"reversed\":");
+	hputs(o, f->o.reverse ? "true" : "false");
+	hputs(o, ",\"flamechart\":");
+	hputs(o, f->o.flamechart ? "true" : "false");
+	hputs(o, ",\"differential\":");
+	hputs(o, f->columns == 2 ? "true" : "false");
+	hputs(o, ",\"negate\":");
+	hputs(o, f->o.negate ? "true" : "false");
+	hputs(o, ",\"diffmode\":");
+	hputs(o, f->o.diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
+	hputs(o, ",\"grand\":");
+	hput_count(o, f->grand);
+	hputs(o, ",\"names\":[");
+	for (i = 0; i < nnames; i++) {
+		const char *l;
+		size_t ln;
+
+		if (i > 0)
+			hput(o, ",", 1);
+		l = pf_flame_label(f, f->node[names[i]].name, &ln);
+		hput(o, "\"", 1);
+		json_text(o, l, ln);
+		hput(o, "\"", 1);
+	}
+	/* Colours by name: a differential graph's are made by the viewer. */
+	hputs(o, "],\n\"colors\":\"");
+	for (i = 0; i < nnames && f->columns != 2; i++) {
+		struct pf_rgb c = pf_flame_color(f, names[i]);
+
+		hex2(o, c.r);
+		hex2(o, c.g);
+		hex2(o, c.b);
+	}
+	hputs(o, "\",\n\"name\":[");
+	for (i = 0; i < f->ndraw; i++) {
+		if (i > 0)
+			hput(o, ",", 1);
+		hput_uint(o, name_id[f->node[f->draw[i].node].name]);
+	}
+	hputs(o, "],\n\"up\":[");
+	for (i = 0; i < f->ndraw; i++) {
+		uint32_t d = f->node[f->draw[i].node].depth;
+
+		if (i > 0)
+			hput(o, ",", 1);
+		hput_uint(o, i == 0 ? 0 : prev_depth + 1 - d);
+		prev_depth = d;
+	}
+	hputs(o, "],\n\"self\":[");
+	for (i = 0; i < f->ndraw; i++) {
+		if (i > 0)
+			hput(o, ",", 1);
+		hput_count(o, self[i]);
+	}
+	hputs(o, "]");
+	if (f->columns == 2) {
+		hputs(o, ",\n\"before\":[");
+		for (i = 0; i < f->ndraw; i++) {
+			if (i > 0)
+				hput(o, ",", 1);
+			hput_count(o, selfb[i]);
+		}
+		hputs(o, "]");
+	}
+	hputs(o, "}");
+	rc = 0;
+out:
+	free(name_id);
+	free(names);
+	free(draw_of);
+	free(self);
+	free(selfb);
+	return rc;
+}
+
+int
+pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
+{
+	struct hout o = { fp, NULL, 0, 1 << 16, 0 };
+	const char *title = f->o.title;
+	int rc = -1;
+
+	if (pf_flame_layout(f, err) != 0)
+		return -1;
+	if ((o.buf = malloc(o.cap)) == NULL)
+		return pf_err(err, NULL, 0, "out of memory");
+	if (title == NULL)
+		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
+		    "Flame Graph";
+	/* The policy forbids every fetch: whatever a page holds, it cannot
+	 * reach the network. */
+	hputs(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"generator\" content=\"pf-html " PF_VERSION_STRING "\">\n<title>");
+	html_user(&o, title);
+	hputs(&o, "</title>\n<style>\n");
+	hput(&o, style, sizeof(style) - 1);
+	hputs(&o, "</style>\n</head>\n<body>\n<noscript>This flame graph needs "
+	    "JavaScript.</noscript>\n<script type=\"application/json\" id=\"pf-data\">\n");
+	if (f->ndraw == 0) {
+		/* Still a page, so that a pipeline's output opens. */
+		hputs(&o, "{\"version\":1,\"title\":");
+		json_user(&o, title);
+		hputs(&o, ",\"empty\":true}");
+	} else if (write_data(f, &o, title) != 0) {
+		free(o.buf);
+		return pf_err(err, NULL, 0, "out of memory");
+	}
+	hputs(&o, "\n</script>\n<script>\n");
+	hput(&o, script, sizeof(script) - 1);
+	hputs(&o, "</script>\n</body>\n</html>\n");
+	hflush(&o);
+	if (o.failed || fflush(fp) != 0) {
+		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(o.buf);
+	return rc;
+}

@@ -1,0 +1,252 @@
+// Browser tests of pf-html's viewer, in headless Chromium.
+//
+//   node tests/browser/test-html.mjs BUILD
+//
+// Writes a few pages with BUILD/pf-html, opens them from file:// URLs and
+// prints "ok NAME" / "not ok NAME" per check, as test-svg.mjs does.  Needs
+// Debian's chromium (or $PF_CHROMIUM) and playwright-core in
+// tests/browser/node_modules.  This script installs nothing.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const build = resolve(process.argv[2] || "build");
+const pfhtml = join(build, "pf-html");
+const executablePath = process.env.PF_CHROMIUM || "/usr/bin/chromium";
+let failed = 0;
+
+function check(ok, name, detail) {
+	console.log(`${ok ? "ok" : "not ok"} ${name}`);
+	if (!ok) {
+		failed = 1;
+		if (detail !== undefined)
+			console.log(`# ${String(detail).split("\n").join("\n# ")}`);
+	}
+}
+
+const dir = mkdtempSync(join(tmpdir(), "pf-browser-html-"));
+function page_(name, folded, args = []) {
+	const input = join(dir, name + ".folded"), out = join(dir, name + ".html");
+	writeFileSync(input, folded);
+	execFileSync(pfhtml, [...args, "-o", out, input]);
+	return pathToFileURL(out).href;
+}
+
+const basic = page_("basic",
+	"main;parse;token 40\nmain;parse 10\nmain;eval;apply 30\nmain;eval 20\n");
+// rec recurses: its total must count each sample once.
+const recursive = page_("recursive",
+	"main;rec;rec;leaf 10\nmain;rec;work 20\nmain;other;rec;leaf 5\n");
+const differential = page_("diff",
+	"main;a 10 30\nmain;b 30 10\nmain;c 5 5\n");
+const hostileNames = [
+	"</script><script>alert(1)</script>",
+	"\"><img src=x onerror=alert(1)>",
+	"]]>",
+	"'-alert(1)-'",
+	"<svg onload=alert(1)>",
+	"a\u2028b\u2029c",
+	"<!--",
+];
+const hostile = page_("hostile",
+	hostileNames.map((n, i) => `main;${n} ${i + 1}`).join("\n") + "\n");
+
+const browser = await chromium.launch({
+	executablePath,
+	headless: true,
+	args: ["--headless", "--no-sandbox", "--disable-gpu",
+	    "--disable-background-networking", "--disable-component-update",
+	    "--no-first-run", "--disable-sync"],
+});
+
+async function open(url, viewport = { width: 1200, height: 700 }) {
+	const page = await browser.newPage({ viewport });
+	const log = { dialogs: [], errors: [], requests: [] };
+	page.on("pageerror", (e) => log.errors.push(String(e)));
+	page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
+	page.on("request", (r) => {
+		if (r.url() !== url.split("#")[0]) log.requests.push(r.url());
+	});
+	page.on("dialog", async (d) => {
+		log.dialogs.push({ type: d.type(), message: d.message() });
+		await d.dismiss();
+	});
+	await page.goto(url);
+	await page.waitForFunction(() => window.pfHtml && window.pfHtml.ready, null,
+	    { timeout: 10000 });
+	return { page, log };
+}
+
+const here = (page) => page.evaluate(() => location.href);
+const rect = (page, name, v) => page.evaluate(([n, w]) =>
+    window.pfHtml.rect(n, w ? window.pfHtml[w] : undefined), [name, v]);
+
+async function clickFrame(page, name, v) {
+	const r = await rect(page, name, v);
+	await page.mouse.click(r.x + Math.min(r.w / 2, 20), r.y + r.h / 2);
+}
+
+try {
+	{
+		const { page, log } = await open(basic);
+		const r = await rect(page, "parse");
+		check(r && Math.abs(r.w - 600) < 1, "basic: parse is half the width",
+		    JSON.stringify(r));
+		const canvases = await page.evaluate(() => [...document.querySelectorAll("canvas")]
+		    .map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
+		check(canvases.every(([w, h, cw, ch]) => w <= 4 * 1200 && h <= 4 * 700 &&
+		    cw <= 1200 && ch <= 700), "canvases are no bigger than the window",
+		    JSON.stringify(canvases));
+
+		await page.mouse.move(r.x + 10, r.y + 5);
+		const tip = await page.locator(".tip").innerText();
+		check(/parse/.test(tip) && /Total: 50 samples \(50\.00%\)/.test(tip) &&
+		    /Self: 10 samples \(10\.00%\)/.test(tip), "hover shows name, total, self and %",
+		    tip);
+
+		await clickFrame(page, "parse");
+		const z = await rect(page, "parse"), t = await rect(page, "token");
+		check(Math.abs(z.x) < 1 && Math.abs(z.w - 1200) < 1,
+		    "click zooms: the frame fills the width", JSON.stringify(z));
+		check(Math.abs(t.w - 960) < 1, "click zooms: children scale with it",
+		    JSON.stringify(t));
+		const crumbs = await page.locator(".crumbs .crumb").allInnerTexts();
+		check(crumbs.join(">") === "all>main>parse", "breadcrumb shows the path",
+		    crumbs.join(">"));
+		check(/[#&]z=\d+/.test((await here(page))), "zoom is kept in the URL", (await here(page)));
+		await page.locator(".crumbs button", { hasText: "Reset zoom" }).click();
+		check(Math.abs((await rect(page, "parse")).w - 600) < 1, "reset zoom restores the graph");
+
+		await page.locator(".search").fill("^(parse|token)$");
+		check(await page.evaluate(() => window.pfHtml.matched()) === "Matched: 50.00% (2)",
+		    "search: nested matches are counted once",
+		    await page.evaluate(() => window.pfHtml.matched()));
+		check(decodeURIComponent((await here(page))).includes("s=^(parse|token)$"),
+		    "search is kept in the URL", (await here(page)));
+		await page.locator(".search").fill("PARSE");
+		const m0 = await page.evaluate(() => window.pfHtml.matched());
+		await page.locator(".icase input").check();
+		const m1 = await page.evaluate(() => window.pfHtml.matched());
+		check(m0 === "Matched: 0.00%" && m1 === "Matched: 50.00% (1)",
+		    "search is case-sensitive until the case toggle", m0 + " / " + m1);
+		await page.locator(".search").fill("^(parse|eval)$");
+		await page.locator(".icase input").uncheck();
+		await page.locator(".search").press("Enter");
+		const z1 = await page.evaluate(() => window.pfHtml.view.zoom);
+		await page.locator(".search").press("Enter");
+		const z2 = await page.evaluate(() => window.pfHtml.view.zoom);
+		check(z1 !== z2 && z1 > 0 && z2 > 0, "Enter steps through the matches", `${z1} ${z2}`);
+
+		await page.locator(".search").fill("");
+		await page.keyboard.press("Escape");
+		await page.locator("body").press("i");
+		const ic = await rect(page, "all");
+		check(ic.y < 100, "i switches to an icicle (root at the top)", JSON.stringify(ic));
+		await page.locator("body").press("?");
+		check(await page.locator(".help").isVisible(), "? shows the shortcuts");
+		await page.locator("body").press("?");
+
+		check(log.errors.length === 0, "no script errors", log.errors.join("\n"));
+		check(log.requests.length === 0, "no network requests", log.requests.join("\n"));
+		await page.close();
+	}
+	{
+		// A link with the state reopens the same view.
+		const { page, log } = await open(basic);
+		await clickFrame(page, "eval");
+		await page.locator(".search").fill("apply");
+		const url = (await here(page));
+		await page.close();
+		const again = await open(url);
+		const e = await rect(again.page, "eval");
+		check(Math.abs(e.w - 1200) < 1 && await again.page.locator(".search").inputValue() === "apply",
+		    "a URL with zoom and search reopens that view", url);
+		check(log.errors.length + again.log.errors.length === 0, "state URL: no script errors");
+		await again.page.close();
+	}
+	{
+		const { page, log } = await open(recursive);
+		await page.locator("button", { hasText: "Functions" }).click();
+		const rows = await page.locator(".functions tbody tr").allInnerTexts();
+		const rec = rows.find((r) => /\trec$/.test(r));
+		check(rec !== undefined && /^0 \(0\.00%\)\t35 \(100\.00%\)/.test(rec),
+		    "functions table: a recursive function's total counts samples once", rows.join("\n"));
+		await page.locator(".functions th", { hasText: "Total" }).click();
+		const first = (await page.locator(".functions tbody tr").first().innerText()).split("\t")[2];
+		check(first === "all" || first === "main" || first === "rec",
+		    "functions table sorts by total", first);
+		await page.locator(".search").fill("^l");
+		const filtered = await page.locator(".functions tbody tr").allInnerTexts();
+		check(filtered.length === 1 && /leaf$/.test(filtered[0]), "functions table follows the search",
+		    filtered.join("\n"));
+		await page.locator(".functions tbody tr").first().click();
+		check(await page.locator(".sandwich").isVisible(), "clicking a row opens the sandwich view");
+		const callers = await page.evaluate(() => {
+			const v = window.pfHtml.callersView, t = v.tree;
+			return [...t.name].map((k, i) => window.pfHtml.names[k] + ":" + t.total[i]).join(" ");
+		});
+		check(callers === "leaf:15 rec:15 main:10 rec:10 main:10 other:5 main:5" ||
+		    callers.startsWith("leaf:15 rec:15"), "sandwich: callers merged above", callers);
+		const rr = await rect(page, "leaf", "callersView"), ce = await rect(page, "leaf", "calleesView");
+		check(rr.y < ce.y, "sandwich: callers above, callees below", JSON.stringify([rr, ce]));
+		check(log.errors.length === 0, "recursive: no script errors", log.errors.join("\n"));
+		check(log.requests.length === 0, "recursive: no network requests");
+		await page.close();
+	}
+	{
+		const { page, log } = await open(differential);
+		check(await page.locator(".legend").isVisible(), "differential: a legend is shown");
+		const color = () => page.evaluate(() => {
+			const v = window.pfHtml.view, i = window.pfHtml.find("a");
+			return v.color(i);
+		});
+		const a0 = await color();
+		const mainSelf = await page.evaluate(() => window.pfHtml.view.color(window.pfHtml.find("main")));
+		await page.locator("button", { hasText: "Self change" }).click();
+		const mainIncl = await page.evaluate(() => window.pfHtml.view.color(window.pfHtml.find("main")));
+		check(/^rgb\(255,/.test(a0) && a0 !== "rgb(255,255,255)", "differential: a grew, red", a0);
+		check(mainSelf === "rgb(255,255,255)" && mainIncl === "rgb(255,255,255)",
+		    "differential: main has no change", mainSelf + " " + mainIncl);
+		const b = await page.evaluate(() => window.pfHtml.view.color(window.pfHtml.find("b")));
+		check(/^rgb\(\d+,\d+,255\)$/.test(b) && b !== "rgb(255,255,255)",
+		    "differential: b shrank, blue (total change)", b);
+		check((await here(page)).includes("d=inclusive"), "differential: the switch is kept in the URL",
+		    (await here(page)));
+		check(log.errors.length === 0, "differential: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
+		const { page, log } = await open(hostile);
+		const shown = await page.evaluate(() => window.pfHtml.names);
+		check(hostileNames.every((n) => shown.includes(n)),
+		    "hostile names: each is data, intact", JSON.stringify(shown));
+		for (const e of ["img", "iframe", "svg", "object"])
+			check(await page.locator(e).count() === 0, `hostile names: no <${e}> element appears`);
+		check(await page.locator("script").count() === 2,
+		    "hostile names: only the data and the viewer's script exist");
+		for (const n of hostileNames) {
+			const r = await rect(page, n);
+			await page.mouse.move(r.x + 2, r.y + 5);
+		}
+		await clickFrame(page, hostileNames[0]);
+		await page.locator(".search").fill("alert");
+		await page.locator("button", { hasText: "Functions" }).click();
+		await page.locator(".functions tbody tr").first().click();
+		await page.waitForTimeout(200);
+		check(log.dialogs.length === 0, "hostile names: hover, zoom, search, table run nothing",
+		    JSON.stringify(log.dialogs));
+		check(log.errors.length === 0, "hostile names: no script errors", log.errors.join("\n"));
+		check(log.requests.length === 0, "hostile names: no network requests",
+		    log.requests.join("\n"));
+		await page.close();
+	}
+} catch (e) {
+	check(false, "browser tests ran to the end", e.stack || e);
+} finally {
+	await browser.close();
+	rmSync(dir, { recursive: true, force: true });
+}
+process.exit(failed);
