@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "pf.h"
-
-static const char *progname = "pf-collapse";
+#include "common.h"
 
 static void
 usage(FILE *f)
@@ -71,26 +70,6 @@ help(void)
 }
 
 static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-report(const struct pf_error *err)
-{
-	char buf[1024];
-
-	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
-}
-
-static void
 report_stats(const char *name, const struct pf_perf_stats *st)
 {
 	char list[1024];
@@ -103,17 +82,17 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 	if (st->truncated_line > 0 && st->skipped_lines == 1)
 		;	/* said below */
 	else if (st->skipped_lines > 0 && st->dropped_samples > 0)
-		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu) "
+		warnx("'%s': skipped %llu unrecognized line%s (first at line %llu) "
 		    "and dropped the %llu sample%s containing them", name,
 		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
 		    (unsigned long long)st->first_skipped_line,
 		    (unsigned long long)st->dropped_samples, st->dropped_samples == 1 ? "" : "s");
 	else if (st->skipped_lines > 0)
-		warnx_("'%s': skipped %llu unrecognized line%s (first at line %llu)", name,
+		warnx("'%s': skipped %llu unrecognized line%s (first at line %llu)", name,
 		    (unsigned long long)st->skipped_lines, st->skipped_lines == 1 ? "" : "s",
 		    (unsigned long long)st->first_skipped_line);
 	if (st->truncated_line > 0)
-		warnx_("'%s' line %llu: the input ends in the middle of this line "
+		warnx("'%s' line %llu: the input ends in the middle of this line "
 		    "(a truncated file?); its sample was dropped", name,
 		    (unsigned long long)st->truncated_line);
 	if (st->nskipped_events == 0 && st->other_skipped_events == 0)
@@ -132,11 +111,11 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 		snprintf(list + used, sizeof(list) - used, ", others (%llu)",
 		    (unsigned long long)st->other_skipped_events);
 	if (st->event_defaulted)
-		warnx_("'%s': kept the first event seen, '%s'; skipped %llu sample%s "
+		warnx("'%s': kept the first event seen, '%s'; skipped %llu sample%s "
 		    "of other events: %s (choose with --event-filter)", name, st->event,
 		    (unsigned long long)total, total == 1 ? "" : "s", list);
 	else if (st->samples_kept == 0)
-		warnx_("'%s': no samples of event '%s'; the input has: %s", name,
+		warnx("'%s': no samples of event '%s'; the input has: %s", name,
 		    st->event, list);
 }
 
@@ -173,14 +152,14 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 		goto out;
 	}
 	if (st.note[0] != '\0')
-		warnx_("'%s': %s", pf_reader_name(r), st.note);
+		warnx("'%s': %s", pf_reader_name(r), st.note);
 	if (st.format != PF_FORMAT_PERF) {
 		rc = 0;
 		goto out;
 	}
 	report_stats(path, &st.perf);
 	if (st.perf.samples == 0 && st.perf.skipped_lines > 0) {
-		warnx_("'%s': no perf samples found (is this `perf script` output?)",
+		warnx("'%s': no perf samples found (is this `perf script` output?)",
 		    pf_reader_name(r));
 		goto out;
 	}
@@ -234,7 +213,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'f':
 			if ((co.format = pf_format_lookup(optarg)) < 0) {
-				warnx_("unknown format '%s': expected auto, %s", optarg,
+				warnx("unknown format '%s': expected auto, %s", optarg,
 				    pf_format_list());
 				return 2;
 			}
@@ -262,7 +241,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_EVENT:
 			if (optarg[0] == '\0') {
-				warnx_("--event-filter needs an event name");
+				warnx("--event-filter needs an event name");
 				return 2;
 			}
 			o.event_filter = optarg;
@@ -278,7 +257,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_WEIGHT:
 			if (strcmp(optarg, "time") != 0 && strcmp(optarg, "samples") != 0) {
-				warnx_("invalid --weight '%s': expected samples or time", optarg);
+				warnx("invalid --weight '%s': expected samples or time", optarg);
 				return 2;
 			}
 			co.weight_time = strcmp(optarg, "time") == 0;
@@ -293,7 +272,7 @@ main(int argc, char **argv)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 1 || v > 256) {
-				warnx_("invalid --jobs '%s': expected a number from 1 to 256", optarg);
+				warnx("invalid --jobs '%s': expected a number from 1 to 256", optarg);
 				return 2;
 			}
 			o.jobs = (int)v;
@@ -314,7 +293,7 @@ main(int argc, char **argv)
 
 	p = pf_profile_new();
 	if (p == NULL) {
-		warnx_("out of memory");
+		warnx("out of memory");
 		return 1;
 	}
 	co.perf = o;
@@ -324,16 +303,16 @@ main(int argc, char **argv)
 		rval |= do_file(p, argv[i], &co);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		warnx_("cannot create '%s': %s", output, strerror(errno));
+		warnx("cannot create '%s': %s", output, strerror(errno));
 		pf_profile_free(p);
 		return 1;
 	}
 	if (pf_folded_write(p, out, &err) != 0) {
-		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	}
 	if (output != NULL && fclose(out) != 0) {
-		warnx_("cannot write '%s': %s", output, strerror(errno));
+		warnx("cannot write '%s': %s", output, strerror(errno));
 		rval = 1;
 	}
 	pf_profile_free(p);

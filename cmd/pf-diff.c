@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "pf.h"
-
-static const char *progname = "pf-diff";
+#include "common.h"
 
 static void
 usage(FILE *f)
@@ -45,26 +44,6 @@ help(void)
 	    "See pf-diff(1) and pf-folded(5).\n");
 }
 
-static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-report(const struct pf_error *err)
-{
-	char buf[1024];
-
-	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
-}
-
 /* Reads one input into a new profile, or returns NULL after a message. */
 static struct pf_profile *
 load(const char *path, const struct pf_folded_options *fo, int strip)
@@ -76,18 +55,18 @@ load(const char *path, const struct pf_folded_options *fo, int strip)
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
 	if (p == NULL) {
-		warnx_("out of memory");
+		warnx("out of memory");
 		return NULL;
 	}
 	if ((r = pf_reader_open(path, &err)) == NULL ||
 	    pf_folded_read_opts(p, r, fo, &st, &err) != 0)
 		goto fail;
 	if (st.skipped > 0)
-		warnx_("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
+		warnx("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
 		    name, (unsigned long long)st.skipped, st.skipped == 1 ? "" : "s",
 		    (unsigned long long)st.first_skipped, st.first_reason);
 	if (pf_profile_columns(p) == 2) {
-		warnx_("'%s': is already a differential profile (two counts a line)", name);
+		warnx("'%s': is already a differential profile (two counts a line)", name);
 		goto quiet;
 	}
 	if (strip && pf_transform_strip_hex(&p, &err) != 0)
@@ -144,7 +123,7 @@ main(int argc, char **argv)
 			errno = 0;
 			v = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || optarg[0] == '-' || optarg[0] == '\0') {
-				warnx_("invalid --top '%s': expected a whole number", optarg);
+				warnx("invalid --top '%s': expected a whole number", optarg);
 				return 2;
 			}
 			so.top = (size_t)v;
@@ -156,12 +135,12 @@ main(int argc, char **argv)
 				so.min_delta_pct = strtod(optarg, &end);
 				if (errno != 0 || end != optarg + len - 1 || so.min_delta_pct < 0 ||
 				    len == 1) {
-					warnx_("invalid --min-delta '%s': expected a count or a "
+					warnx("invalid --min-delta '%s': expected a count or a "
 					    "percentage like 0.5%%", optarg);
 					return 2;
 				}
 			} else if (pf_count_parse(optarg, len, &so.min_delta) != PF_COUNT_OK) {
-				warnx_("invalid --min-delta '%s': expected a count or a "
+				warnx("invalid --min-delta '%s': expected a count or a "
 				    "percentage like 0.5%%", optarg);
 				return 2;
 			}
@@ -186,12 +165,12 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc != 2) {
-		warnx_("expected two profiles, BEFORE and AFTER");
+		warnx("expected two profiles, BEFORE and AFTER");
 		usage(stderr);
 		return 2;
 	}
 	if (strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0) {
-		warnx_("only one of BEFORE and AFTER can be standard input");
+		warnx("only one of BEFORE and AFTER can be standard input");
 		return 2;
 	}
 	before = load(argv[0], &fo, strip);
@@ -203,16 +182,16 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		warnx_("cannot create '%s': %s", output, strerror(errno));
+		warnx("cannot create '%s': %s", output, strerror(errno));
 		goto out;
 	}
 	if ((summary ? pf_diff_summary_write(d, &so, out, &err) :
 	    pf_folded_write(d, out, &err)) != 0)
-		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 	else
 		rval = 0;
 	if (output != NULL && fclose(out) != 0) {
-		warnx_("cannot write '%s': %s", output, strerror(errno));
+		warnx("cannot write '%s': %s", output, strerror(errno));
 		rval = 1;
 	}
 out:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pf.h"
+#include "common.h"
 
 static void
 usage(FILE *f)
@@ -53,28 +54,15 @@ help(void)
 	    "See pf-html(1) and pf-folded(5).\n");
 }
 
-static void __attribute__((format(printf, 1, 2)))
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pf-html: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static int
 do_file(struct pf_flame *f, const char *path)
 {
 	struct pf_error err = { "", 0, "" };
 	struct pf_reader *r = pf_reader_open(path, &err);
-	char buf[1024];
 	int rc = 0;
 
 	if (r == NULL || pf_flame_read_folded(f, r, &err) != 0) {
-		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		report(&err);
 		rc = 1;
 	}
 	pf_reader_free(r);
@@ -111,7 +99,7 @@ main(int argc, char **argv)
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *mapfile = NULL;
 	FILE *out = stdout;
-	char buf[1024], *end;
+	char *end;
 	size_t n;
 	int ch, i, rval = 0;
 
@@ -132,7 +120,7 @@ main(int argc, char **argv)
 			o.minwidth = strtod(optarg, &end);
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    !isfinite(o.minwidth) || o.minwidth < 0 || o.minwidth > 1e9) {
-				warnx_("invalid --minwidth '%s': expected a non-negative "
+				warnx("invalid --minwidth '%s': expected a non-negative "
 				    "number", optarg);
 				return 2;
 			}
@@ -140,7 +128,7 @@ main(int argc, char **argv)
 		case OPT_COUNTNAME: o.countname = optarg; break;
 		case OPT_COLORS:
 			if (pf_palette_parse(optarg, &o.palette) != 0) {
-				warnx_("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
+				warnx("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
 				    "java, js, perl, python, rust, red, green, blue, aqua, "
 				    "yellow, purple, orange)", optarg);
 				return 2;
@@ -158,7 +146,7 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "inclusive") == 0)
 				o.diff_mode = PF_DIFF_INCLUSIVE;
 			else {
-				warnx_("unknown --diff-mode '%s' (self or inclusive)", optarg);
+				warnx("unknown --diff-mode '%s' (self or inclusive)", optarg);
 				return 2;
 			}
 			break;
@@ -177,12 +165,12 @@ main(int argc, char **argv)
 	argv += optind;
 
 	if (mapfile != NULL && (map = pf_palette_map_load(mapfile, &err)) == NULL) {
-		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		report(&err);
 		return 1;
 	}
 	o.palette_map = map;
 	if ((f = pf_flame_new(&o, &err)) == NULL) {
-		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		report(&err);
 		pf_palette_map_free(map);
 		return 1;
 	}
@@ -192,23 +180,23 @@ main(int argc, char **argv)
 		rval |= do_file(f, argv[i]);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		warnx_("cannot create '%s': %s", output, strerror(errno));
+		warnx("cannot create '%s': %s", output, strerror(errno));
 		rval = 1;
 		goto out;
 	}
 	if (pf_flame_write_html(f, out, &err) != 0) {
-		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	} else if (pf_flame_total(f) == 0) {
-		warnx_("no stack counts found");
+		warnx("no stack counts found");
 		rval = 1;
 	}
 	if (output != NULL && fclose(out) != 0) {
-		warnx_("cannot write '%s': %s", output, strerror(errno));
+		warnx("cannot write '%s': %s", output, strerror(errno));
 		rval = 1;
 	}
 	if (map != NULL && pf_palette_map_save(map, mapfile, &err) != 0) {
-		warnx_("%s", pf_error_string(&err, buf, sizeof(buf)));
+		report(&err);
 		rval = 1;
 	}
 out:

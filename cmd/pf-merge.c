@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "pf.h"
-
-static const char *progname = "pf-merge";
+#include "common.h"
 
 static void
 usage(FILE *f)
@@ -54,33 +53,13 @@ help(void)
 	    "See pf-merge(1) and pf-folded(5).\n");
 }
 
-static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-report(const struct pf_error *err)
-{
-	char buf[1024];
-
-	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
-}
-
 /* Parses a decimal option value into *c; complains and returns -1 if it is
  * not one. */
 static int
 count_arg(const char *opt, const char *s, pf_count *c)
 {
 	if (pf_count_parse(s, strlen(s), c) != PF_COUNT_OK) {
-		warnx_("invalid %s '%s': expected a non-negative decimal below 2^64", opt, s);
+		warnx("invalid %s '%s': expected a non-negative decimal below 2^64", opt, s);
 		return -1;
 	}
 	return 0;
@@ -126,7 +105,7 @@ main(int argc, char **argv)
 	long v;
 
 	if (f == NULL || (labels = calloc((size_t)argc + 1, sizeof(*labels))) == NULL) {
-		warnx_("out of memory");
+		warnx("out of memory");
 		rval = 1;
 		goto done;
 	}
@@ -174,7 +153,7 @@ main(int argc, char **argv)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 1 || v > 64) {
-				warnx_("invalid --jobs '%s': expected a number from 1 to 64", optarg);
+				warnx("invalid --jobs '%s': expected a number from 1 to 64", optarg);
 				rval = 2;
 				goto done;
 			}
@@ -202,7 +181,7 @@ main(int argc, char **argv)
 	files = argc > 0 ? (const char **)argv : dash;
 	n = argc > 0 ? (size_t)argc : 1;
 	if (nlabels > n) {
-		warnx_("%zu --tag labels for %zu input%s", nlabels, n, n == 1 ? "" : "s");
+		warnx("%zu --tag labels for %zu input%s", nlabels, n, n == 1 ? "" : "s");
 		rval = 2;
 		goto done;
 	}
@@ -213,7 +192,7 @@ main(int argc, char **argv)
 	while (o.filter_steps < pf_filter_count(f) && pf_filter_is_per_stack(f, o.filter_steps))
 		o.filter_steps++;
 	if ((in = calloc(n, sizeof(*in))) == NULL) {
-		warnx_("out of memory");
+		warnx("out of memory");
 		rval = 1;
 		goto done;
 	}
@@ -228,7 +207,7 @@ main(int argc, char **argv)
 		const char *name = strcmp(in[i].path, "-") == 0 ? "<stdin>" : in[i].path;
 
 		if (in[i].stats.skipped > 0)
-			warnx_("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
+			warnx("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
 			    name, (unsigned long long)in[i].stats.skipped,
 			    in[i].stats.skipped == 1 ? "" : "s",
 			    (unsigned long long)in[i].stats.first_skipped,
@@ -252,16 +231,16 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		warnx_("cannot create '%s': %s", output, strerror(errno));
+		warnx("cannot create '%s': %s", output, strerror(errno));
 		rval = 1;
 		goto done;
 	}
 	if (pf_folded_write(p, out, &err) != 0) {
-		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	}
 	if (output != NULL && fclose(out) != 0) {
-		warnx_("cannot write '%s': %s", output, strerror(errno));
+		warnx("cannot write '%s': %s", output, strerror(errno));
 		rval = 1;
 	}
 done:

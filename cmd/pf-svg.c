@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "pf.h"
-
-static const char *progname = "pf-svg";
+#include "common.h"
 
 static void
 usage(FILE *f)
@@ -75,26 +74,6 @@ help(void)
 	    "See pf-svg(1) and pf-folded(5).\n");
 }
 
-static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-report(const struct pf_error *err)
-{
-	char buf[1024];
-
-	warnx_("%s", pf_error_string(err, buf, sizeof(buf)));
-}
-
 /* A positive number for option name; exits with usage status otherwise. */
 static double
 number(const char *name, const char *s, int allow_zero)
@@ -106,7 +85,7 @@ number(const char *name, const char *s, int allow_zero)
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0 ||
 	    (!allow_zero && v == 0) || v > 1e9) {
-		warnx_("invalid --%s '%s': expected a %s number", name, s,
+		warnx("invalid --%s '%s': expected a %s number", name, s,
 		    allow_zero ? "non-negative" : "positive");
 		exit(2);
 	}
@@ -218,7 +197,7 @@ main(int argc, char **argv)
 		case OPT_NAMETYPE: o.nametype = optarg; break;
 		case OPT_COLORS:
 			if (pf_palette_parse(optarg, &o.palette) != 0) {
-				warnx_("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
+				warnx("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
 				    "java, js, perl, python, rust, red, green, blue, aqua, "
 				    "yellow, purple, orange)", optarg);
 				return 2;
@@ -239,7 +218,7 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "inclusive") == 0)
 				o.diff_mode = PF_DIFF_INCLUSIVE;
 			else {
-				warnx_("unknown --diff-mode '%s' (self or inclusive)", optarg);
+				warnx("unknown --diff-mode '%s' (self or inclusive)", optarg);
 				return 2;
 			}
 			break;
@@ -247,7 +226,7 @@ main(int argc, char **argv)
 		case OPT_TOTAL:
 			if (pf_count_parse(optarg, strlen(optarg), &o.total) != PF_COUNT_OK ||
 			    o.total == 0) {
-				warnx_("invalid --total '%s': expected a positive count", optarg);
+				warnx("invalid --total '%s': expected a positive count", optarg);
 				return 2;
 			}
 			break;
@@ -276,7 +255,7 @@ main(int argc, char **argv)
 		else if (strcmp(format, "pdf") == 0)
 			fmt = PF_OUTPUT_PDF;
 		else {
-			warnx_("unknown --format '%s' (svg, png or pdf)", format);
+			warnx("unknown --format '%s' (svg, png or pdf)", format);
 			return 2;
 		}
 	} else if (output != NULL && ends_with(output, ".png")) {
@@ -289,7 +268,7 @@ main(int argc, char **argv)
 	    strcmp(o.bgcolors, "grey") != 0 && strcmp(o.bgcolors, "gray") != 0 &&
 	    !(o.bgcolors[0] == '#' && strlen(o.bgcolors) == 7 &&
 	    strspn(o.bgcolors + 1, "0123456789abcdefABCDEF") == 6)) {
-		warnx_("unknown --bgcolors '%s' (yellow, blue, green, grey or #RRGGBB)",
+		warnx("unknown --bgcolors '%s' (yellow, blue, green, grey or #RRGGBB)",
 		    o.bgcolors);
 		return 2;
 	}
@@ -321,19 +300,19 @@ main(int argc, char **argv)
 		rval |= do_file(f, argv[i]);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		warnx_("cannot create '%s': %s", output, strerror(errno));
+		warnx("cannot create '%s': %s", output, strerror(errno));
 		rval = 1;
 		goto out;
 	}
 	if (pf_flame_write(f, fmt, out, &err) != 0) {
-		warnx_("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
+		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	} else if (pf_flame_nframes_drawn(f) == 0) {
-		warnx_("no stack counts found");
+		warnx("no stack counts found");
 		rval = 1;
 	}
 	if (output != NULL && fclose(out) != 0) {
-		warnx_("cannot write '%s': %s", output, strerror(errno));
+		warnx("cannot write '%s': %s", output, strerror(errno));
 		rval = 1;
 	}
 	if (map != NULL && pf_palette_map_save(map, mapfile, &err) != 0) {
