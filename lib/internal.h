@@ -243,6 +243,7 @@ struct pf_flame {
 	size_t ndraw, draw_cap;
 	uint32_t depthmax;
 	pf_count grand;			/* 100% */
+	pf_count hidden;		/* [1] counts of the frames pruned */
 	double maxdelta;
 	char **label;			/* name id -> clean UTF-8, or NULL */
 	uint64_t rng;
@@ -257,6 +258,13 @@ const char *pf_flame_label(struct pf_flame *f, uint32_t name, size_t *len);
  * control characters: each offending byte becomes U+FFFD.  Returns the
  * length written (NUL-terminated). */
 size_t pf_clean_utf8(const char *s, size_t n, char *out);
+/* Writes s[0..n-1] to out (room for 3n+1 bytes) as valid UTF-8 without
+ * control characters or '%': each byte that is none of these becomes %XX
+ * (two upper-case hex digits), so that the bytes can be told back.
+ * Returns the length written (NUL-terminated). */
+size_t pf_percent_encode(const char *s, size_t n, char *out);
+/* The inverse, in place; a '%' not followed by two hex digits stays. */
+size_t pf_percent_decode(char *s, size_t n);
 /* The colour of a node (palette, map or differential). */
 struct pf_rgb pf_flame_color(struct pf_flame *f, uint32_t node);
 /* The signed change of a node in a differential graph, in counts. */

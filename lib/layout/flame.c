@@ -667,6 +667,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 	int rc = -1;
 
 	f->ndraw = 0;
+	f->hidden = 0;
 	f->depthmax = 0;
 	f->maxdelta = 0;
 	if (!f->summed) {
@@ -732,8 +733,12 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 		pf_count x;
 		uint32_t k;
 
-		if (n->total[1] < mincount || n->total[1] == 0)
+		/* Only children of drawn frames get here: what is left out
+		 * is a whole subtree, counted once. */
+		if (n->total[1] < mincount || n->total[1] == 0) {
+			f->hidden += n->total[1];
 			continue;
+		}
 		if (pf_grow(&f->draw, &f->draw_cap, f->ndraw + 1, sizeof(*f->draw)) != 0)
 			goto nomem;
 		d = &f->draw[f->ndraw++];
@@ -832,6 +837,60 @@ pf_clean_utf8(const char *s, size_t n, char *out)
 		i += k;
 	}
 	out[o] = '\0';
+	return o;
+}
+
+size_t
+pf_percent_encode(const char *s, size_t n, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+
+	for (i = 0; i < n; ) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_char((const unsigned char *)s + i, n - i);
+
+		if (k == 0 || c < 0x20 || c == 0x7f || c == '%') {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+pf_percent_decode(char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			s[o++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			i += 2;
+			continue;
+		}
+		s[o++] = s[i];
+	}
 	return o;
 }
 

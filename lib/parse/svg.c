@@ -11,12 +11,22 @@
  * minus its children's; the stack of every frame with weight of its own is
  * written, without the "all" root the tools add.
  *
+ * pf-svg writes what its titles cannot say exactly in its own namespace:
+ * pf:name, the frame's name as in its input where the title shows another
+ * (an annotation such as "_[k]" stripped, bytes that XML cannot carry
+ * replaced; here they are %XX), pf:count, the exact count where the title
+ * rounds or scales it, and on the root pf:hidden, the samples of the frames
+ * it left out as too narrow.  They are preferred when present.
+ *
  * Graphs drawn with narrow frames left out (flamegraph.pl --minwidth, on by
  * default at 0.1 px) cannot be recovered exactly: the hidden frames' samples
- * look like their parent's own.  The tools lay a frame's own samples out
- * first (its stack sorts before its children's), so room left after or
- * between the drawn children can only be hidden frames: those samples are
- * counted for the note the program prints, and stay with the parent.
+ * look like their parent's own, and stay with the parent.  pf-svg says how
+ * many there were; for the others the geometry gives a lower bound, for
+ * the note the program prints.  flamegraph.pl and inferno lay a frame's
+ * own samples out first (its stack sorts before its children's), so room
+ * left after or between the drawn children can only be hidden frames;
+ * pf-svg lays them out last, so there it is room before or between them.
+ * Gaps within the rounding of the printed coordinates are not counted.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -25,13 +35,17 @@
 
 #include "internal.h"
 
+#define PF_NS ((const xmlChar *)"urn:x-pf:flamegraph")
+
 struct frame {
 	uint32_t name;
 	pf_count count;
 	double x, w, y;
 	size_t depth, parent;
 	pf_count children;	/* sum of the children's counts */
+	double first_child;	/* left edge of the first child drawn */
 	double end_children;	/* right edge of the last child drawn */
+	double gaps;		/* room between children beyond rounding */
 	int nchildren;
 };
 
@@ -46,11 +60,29 @@ struct svg {
 	 * width to 0.1 px), not hidden frames; 0 with inferno's exact fg:x
 	 * and fg:w. */
 	double slack;
-	int exact;
+	int decimals;		/* the most in an x or width read */
+	size_t exact;		/* frames with fg:x and fg:w */
+	int own_last;		/* pf-svg's layout: own samples after children */
+	int pf_hidden;		/* pf:hidden was read into hidden */
+	pf_count hidden;
 };
 
+/* The digits after the point of a number ("12.34" -> 2). */
 static int
-attr_num(xmlNode *n, const char *prefix, const char *name, double *v)
+decimals(const char *s)
+{
+	const char *dot = strchr(s, '.');
+	int d = 0;
+
+	if (dot == NULL)
+		return 0;
+	for (dot++; *dot >= '0' && *dot <= '9'; dot++)
+		d++;
+	return d;
+}
+
+static int
+attr_num(xmlNode *n, const char *prefix, const char *name, double *v, int *dec)
 {
 	xmlAttr *a;
 	char *end;
@@ -70,6 +102,8 @@ attr_num(xmlNode *n, const char *prefix, const char *name, double *v)
 		/* inferno writes x and width in percent: the ratios are what
 		 * matter, so "%" is ignored. */
 		*v = strtod((const char *)val, &end);
+		if (dec != NULL && decimals((const char *)val) > *dec)
+			*dec = decimals((const char *)val);
 		xmlFree(val);
 		return isfinite(*v) ? 0 : -1;
 	}
@@ -98,24 +132,51 @@ parse_title(const char *t, size_t *nlen, pf_count *c)
 	return 0;
 }
 
+/* A pf: count attribute of n into *c: 1 when present and valid. */
 static int
-add_frame(struct svg *s, xmlNode *g)
+pf_count_attr(xmlNode *n, const char *name, pf_count *c)
 {
-	xmlNode *c, *title = NULL, *rect = NULL;
-	xmlChar *text;
-	struct frame *f;
-	size_t nlen, i;
-	double fx, fw;
-	int rc = 0;
+	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, PF_NS);
+	int ok;
+
+	if (v == NULL)
+		return 0;
+	ok = pf_count_parse((const char *)v, strlen((const char *)v), c) == PF_COUNT_OK;
+	xmlFree(v);
+	return ok;
+}
+
+/* A frame's first <title> and <rect>, also inside a link (--nameattr's
+ * href wraps them in an <a>). */
+static void
+parts(xmlNode *g, xmlNode **title, xmlNode **rect, int in_link)
+{
+	xmlNode *c;
 
 	for (c = g->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (title == NULL && strcmp((const char *)c->name, "title") == 0)
-			title = c;
-		else if (rect == NULL && strcmp((const char *)c->name, "rect") == 0)
-			rect = c;
+		if (*title == NULL && strcmp((const char *)c->name, "title") == 0)
+			*title = c;
+		else if (*rect == NULL && strcmp((const char *)c->name, "rect") == 0)
+			*rect = c;
+		else if (!in_link && strcmp((const char *)c->name, "a") == 0)
+			parts(c, title, rect, 1);
 	}
+}
+
+static int
+add_frame(struct svg *s, xmlNode *g)
+{
+	xmlNode *title = NULL, *rect = NULL;
+	xmlChar *text, *pfname;
+	struct frame *f;
+	char *name;
+	size_t nlen = 0, i;
+	double fx, fw;
+	int rc = 0, titled, counted;
+
+	parts(g, &title, &rect, 0);
 	if (title == NULL || rect == NULL)
 		return 0;
 	if (pf_grow(&s->f, &s->cap, s->nf + 1, sizeof(*s->f)) != 0)
@@ -125,28 +186,37 @@ add_frame(struct svg *s, xmlNode *g)
 	text = xmlNodeGetContent(title);
 	if (text == NULL)
 		return 0;
-	if (parse_title((const char *)text, &nlen, &f->count) != 0 ||
-	    attr_num(rect, NULL, "y", &f->y) != 0) {
-		xmlFree(text);
-		return 0;	/* not a frame (a legend, a button) */
-	}
-	if (attr_num(rect, "fg", "x", &fx) == 0 && attr_num(rect, "fg", "w", &fw) == 0) {
+	pfname = xmlGetNsProp(rect, (const xmlChar *)"name", PF_NS);
+	titled = parse_title((const char *)text, &nlen, &f->count) == 0;
+	counted = pf_count_attr(rect, "count", &f->count);
+	/* Not a frame (a legend, a button) without a count and a name. */
+	if ((!titled && !(counted && pfname != NULL)) ||
+	    attr_num(rect, NULL, "y", &f->y, NULL) != 0)
+		goto out;
+	if (attr_num(rect, "fg", "x", &fx, NULL) == 0 &&
+	    attr_num(rect, "fg", "w", &fw, NULL) == 0) {
 		f->x = fx;
 		f->w = fw;
 		s->exact++;
-	} else if (attr_num(rect, NULL, "x", &f->x) != 0 ||
-	    attr_num(rect, NULL, "width", &f->w) != 0) {
-		xmlFree(text);
-		return 0;
+	} else if (attr_num(rect, NULL, "x", &f->x, &s->decimals) != 0 ||
+	    attr_num(rect, NULL, "width", &f->w, &s->decimals) != 0) {
+		goto out;
+	}
+	name = (char *)text;
+	if (pfname != NULL) {
+		name = (char *)pfname;
+		nlen = pf_percent_decode(name, strlen(name));
 	}
 	for (i = 0; i < nlen; i++)
-		if (text[i] == ';' || text[i] == '\n')
-			text[i] = text[i] == ';' ? ':' : ' ';
-	f->name = pf_profile_intern(s->p, (const char *)text, nlen);
+		if (name[i] == ';' || name[i] == '\n')
+			name[i] = name[i] == ';' ? ':' : ' ';
+	f->name = pf_profile_intern(s->p, name, nlen);
 	if (f->name == UINT32_MAX)
 		rc = pf_err(s->err, s->name, 0, "out of memory");
 	else
 		s->nf++;
+out:
+	xmlFree(pfname);
 	xmlFree(text);
 	return rc;
 }
@@ -194,13 +264,18 @@ fold(struct svg *s)
 	size_t nys = 0, i, j, root = 0, lo, d, n;
 	int up;
 	uint32_t *stack = NULL;
-	double hidden = 0;
+	double hidden = 0, spp;
 	int rc = -1;
 
 	if (s->nf == 0)
 		return pf_err(s->err, s->name, 0, "no flame graph frames (<g> with a "
 		    "<title> and a <rect>) in this SVG");
-	s->slack = s->exact ? 0 : 0.15;
+	/* x and width printed with d decimals are each off by up to half a
+	 * unit of the last digit; a gap is the difference of three. */
+	if (s->exact == s->nf)
+		s->slack = 0;
+	else
+		s->slack = 1.5 * pow(10, -(s->decimals < 9 ? s->decimals : 9)) * (1 + 1e-9);
 	ys = malloc(s->nf * sizeof(*ys));
 	stack = malloc((s->nf + 1) * sizeof(*stack));
 	if (ys == NULL || stack == NULL)
@@ -217,11 +292,34 @@ fold(struct svg *s)
 	/* The root is the widest frame: at the bottom (a flame graph) or at
 	 * the top (an icicle graph). */
 	up = s->f[root].y == ys[nys - 1];
+	/* Samples per unit of x, from the widest frame: the same all over. */
+	spp = s->f[root].w > 0 ? pf_count_to_double(s->f[root].count) / s->f[root].w : 0;
 	for (i = 0; i < s->nf; i++) {
 		double *at = bsearch(&s->f[i].y, ys, nys, sizeof(*ys), cmp_double);
 		size_t k = (size_t)(at - ys);
 
 		s->f[i].depth = up ? nys - 1 - k : k;
+	}
+	if (s->pf_hidden) {
+		/* This pf-svg writes the frames depth first, each after its
+		 * parent: the parent is the last frame one level down, exact
+		 * even among frames narrower than the rounding of x. */
+		size_t *last = malloc(nys * sizeof(*last));
+
+		if (last == NULL)
+			goto nomem;
+		for (d = 0; d < nys; d++)
+			last[d] = SIZE_MAX;
+		for (i = 0; i < s->nf; i++) {
+			struct frame *f = &s->f[i];
+
+			f->parent = f->depth > 0 ? last[f->depth - 1] : SIZE_MAX;
+			last[f->depth] = i;
+			if (f->parent != SIZE_MAX)
+				s->f[f->parent].children += f->count;
+		}
+		free(last);
+		goto parented;
 	}
 	qsort(s->f, s->nf, sizeof(*s->f), cmp_depth_x);
 	/* Parents: the frame one level down whose span holds the middle. */
@@ -244,19 +342,29 @@ fold(struct svg *s)
 			continue;	/* an orphan: made a root below */
 		s->f[j].children += f->count;
 		/* Room between drawn children: hidden frames. */
-		if (s->f[j].nchildren++ > 0 && f->x - s->f[j].end_children > s->slack &&
-		    s->f[j].w > 0)
-			hidden += (f->x - s->f[j].end_children) *
-			    pf_count_to_double(s->f[j].count) / s->f[j].w;
+		if (s->f[j].nchildren++ == 0)
+			s->f[j].first_child = f->x;
+		else if (f->x - s->f[j].end_children > s->slack)
+			s->f[j].gaps += f->x - s->f[j].end_children - s->slack;
 		s->f[j].end_children = f->x + f->w;
 	}
+parented:
 	for (i = 0; i < s->nf; i++) {
 		struct frame *f = &s->f[i];
 		pf_count self = f->count > f->children ? f->count - f->children : 0;
 
-		if (f->nchildren > 0 && f->w > 0 && f->x + f->w - f->end_children > s->slack)
-			hidden += (f->x + f->w - f->end_children) *
-			    pf_count_to_double(f->count) / f->w;
+		if (f->nchildren > 0) {
+			/* Room at the end the own samples are not laid out at:
+			 * hidden frames too.  At most what is not children. */
+			double edge = s->own_last ? f->first_child - f->x :
+			    f->x + f->w - f->end_children;
+			double h = f->gaps + (edge > s->slack ? edge - s->slack : 0);
+
+			h *= spp;
+			if (h > pf_count_to_double(self))
+				h = pf_count_to_double(self);
+			hidden += h;
+		}
 		s->st->samples++;
 		if (self == 0)
 			continue;
@@ -282,10 +390,19 @@ fold(struct svg *s)
 			goto out;
 		}
 	}
-	if (hidden >= 0.5)
+	if (s->pf_hidden) {
+		char num[PF_COUNT_BUFSIZE];
+
+		pf_count_format(s->hidden, num);
+		if (s->hidden != 0)
+			snprintf(s->st->note, sizeof(s->st->note), "frames too narrow "
+			    "to be drawn (pruned) held %s of the samples; they are "
+			    "counted as their parents' own", num);
+	} else if (hidden >= 0.5) {
 		snprintf(s->st->note, sizeof(s->st->note), "frames too narrow to be "
 		    "drawn (pruned) held %s%.0f of the samples; they are counted as "
-		    "their parents' own", s->exact ? "" : "at least about ", hidden);
+		    "their parents' own", s->slack == 0 ? "" : "at least about ", hidden);
+	}
 	rc = 0;
 	goto out;
 nomem:
@@ -323,6 +440,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	char *buf = NULL;
 	size_t len = 0, cap = 0, got;
 	xmlDoc *doc = NULL;
+	xmlNode *root;
 	struct xml_error first;
 	int rc = -1;
 
@@ -363,7 +481,14 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 		    m > 0 ? ": " : "", first.msg);
 		goto out;
 	}
-	if (walk(&s, xmlDocGetRootElement(doc), 0) != 0)
+	root = xmlDocGetRootElement(doc);
+	if (root != NULL) {
+		/* pf-svg's: exact when it says what it pruned; earlier
+		 * versions did not, and lay own samples out last. */
+		s.pf_hidden = pf_count_attr(root, "hidden", &s.hidden);
+		s.own_last = xmlHasNsProp(root, (const xmlChar *)"fontsize", PF_NS) != NULL;
+	}
+	if (walk(&s, root, 0) != 0)
 		goto out;
 	rc = fold(&s);
 out:

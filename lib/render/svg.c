@@ -239,6 +239,42 @@ nameattr(struct pf_flame *f, uint32_t name)
 	return s != NULL ? &f->attr[s->value] : NULL;
 }
 
+/*
+ * What the title cannot say exactly, for pf-collapse to read back: the
+ * frame's name as in the input, where the title shows another (annotation
+ * stripped, converted from --encoding, bytes replaced), and its count,
+ * where the title rounds it or scales it by --factor.  all: both, for a
+ * title replaced through --nameattr.
+ */
+static void
+exact(struct pf_flame *f, struct out *o, uint32_t v, int all)
+{
+	const struct pf_flame_node *n = &f->node[v];
+	const char *raw = f->name[n->name], *l;
+	size_t rn = f->name_len[n->name], ln;
+
+	l = pf_flame_label(f, n->name, &ln);
+	if (all || ln != rn || memcmp(l, raw, rn) != 0) {
+		char *e = malloc(rn * 3 + 1);
+
+		if (e == NULL) {
+			o->failed = 1;
+			return;
+		}
+		puts_(o, " pf:name=\"");
+		esc(o, e, pf_percent_encode(raw, rn, e));
+		puts_(o, "\"");
+		free(e);
+	}
+	if (all || f->o.factor != 1 || n->total[1] % PF_COUNT_ONE != 0) {
+		char num[PF_COUNT_BUFSIZE];
+
+		puts_(o, " pf:count=\"");
+		put(o, num, pf_count_format(n->total[1], num));
+		puts_(o, "\"");
+	}
+}
+
 static void
 frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
     const struct pf_flame_geom *g, const struct pf_flame_draw *d)
@@ -285,7 +321,9 @@ frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
 	put_uint(o, c.g);
 	put(o, ",", 1);
 	put_uint(o, c.b);
-	puts_(o, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
+	puts_(o, ")\" rx=\"2\" ry=\"2\"");
+	exact(f, o, d->node, na != NULL && na->title != NULL);
+	puts_(o, "/><text x=\"");
 	put_fixed(o, d->x1 + 3, 2);
 	puts_(o, "\" y=\"");
 	put_fixed(o, y + (f->o.frame_height - 1) / 2 + f->o.fontsize / 3 + 0.5, 2);
@@ -306,6 +344,7 @@ header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
     const char *title)
 {
 	const char *c1, *c2;
+	char hidden[PF_COUNT_BUFSIZE];
 
 	pf_flame_bgcolors(f, &c1, &c2);
 	puts_(o, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
@@ -319,6 +358,10 @@ header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
 	    g->width, g->height, g->width, g->height, f->o.fontsize, f->o.fontwidth,
 	    g->xpad, f->o.inverted ? 1 : 0);
 	esc_user(o, f->o.nametype);
+	/* The samples of the frames left out as too narrow (--minwidth),
+	 * so that pf-collapse can say exactly how many it cannot give back. */
+	puts_(o, "\" pf:hidden=\"");
+	put(o, hidden, pf_count_format(f->hidden, hidden));
 	puts_(o, "\">\n<!-- Flame graph drawn by pf-svg " PF_VERSION_STRING
 	    ". Hover over a frame for details, click to zoom, Ctrl-F or F3 to search. -->\n");
 	if (f->o.notes != NULL) {
