@@ -42,6 +42,67 @@ formats_total() {
 	fi
 }
 
+# formats_pruned WHAT X R ERR: R, pf-collapse's reading of a pf-svg graph
+# of X drawn with frames pruned, and its stderr ERR.  The count of the note
+# ("held N of the samples", 0 without one) is exactly the weight of X's
+# stacks missing from R, that is also what R's stacks gained over X's, and
+# the total is kept (the hidden samples stay with their parents).  Sets
+# fp_hidden to N.
+formats_pruned() {
+	fp_what=$1
+	fp_hidden=$(sed -n 's/^pf-collapse: .*: frames too narrow to be drawn (pruned) held \([0-9.]*\) of the samples; they are counted as their parents'"'"' own$/\1/p' "$4")
+	fp_other=$(grep -cv 'frames too narrow to be drawn (pruned) held [0-9.]* of the samples;' "$4")
+	[ -n "$fp_hidden" ] || fp_hidden=0
+	fp_got=$(awk 'NR == FNR { w = $NF; sub(/ [^ ]*$/, ""); x[$0] = w; tx += w; next }
+	    { w = $NF; sub(/ [^ ]*$/, ""); tr += w; r[$0] = 1
+	        gained += w - ($0 in x ? x[$0] : 0) }
+	    END { for (s in x) if (!(s in r)) lost += x[s]
+	        printf "missing %.17g gained %.17g total %.17g\n", lost, gained, tr - tx }' "$2" "$3")
+	fp_want="missing $fp_hidden gained $fp_hidden total 0"
+	if [ "$fp_other" -ne 0 ]; then
+		fail "$fp_what: unexpected messages" "$4"
+	elif [ "$fp_got" != "$fp_want" ]; then
+		echo "note says $fp_hidden hidden; X vs result: $fp_got" > "$tmp/detail"
+		fail "$fp_what: the note's count is not what pruning took" "$tmp/detail"
+	else
+		pass
+	fi
+}
+
+# formats_roundtrip WHAT X [EXPECTED]: pf-svg --minwidth 0 X | pf-collapse
+# gives EXPECTED (default X, a normalized folded file) byte for byte and
+# says nothing; drawn with the default --minwidth and with --minwidth 2%,
+# formats_pruned holds against EXPECTED.
+formats_roundtrip() {
+	fr_what="$label/formats: pf-svg | pf-collapse: $1"
+	fr_exp=${3:-$2}
+	with_timeout "$pfs" --minwidth 0 "$2" > "$tmp/r.svg" 2> "$tmp/r.err"
+	fr_st=$?
+	if [ "$fr_st" -eq 0 ]; then
+		with_timeout "$pfc" "$tmp/r.svg" > "$tmp/r.out" 2> "$tmp/r.err"
+		fr_st=$?
+	fi
+	: > "$tmp/detail"
+	if [ "$fr_st" -ne 0 ]; then
+		fail "$fr_what: $(status_text "$fr_st")" "$tmp/r.err"
+	elif [ -s "$tmp/r.err" ]; then
+		fail "$fr_what: --minwidth 0: a message, nothing was pruned" "$tmp/r.err"
+	elif differ "$fr_exp" "$tmp/r.out" stdout "$tmp/detail"; then
+		fail "$fr_what: --minwidth 0: not the input" "$tmp/detail"
+	else
+		pass
+	fi
+	for fr_mw in default 2%; do
+		fr_opt=
+		[ "$fr_mw" = default ] || fr_opt="--minwidth $fr_mw"
+		# shellcheck disable=SC2086
+		with_timeout "$pfs" $fr_opt "$2" 2> "$tmp/r.err" |
+		    with_timeout "$pfc" > "$tmp/r.out" 2>> "$tmp/r.err"
+		formats_pruned "$fr_what: --minwidth $fr_mw" "$fr_exp" "$tmp/r.out" "$tmp/r.err"
+		[ "$fp_hidden" = 0 ] || formats_rt_pruned=$((formats_rt_pruned + 1))
+	done
+}
+
 group_formats() {
 	group_begin "$label: formats"
 	pfc=$build/pf-collapse
@@ -224,5 +285,38 @@ group_formats() {
 	done
 	formats_total "pprof/go-cpu.pb.gz --sample-type samples: 584 samples" 584 \
 	    --sample-type samples "$pp/go-cpu.pb.gz"
+	# Round trips through pf-svg: real profiles (perf with annotations,
+	# a V8 profile, a differential pair), then hostile names.  A
+	# differential graph gives back its second column: the widths and
+	# counts are the "after" profile's, stacks absent from it are not drawn.
+	pfs=$build/pf-svg
+	formats_rt_pruned=0
+	pc=$formats_corpus/perf
+	for pin in c-deeprec-fp.txt.gz kern-dd.txt cxx-templ-fp.txt.gz \
+	    mt-threadnames-fp.txt.gz py312-perfmap-fp.txt.gz; do
+		with_timeout "$pfc" --all "$pc/$pin" > "$tmp/rt.$pin.folded" 2> /dev/null
+		formats_roundtrip "perf/$pin --all" "$tmp/rt.$pin.folded"
+	done
+	with_timeout "$pfc" "$v8/json-workload.cpuprofile" > "$tmp/rt.v8.folded" 2> /dev/null
+	formats_roundtrip "v8/cpuprofile/json-workload.cpuprofile" "$tmp/rt.v8.folded"
+	with_timeout "$build/pf-diff" "$tmp/rt.c-deeprec-fp.txt.gz.folded" \
+	    "$tmp/rt.cxx-templ-fp.txt.gz.folded" > "$tmp/rt.diff.folded" 2> /dev/null
+	awk '$NF != 0 { w = $NF; sub(/ [^ ]* [^ ]*$/, ""); print $0 " " w }' \
+	    "$tmp/rt.diff.folded" | "$pfc" --format folded > "$tmp/rt.after.folded"
+	formats_roundtrip "pf-diff c-deeprec-fp cxx-templ-fp: the after column" \
+	    "$tmp/rt.diff.folded" "$tmp/rt.after.folded"
+	printf '%s\n' 'main;</script><script>alert(1)</script> 5' \
+	    'main;"><img src=x onerror=alert(1)> 3' 'main;]]> 2' \
+	    "main;'-alert(1)-' 4" 'main;a&b_[k] 1' 'main;-;x_[j] 2' 'main;--;y 1' \
+	    'main;100%;%41%zz%_[i] 6' 'main;caf\303\251_[w];\303 3' \
+	    'main;bad\377\001\177x\302\205;tab\there 2' 'main;_[k] 1' 'all;x 3' \
+	    'main;weigh 200000' | awk '{ gsub(/\\303/, "\303"); gsub(/\\251/, "\251")
+	        gsub(/\\377/, "\377"); gsub(/\\001/, "\001"); gsub(/\\177/, "\177")
+	        gsub(/\\302/, "\302"); gsub(/\\205/, "\205"); gsub(/\\t/, "\t"); print }' |
+	    "$pfc" --format folded > "$tmp/rt.hostile.folded"
+	formats_roundtrip "hostile names" "$tmp/rt.hostile.folded"
+	if [ "$formats_rt_pruned" -gt 0 ]; then pass; else
+		fail "$label/formats: pf-svg | pf-collapse: no round trip pruned anything"
+	fi
 	group_end
 }
