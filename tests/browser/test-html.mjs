@@ -80,7 +80,13 @@ async function open(url, viewport = { width: 1200, height: 700 }) {
 	return { page, log };
 }
 
-const here = (page) => page.evaluate(() => location.href);
+// The viewer writes the URL hash in a timer after it redraws (so typing a
+// search stays smooth); let a frame and that timer pass before reading it.
+const here = async (page) => {
+	await page.evaluate(() => new Promise((done) =>
+	    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)))));
+	return page.evaluate(() => location.href);
+};
 const rect = (page, name, v) => page.evaluate(([n, w]) =>
     window.pfHtml.rect(n, w ? window.pfHtml[w] : undefined), [name, v]);
 
