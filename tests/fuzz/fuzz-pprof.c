@@ -5,11 +5,7 @@
  * 2 "cpu/nanoseconds", else its value minus 3 as an index.  Beyond not
  * crashing: an error names the input and every stack has a frame.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "internal.h"
+#include "collapse.h"
 #include "fuzz.h"
 
 int
@@ -17,14 +13,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pf_collapse_options o;
 	struct pf_collapse_stats st;
-	struct pf_error err;
-	struct pf_profile *p;
-	struct pf_reader *r;
+	pf_count total;
 	char index[8];
-	size_t i, n;
 
 	memset(&o, 0, sizeof(o));
-	memset(&err, 0, sizeof(err));
 	o.format = PF_FORMAT_PPROF;
 	if (size > 0) {
 		if (data[0] == 1)
@@ -38,27 +30,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data++;
 		size--;
 	}
-	p = pf_profile_new();
-	r = pf_reader_mem("fuzz.pb", data, size);
-	if (p == NULL || r == NULL)
-		abort();
-	if (pf_collapse(p, r, &o, &st, &err) != 0) {
-		if (err.msg[0] == '\0' || strcmp(err.name, "fuzz.pb") != 0) {
-			fprintf(stderr, "fuzz check failed: error without a name: %s\n",
-			    err.msg);
-			abort();
-		}
-		goto out;
-	}
-	for (i = 0; i < pf_profile_nstacks(p); i++) {
-		pf_profile_stack(p, i, &n, NULL, NULL);
-		if (n == 0) {
-			fprintf(stderr, "fuzz check failed: an empty stack\n");
-			abort();
-		}
-	}
-out:
-	pf_reader_free(r);
-	pf_profile_free(p);
+	fuzz_collapse(data, size, &o, "fuzz.pb", &st, &total);
 	return 0;
 }
