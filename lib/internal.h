@@ -243,6 +243,7 @@ struct pf_flame {
 	size_t ndraw, draw_cap;
 	uint32_t depthmax;
 	pf_count grand;			/* 100% */
+	pf_count mincount;		/* frames below are not drawn */
 	double maxdelta;
 	char **label;			/* name id -> clean UTF-8, or NULL */
 	uint64_t rng;
