@@ -309,6 +309,10 @@ class FlameView {
 	}
 	layout(scrollHome) {
 		if (!this.tree) return;
+		// A flame graph stands on its root: what was at the bottom of the
+		// view stays there when the box changes height.
+		const below = this.inverted || !this.h ? 0 :
+		    Math.max(0, this.contentHeight() - this.h - this.scroller.scrollTop);
 		const w = this.scroller.clientWidth, h = this.scroller.clientHeight;
 		const dpr = window.devicePixelRatio || 1;
 		this.w = w;
@@ -321,6 +325,8 @@ class FlameView {
 		this.spacer.style.height = Math.max(0, this.contentHeight() - h) + "px";
 		if (scrollHome)
 			this.scroller.scrollTop = this.inverted ? 0 : this.contentHeight();
+		else if (!this.inverted)
+			this.scroller.scrollTop = Math.max(0, this.contentHeight() - h - below);
 		this.draw();
 	}
 	rowY(d) {
