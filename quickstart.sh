@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Quick start for pf on Debian or Ubuntu.
 #
-#   ./quickstart.sh          install what the build needs, build, and fold
-#                            the bundled sample into out/deeprec.folded
+#   ./quickstart.sh          install what the build needs, build, fold the
+#                            bundled sample into out/deeprec.folded, and draw
+#                            it as out/deeprec.svg and out/deeprec.html
 #   ./quickstart.sh check    install what the build and the tests need, then
 #                            make check-all (normal and sanitizer builds)
 #   ./quickstart.sh deps     install everything, including the optional
@@ -94,6 +95,9 @@ run)
 
 	build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
 	echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
+
+	build/pf-html --title "deeprec" -o "$outdir/deeprec.html" "$outdir/deeprec.folded"
+	echo "viewer:        $outdir/deeprec.html (open it in a browser)"
 	;;
 check)
 	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"

@@ -244,6 +244,7 @@ struct pf_flame {
 	uint32_t depthmax;
 	pf_count grand;			/* 100% */
 	pf_count hidden;		/* [1] counts of the frames pruned */
+	pf_count mincount;		/* frames below are not drawn */
 	double maxdelta;
 	char **label;			/* name id -> clean UTF-8, or NULL */
 	uint64_t rng;

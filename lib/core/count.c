@@ -85,6 +85,13 @@ pf_count_format(pf_count c, char *buf)
 double
 pf_count_to_double(pf_count c)
 {
+	/* The same figures, without the 128-bit division, for counts below
+	 * 2^64 units (every count of 18 billion samples or less). */
+	if ((c >> 64) == 0) {
+		uint64_t v = (uint64_t)c, whole = v / 1000000000u;
+
+		return (double)whole + (double)(uint32_t)(v - whole * 1000000000u) / 1e9;
+	}
 	return (double)(uint64_t)(c / PF_COUNT_ONE) +
 	    (double)(uint32_t)(c % PF_COUNT_ONE) / 1e9;
 }

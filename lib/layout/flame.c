@@ -721,6 +721,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 		    (double)PF_COUNT_ONE);
 	else
 		mincount = (pf_count)(f->o.minwidth / wpt * (double)PF_COUNT_ONE);
+	f->mincount = mincount;
 
 	/* Depth first, parents drawn before children; siblings by name
 	 * unless this is a flame chart. */

@@ -61,28 +61,78 @@ hputs(struct hout *o, const char *s)
 	hput(o, s, strlen(s));
 }
 
-static void
-hput_uint(struct hout *o, uint64_t v)
+/*
+ * Room for n more bytes (at most the buffer's size) at the end of the
+ * buffer; whoever writes there moves o->len past what it wrote.
+ */
+static char *
+hroom(struct hout *o, size_t n)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
+	if (o->cap - o->len < n)
+		hflush(o);
+	return o->buf + o->len;
+}
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	hput(o, tmp + i, sizeof(tmp) - i);
+/* "00" to "99", for writing numbers two digits at a time. */
+static char digit_pairs[200];
+
+static void
+init_digit_pairs(void)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		digit_pairs[2 * i] = (char)('0' + i / 10);
+		digit_pairs[2 * i + 1] = (char)('0' + i % 10);
+	}
+}
+
+/* v in decimal at p (20 bytes at most); returns the end. */
+static char *
+put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp), n;
+
+	while (v >= 100) {
+		uint64_t q = v / 100;
+
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	n = sizeof(tmp) - i;
+	memcpy(p, tmp + i, n);
+	return p + n;
+}
+
+/*
+ * A count at p (PF_COUNT_BUFSIZE bytes at most).  Most counts are whole
+ * and below 2^64 / 10^9: those take one 64-bit division by a constant
+ * rather than 128-bit ones.
+ */
+static char *
+put_count(char *p, pf_count c)
+{
+	if ((c >> 64) == 0) {
+		uint64_t v = (uint64_t)c, whole = v / 1000000000u;
+
+		if (v - whole * 1000000000u == 0)
+			return put_u64(p, whole);
+	}
+	return p + pf_count_format(c, p);
 }
 
 static void
 hput_count(struct hout *o, pf_count c)
 {
-	char tmp[PF_COUNT_BUFSIZE];
-
-	if (c % PF_COUNT_ONE == 0 && c / PF_COUNT_ONE <= UINT64_MAX)
-		hput_uint(o, (uint64_t)(c / PF_COUNT_ONE));
-	else
-		hput(o, tmp, pf_count_format(c, tmp));
+	o->len = (size_t)(put_count(hroom(o, PF_COUNT_BUFSIZE), c) - o->buf);
 }
 
 /*
@@ -187,47 +237,55 @@ hex2(struct hout *o, uint8_t v)
 }
 
 /*
+ * The part of column col of frame n's total that its drawn children hold:
+ * a child is drawn when the layout kept it (a child of a drawn frame is
+ * kept unless it is narrower than the cut-off or empty).
+ */
+static pf_count
+drawn_children(const struct pf_flame *f, const struct pf_flame_node *n, int col)
+{
+	pf_count sum = 0;
+	uint32_t c;
+
+	for (c = n->first_child; c != UINT32_MAX; c = f->node[c].next_sibling) {
+		const struct pf_flame_node *k = &f->node[c];
+
+		if (k->total[1] >= f->mincount && k->total[1] != 0)
+			sum += k->total[col];
+	}
+	return sum;
+}
+
+/*
  * The data: names in the order the frames first use them, and for each
  * frame drawn, in preorder: its name id, the number of levels between the
  * previous frame and its parent ("up"), and its own count, which includes
  * the counts of children pruned by --minwidth so that the totals add up.
+ * Each array is written straight from the layout, a frame at a time.
  */
 static int
 write_data(struct pf_flame *f, struct hout *o, const char *title)
 {
-	uint32_t *name_id = NULL, *names = NULL, *draw_of = NULL;
-	pf_count *self = NULL, *selfb = NULL;
+	uint32_t *name_id = NULL, *names = NULL;
 	size_t i, nnames = 0;
 	uint32_t prev_depth = 0;
-	int rc = -1;
+	char *p;
 
 	name_id = malloc((f->nnames + 1) * sizeof(*name_id));
 	names = malloc((f->nnames + 1) * sizeof(*names));
-	draw_of = malloc((f->nnodes + 1) * sizeof(*draw_of));
-	self = malloc((f->ndraw + 1) * sizeof(*self));
-	selfb = malloc((f->ndraw + 1) * sizeof(*selfb));
-	if (name_id == NULL || names == NULL || draw_of == NULL || self == NULL ||
-	    selfb == NULL)
-		goto out;
+	if (name_id == NULL || names == NULL) {
+		free(name_id);
+		free(names);
+		return -1;
+	}
 	memset(name_id, 0xff, (f->nnames + 1) * sizeof(*name_id));
 	for (i = 0; i < f->ndraw; i++) {
-		const struct pf_flame_node *n = &f->node[f->draw[i].node];
+		uint32_t nm = f->node[f->draw[i].node].name;
 
-		draw_of[f->draw[i].node] = (uint32_t)i;
-		self[i] = n->total[1];
-		selfb[i] = n->total[0];
-		if (name_id[n->name] == UINT32_MAX) {
-			name_id[n->name] = (uint32_t)nnames;
+		if (name_id[nm] == UINT32_MAX) {
+			name_id[nm] = (uint32_t)nnames;
 			names[nnames++] = f->draw[i].node;
 		}
-	}
-	/* Parents are drawn before their children, so this is exact. */
-	for (i = 1; i < f->ndraw; i++) {
-		const struct pf_flame_node *n = &f->node[f->draw[i].node];
-		uint32_t p = draw_of[n->parent];
-
-		self[p] -= n->total[1];
-		selfb[p] = selfb[p] >= n->total[0] ? selfb[p] - n->total[0] : 0;
 	}
 
 	hputs(o, "{\"version\":1,\"title\":");
@@ -273,44 +331,52 @@ write_data(struct pf_flame *f, struct hout *o, const char *title)
 	}
 	hputs(o, "\",\n\"name\":[");
 	for (i = 0; i < f->ndraw; i++) {
+		p = hroom(o, 24);
 		if (i > 0)
-			hput(o, ",", 1);
-		hput_uint(o, name_id[f->node[f->draw[i].node].name]);
+			*p++ = ',';
+		p = put_u64(p, name_id[f->node[f->draw[i].node].name]);
+		o->len = (size_t)(p - o->buf);
 	}
 	hputs(o, "],\n\"up\":[");
 	for (i = 0; i < f->ndraw; i++) {
 		uint32_t d = f->node[f->draw[i].node].depth;
 
+		p = hroom(o, 24);
 		if (i > 0)
-			hput(o, ",", 1);
-		hput_uint(o, i == 0 ? 0 : prev_depth + 1 - d);
+			*p++ = ',';
+		p = put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
+		o->len = (size_t)(p - o->buf);
 		prev_depth = d;
 	}
 	hputs(o, "],\n\"self\":[");
 	for (i = 0; i < f->ndraw; i++) {
+		const struct pf_flame_node *n = &f->node[f->draw[i].node];
+
+		p = hroom(o, PF_COUNT_BUFSIZE + 1);
 		if (i > 0)
-			hput(o, ",", 1);
-		hput_count(o, self[i]);
+			*p++ = ',';
+		p = put_count(p, n->total[1] - drawn_children(f, n, 1));
+		o->len = (size_t)(p - o->buf);
 	}
 	hputs(o, "]");
 	if (f->columns == 2) {
 		hputs(o, ",\n\"before\":[");
 		for (i = 0; i < f->ndraw; i++) {
+			const struct pf_flame_node *n = &f->node[f->draw[i].node];
+			pf_count kids = drawn_children(f, n, 0);
+
+			p = hroom(o, PF_COUNT_BUFSIZE + 1);
 			if (i > 0)
-				hput(o, ",", 1);
-			hput_count(o, selfb[i]);
+				*p++ = ',';
+			p = put_count(p, n->total[0] >= kids ? n->total[0] - kids : 0);
+			o->len = (size_t)(p - o->buf);
 		}
 		hputs(o, "]");
 	}
 	hputs(o, "}");
-	rc = 0;
-out:
 	free(name_id);
 	free(names);
-	free(draw_of);
-	free(self);
-	free(selfb);
-	return rc;
+	return 0;
 }
 
 int
@@ -322,6 +388,7 @@ pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 
 	if (pf_flame_layout(f, err) != 0)
 		return -1;
+	init_digit_pairs();
 	if ((o.buf = malloc(o.cap)) == NULL)
 		return pf_err(err, NULL, 0, "out of memory");
 	if (title == NULL)

@@ -309,6 +309,10 @@ class FlameView {
 	}
 	layout(scrollHome) {
 		if (!this.tree) return;
+		// A flame graph stands on its root: what was at the bottom of the
+		// view stays there when the box changes height.
+		const below = this.inverted || !this.h ? 0 :
+		    Math.max(0, this.contentHeight() - this.h - this.scroller.scrollTop);
 		const w = this.scroller.clientWidth, h = this.scroller.clientHeight;
 		const dpr = window.devicePixelRatio || 1;
 		this.w = w;
@@ -321,6 +325,8 @@ class FlameView {
 		this.spacer.style.height = Math.max(0, this.contentHeight() - h) + "px";
 		if (scrollHome)
 			this.scroller.scrollTop = this.inverted ? 0 : this.contentHeight();
+		else if (!this.inverted)
+			this.scroller.scrollTop = Math.max(0, this.contentHeight() - h - below);
 		this.draw();
 	}
 	rowY(d) {
@@ -367,13 +373,22 @@ class FlameView {
 		ctx.clearRect(0, 0, w, this.h);
 		ctx.font = FONT;
 		ctx.textBaseline = "middle";
+		ctx.globalAlpha = 1;
 		if (!mergedColor)
 			mergedColor = getComputedStyle(document.documentElement).getPropertyValue("--merged").trim() || "#bbb";
 		const merged = mergedColor;
-		const text = "#000";
 		let d0 = this.depthAt(this.inverted ? 0 : this.h), d1 = this.depthAt(this.inverted ? this.h : 0);
 		d0 = Math.max(0, d0 - 1);
 		d1 = d1 + 1;
+		// rowY() without asking the scroller for its position every time:
+		// y = ybase + ysign * depth.
+		const top = this.scroller.scrollTop, inv = this.inverted;
+		const ybase = inv ? PAD - top : Math.max(this.contentHeight(), this.h) - PAD - ROW - top;
+		const ystep = inv ? ROW : -ROW;
+		// The rectangles first, setting the colour and the opacity only
+		// when they change; the labels after, all in one colour.
+		const labels = this.labels || (this.labels = []);
+		let nl = 0, fill = "", alpha = 1;
 		let i = 0;
 		while (i < t.n) {
 			const d = t.depth[i];
@@ -389,40 +404,67 @@ class FlameView {
 					j = t.end[j];
 				}
 				if (d >= d0 && e - xs >= 0.5) {
-					ctx.fillStyle = merged;
-					ctx.fillRect(xs, this.rowY(d), e - xs, ROW - 1);
+					if (alpha !== 1) ctx.globalAlpha = alpha = 1;
+					if (fill !== merged) ctx.fillStyle = fill = merged;
+					ctx.fillRect(xs, ybase + ystep * d, e - xs, ROW - 1);
 				}
 				i = j;
 				continue;
 			}
 			if (d >= d0) {
-				const y = this.rowY(d), a = Math.max(xs, 0), b = Math.min(xe, w);
-				const dim = i < z && t.end[i] > z;
-				ctx.globalAlpha = dim ? 0.55 : 1;
-				ctx.fillStyle = this.color(i);
+				const y = ybase + ystep * d, a = Math.max(xs, 0), b = Math.min(xe, w);
+				const al = i < z && t.end[i] > z ? 0.55 : 1, c = this.color(i);
+				if (alpha !== al) ctx.globalAlpha = alpha = al;
+				if (fill !== c) ctx.fillStyle = fill = c;
 				ctx.fillRect(a, y, Math.max(b - a - 0.5, 0.5), ROW - 1);
 				if (i === this.hover) {
 					ctx.strokeStyle = "#000";
 					ctx.lineWidth = 1;
 					ctx.strokeRect(a + 0.5, y + 0.5, b - a - 1, ROW - 2);
 				}
-				if (b - a > 21) this.label(ctx, t.name[i], a + 3, y + ROW / 2, b - a - 6, text);
-				ctx.globalAlpha = 1;
+				if (b - a > 21) {
+					labels[nl++] = i;
+					labels[nl++] = a;
+					labels[nl++] = y;
+					labels[nl++] = b - a;
+				}
 			}
 			i++;
 		}
+		ctx.fillStyle = "#000";
+		for (let k = 0; k < nl; k += 4) {
+			const f = labels[k], al = f < z && t.end[f] > z ? 0.55 : 1;
+			if (alpha !== al) ctx.globalAlpha = alpha = al;
+			this.label(ctx, t.name[f], labels[k + 1] + 3, labels[k + 2] + ROW / 2, labels[k + 3] - 6);
+		}
+		ctx.globalAlpha = 1;
 		this.drawMs = performance.now() - t0;
 	}
-	label(ctx, nm, x, y, avail, color) {
+	// The name, cut to fit avail pixels with "..", in the current colour.
+	label(ctx, nm, x, y, avail) {
 		const s = names[nm], full = this.labelWidth(ctx, nm);
-		ctx.fillStyle = color;
 		if (full <= avail) {
 			ctx.fillText(s, x, y);
 			return;
 		}
-		let k = Math.floor(s.length * avail / full) - 1;
-		while (k > 0 && this.textWidth(ctx, s.slice(0, k) + "..") > avail) k--;
+		const k = this.fit(ctx, s, avail);
 		if (k > 0) ctx.fillText(s.slice(0, k) + "..", x, y);
+	}
+	// How many characters of s fit in avail pixels with ".." after them:
+	// summed from the table of advances for ASCII, measured otherwise.
+	fit(ctx, s, avail) {
+		const adv = this.adv;
+		let w = 2 * adv[46], k = 0;
+		for (; k < s.length; k++) {
+			const c = s.charCodeAt(k);
+			if (c < 32 || c >= 127) break;
+			if (w + adv[c] > avail) return k;
+			w += adv[c];
+		}
+		if (k === s.length) return k;
+		k = Math.floor(s.length * avail / this.textWidth(ctx, s)) - 1;
+		while (k > 0 && this.textWidth(ctx, s.slice(0, k) + "..") > avail) k--;
+		return k;
 	}
 	// The frame under the mouse, or -1.
 	hit(e) {

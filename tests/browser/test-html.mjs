@@ -40,6 +40,8 @@ const basic = page_("basic",
 // rec recurses: its total must count each sample once.
 const recursive = page_("recursive",
 	"main;rec;rec;leaf 10\nmain;rec;work 20\nmain;other;rec;leaf 5\n");
+// In time order: b, then a, then b again, each its own frame.
+const chart = page_("chart", "main;b;c 3\nmain;a 1\nmain;b 2\n", ["--flamechart"]);
 const differential = page_("diff",
 	"main;a 10 30\nmain;b 30 10\nmain;c 5 5\n");
 const hostileNames = [
@@ -87,6 +89,16 @@ const here = async (page) => {
 	    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)))));
 	return page.evaluate(() => location.href);
 };
+// The address is written just after a change (in a timeout): wait for it.
+async function hashMatches(page, re) {
+	try {
+		await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source,
+		    { timeout: 2000 });
+		return true;
+	} catch (e) {
+		return false;
+	}
+}
 const rect = (page, name, v) => page.evaluate(([n, w]) =>
     window.pfHtml.rect(n, w ? window.pfHtml[w] : undefined), [name, v]);
 
@@ -122,7 +134,7 @@ try {
 		const crumbs = await page.locator(".crumbs .crumb").allInnerTexts();
 		check(crumbs.join(">") === "all>main>parse", "breadcrumb shows the path",
 		    crumbs.join(">"));
-		check(/[#&]z=\d+/.test((await here(page))), "zoom is kept in the URL", (await here(page)));
+		check(await hashMatches(page, /[#&]z=\d+/), "zoom is kept in the URL", (await here(page)));
 		await page.locator(".crumbs button", { hasText: "Reset zoom" }).click();
 		check(Math.abs((await rect(page, "parse")).w - 600) < 1, "reset zoom restores the graph");
 
@@ -130,7 +142,8 @@ try {
 		check(await page.evaluate(() => window.pfHtml.matched()) === "Matched: 50.00% (2)",
 		    "search: nested matches are counted once",
 		    await page.evaluate(() => window.pfHtml.matched()));
-		check(decodeURIComponent((await here(page))).includes("s=^(parse|token)$"),
+		check(await hashMatches(page, /[#&]s=/) &&
+		    decodeURIComponent((await here(page))).includes("s=^(parse|token)$"),
 		    "search is kept in the URL", (await here(page)));
 		await page.locator(".search").fill("PARSE");
 		const m0 = await page.evaluate(() => window.pfHtml.matched());
@@ -164,6 +177,7 @@ try {
 		const { page, log } = await open(basic);
 		await clickFrame(page, "eval");
 		await page.locator(".search").fill("apply");
+		await hashMatches(page, /[#&]s=apply/);
 		const url = (await here(page));
 		await page.close();
 		const again = await open(url);
@@ -203,6 +217,127 @@ try {
 		await page.close();
 	}
 	{
+		// --flamechart keeps the input order instead of merging.
+		const { page, log } = await open(chart);
+		const row = await page.evaluate(() => {
+			const v = window.pfHtml.view, t = v.tree, out = [];
+			for (let i = 0; i < t.n; i++)
+				if (t.depth[i] === 2) {
+					const r = v.rectOf(i);
+					out.push([window.pfHtml.names[t.name[i]], Math.round(r.x), Math.round(r.w)]);
+				}
+			return out;
+		});
+		check(JSON.stringify(row) === '[["b",0,600],["a",600,200],["b",800,400]]',
+		    "flame chart: frames in input order, b twice", JSON.stringify(row));
+		check(await page.locator("h1.title").innerText() === "Flame Chart",
+		    "flame chart: the default title says so");
+		await clickFrame(page, "a");
+		const a = await rect(page, "a");
+		check(Math.abs(a.x) < 1 && Math.abs(a.w - 1200) < 1, "flame chart: click zooms",
+		    JSON.stringify(a));
+		check(log.errors.length === 0, "flame chart: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
+		// Reverse: the leaves become the children of the root.
+		const { page, log } = await open(basic);
+		const level1 = () => page.evaluate(() => {
+			const t = window.pfHtml.tree(), out = [];
+			for (let i = 0; i < t.n; i++)
+				if (t.depth[i] === 1)
+					out.push(window.pfHtml.names[t.name[i]] + ":" + t.total[i]);
+			return out.join(" ");
+		});
+		check(await level1() === "main:100", "reverse: off at first", await level1());
+		await clickFrame(page, "parse");
+		await page.locator("button", { hasText: "Reverse" }).click();
+		check(await level1() === "apply:30 eval:20 parse:10 token:40",
+		    "reverse: the leaves under the root, merged by name", await level1());
+		const tk = await rect(page, "token");
+		check(tk && Math.abs(tk.w - 480) < 1, "reverse: token takes 40% of the width",
+		    JSON.stringify(tk));
+		check(await page.evaluate(() => window.pfHtml.view.zoom) === 0,
+		    "reverse: the zoom starts again from the root");
+		check(await hashMatches(page, /[#&]r=1/), "reverse is kept in the URL", await here(page));
+		const chain = await page.evaluate(() => {
+			const t = window.pfHtml.tree(), names = window.pfHtml.names;
+			let i = window.pfHtml.find("token"), out = [];
+			for (; i < t.n && (out.length === 0 || t.depth[i] > 1); i++)
+				out.push(names[t.name[i]]);
+			return out.join(";");
+		});
+		check(chain === "token;parse;main", "reverse: a leaf's callers above it", chain);
+		const url = await here(page);
+		await page.locator("body").press("r");
+		check(await level1() === "main:100" && await hashMatches(page, /^(?!.*[#&]r=1)/),
+		    "r turns reverse off again", await level1());
+		const again = await open(url);
+		const l1 = await again.page.evaluate(() => {
+			const t = window.pfHtml.tree();
+			let n = 0;
+			for (let i = 0; i < t.n; i++) if (t.depth[i] === 1) n++;
+			return n;
+		});
+		check(l1 === 4 && await again.page.locator("button.on", { hasText: "Reverse" }).count() === 1,
+		    "a URL with r=1 reopens the reversed view", url);
+		check(log.errors.length + again.log.errors.length === 0, "reverse: no script errors",
+		    log.errors.concat(again.log.errors).join("\n"));
+		await again.page.close();
+		await page.close();
+	}
+	{
+		// Themes: light unless asked, dark with the button or t, kept in the URL.
+		const { page, log } = await open(basic);
+		const look = () => page.evaluate(() => [document.documentElement.dataset.theme || "",
+		    getComputedStyle(document.body).backgroundColor]);
+		const [th0, bg0] = await look();
+		check(th0 === "" && bg0 === "rgb(246, 246, 240)", "theme: light at first", th0 + " " + bg0);
+		await page.locator("button", { hasText: "Theme" }).click();
+		const [th1, bg1] = await look();
+		check(th1 === "dark" && bg1 === "rgb(29, 31, 33)", "theme: the button makes it dark",
+		    th1 + " " + bg1);
+		check(await hashMatches(page, /[#&]th=dark/), "theme: kept in the URL", await here(page));
+		const url = await here(page);
+		await page.locator("body").press("t");
+		const [th2, bg2] = await look();
+		check(th2 === "light" && bg2 === "rgb(246, 246, 240)", "theme: t makes it light again",
+		    th2 + " " + bg2);
+		const again = await open(url);
+		const bg3 = await again.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+		check(bg3 === "rgb(29, 31, 33)", "theme: a URL with th=dark reopens dark", bg3);
+		const dark = await browser.newPage({ viewport: { width: 1200, height: 700 },
+		    colorScheme: "dark" });
+		await dark.goto(basic);
+		await dark.waitForFunction(() => window.pfHtml && window.pfHtml.ready);
+		const bg4 = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+		check(bg4 === "rgb(29, 31, 33)", "theme: dark when the system prefers dark", bg4);
+		check(log.errors.length + again.log.errors.length === 0, "theme: no script errors",
+		    log.errors.concat(again.log.errors).join("\n"));
+		await dark.close();
+		await again.page.close();
+		await page.close();
+	}
+	{
+		// The shortcuts panel: ?, the ? button, Esc.
+		const { page, log } = await open(basic);
+		const help = page.locator(".help");
+		check(!(await help.isVisible()), "shortcuts: hidden at first");
+		await page.locator("body").press("?");
+		const text = await help.innerText();
+		check(await help.isVisible() && /Keyboard shortcuts/.test(text) &&
+		    ["zoom into a frame", "search", "reverse", "light or dark theme", "flame graph or icicle"]
+		    .every((w) => text.includes(w)), "shortcuts: ? shows the list", text);
+		await page.keyboard.press("Escape");
+		check(!(await help.isVisible()), "shortcuts: Esc closes the list");
+		await page.locator("button", { hasText: "?" }).click();
+		check(await help.isVisible(), "shortcuts: the ? button opens the list");
+		await page.locator("body").press("?");
+		check(!(await help.isVisible()), "shortcuts: ? again closes the list");
+		check(log.errors.length === 0, "shortcuts: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
 		const { page, log } = await open(differential);
 		check(await page.locator(".legend").isVisible(), "differential: a legend is shown");
 		const color = () => page.evaluate(() => {
@@ -219,7 +354,7 @@ try {
 		const b = await page.evaluate(() => window.pfHtml.view.color(window.pfHtml.find("b")));
 		check(/^rgb\(\d+,\d+,255\)$/.test(b) && b !== "rgb(255,255,255)",
 		    "differential: b shrank, blue (total change)", b);
-		check((await here(page)).includes("d=inclusive"), "differential: the switch is kept in the URL",
+		check(await hashMatches(page, /[#&]d=inclusive/), "differential: the switch is kept in the URL",
 		    (await here(page)));
 		check(log.errors.length === 0, "differential: no script errors", log.errors.join("\n"));
 		await page.close();
