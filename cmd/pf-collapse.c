@@ -119,6 +119,44 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 		    st->event, list);
 }
 
+/*
+ * Options given for other formats than the one read are ignored; say so,
+ * once per input, rather than leave the user to guess why nothing changed.
+ */
+static void
+report_unused(const char *name, const struct pf_collapse_options *o, int format)
+{
+	const struct pf_perf_options *q = &o->perf;
+	char list[256] = "";
+	size_t used = 0;
+
+#define UNUSED(cond, opt) do {						\
+	if ((cond) && used < sizeof(list) - 1)				\
+		used += (size_t)snprintf(list + used, sizeof(list) - used, \
+		    "%s%s", used ? ", " : "", (opt));			\
+} while (0)
+	if (format != PF_FORMAT_PERF) {
+		UNUSED(q->include_pid, "--pid");
+		UNUSED(q->include_tid, "--tid");
+		UNUSED(q->annotate_kernel, "--kernel");
+		UNUSED(q->annotate_jit, "--jit");
+		UNUSED(q->include_addrs, "--addrs");
+		UNUSED(q->event_filter != NULL, "--event-filter");
+		UNUSED(q->srcline, "--srcline");
+	}
+	if (format != PF_FORMAT_CPUPROFILE) {
+		UNUSED(o->no_location, "--no-location");
+		UNUSED(o->drop_idle, "--drop-idle");
+		UNUSED(o->time_order, "--time-order");
+		UNUSED(o->weight_time && format != PF_FORMAT_XCTRACE, "--weight=time");
+	}
+	UNUSED(o->sample_type != NULL && format != PF_FORMAT_PPROF, "--sample-type");
+#undef UNUSED
+	if (used > 0)
+		warnx("'%s': ignored %s: not options of %s input", name, list,
+		    pf_format_name(format));
+}
+
 /* Folds one input into p; returns 0, or 1 after reporting an error. */
 static int
 do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options *o)
@@ -153,6 +191,7 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 	}
 	if (st.note[0] != '\0')
 		warnx("'%s': %s", pf_reader_name(r), st.note);
+	report_unused(pf_reader_name(r), &po, st.format);
 	if (st.format != PF_FORMAT_PERF) {
 		rc = 0;
 		goto out;
