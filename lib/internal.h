@@ -90,19 +90,6 @@ int pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
 /* The byte offset, in the whole input, of the line last returned. */
 uint64_t pf_reader_offset(const struct pf_reader *r);
 
-/* ----------------------------------------------------------------- profile */
-
-/*
- * pf_profile_add that also stores the stack's index in *idx, so a caller that
- * sees the same stack again (the folded reader, keyed on the line's text) can
- * add to it with pf_profile_add_at without hashing its frames once more.
- */
-int pf_profile_add_index(struct pf_profile *p, const uint32_t *frames, size_t n,
-    pf_count a, pf_count b, uint32_t *idx, struct pf_error *err);
-/* Adds counts to stack idx; on overflow an error and the counts unchanged. */
-int pf_profile_add_at(struct pf_profile *p, uint32_t idx, pf_count a,
-    pf_count b, struct pf_error *err);
-
 /* ------------------------------------------------------------ folded lines */
 
 /*

@@ -176,10 +176,21 @@ table_grow(struct pf_profile *p)
 	return 0;
 }
 
-/*
- * Adds counts to the stack frames[0..n-1] with hash h, creating it when it
- * is new, and stores its index in *idx.
- */
+/* Adds a and b to stack s; on overflow an error, and s keeps its counts. */
+static int
+add_counts(struct stack *s, pf_count a, pf_count b, struct pf_error *err)
+{
+	pf_count na, nb;
+
+	if (pf_count_add(s->a, a, &na) != 0 || pf_count_add(s->b, b, &nb) != 0)
+		return pf_err(err, NULL, 0,
+		    "count overflow: a stack's total exceeds 2^64");
+	s->a = na;
+	s->b = nb;
+	return 0;
+}
+
+/* Appends frames[0..n-1], with hash h, as a new stack. */
 static int
 append_stack(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
     pf_count a, pf_count b, struct pf_error *err)
@@ -203,106 +214,45 @@ append_stack(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 	return 0;
 }
 
-/* An ordered profile merges a stack only into the one added just before. */
 static int
-add_ordered(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
-    pf_count a, pf_count b, struct pf_error *err)
+same_stack(const struct pf_profile *p, const struct stack *s, const uint32_t *frames,
+    size_t n, uint64_t h)
 {
-	struct stack *s = p->nstacks > 0 ? &p->stacks[p->nstacks - 1] : NULL;
-
-	if (s != NULL && s->hash == h && s->n == n && (n == 0 ||
-	    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0)) {
-		pf_count na, nb;
-
-		if (pf_count_add(s->a, a, &na) != 0 || pf_count_add(s->b, b, &nb) != 0)
-			return pf_err(err, NULL, 0,
-			    "count overflow: a stack's total exceeds 2^64");
-		s->a = na;
-		s->b = nb;
-		return 0;
-	}
-	return append_stack(p, frames, n, h, a, b, err);
-}
-
-static int
-add_hashed(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
-    pf_count a, pf_count b, uint32_t *idx, struct pf_error *err)
-{
-	struct stack *s;
-	size_t i;
-	uint32_t k;
-
-	if (p->ordered) {
-		int rc = add_ordered(p, frames, n, h, a, b, err);
-
-		*idx = (uint32_t)(p->nstacks - 1);
-		return rc;
-	}
-	for (i = h & p->table_mask; (k = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
-		s = &p->stacks[k - 1];
-		if (s->hash == h && s->n == n && (n == 0 ||
-		    memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0)) {
-			*idx = k - 1;
-			return pf_profile_add_at(p, k - 1, a, b, err);
-		}
-	}
-	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
-		return pf_err(err, NULL, 0, "too many stacks");
-	if ((p->nstacks + 1) * 2 > p->table_mask + 1) {
-		if (table_grow(p) != 0)
-			goto nomem;
-		for (i = h & p->table_mask; p->table[i] != 0; i = (i + 1) & p->table_mask)
-			;
-	}
-	if (pf_grow(&p->stacks, &p->stacks_cap, p->nstacks + 1, sizeof(*p->stacks)) != 0 ||
-	    pf_grow(&p->pool, &p->pool_cap, p->pool_len + n, sizeof(*p->pool)) != 0)
-		goto nomem;
-	s = &p->stacks[p->nstacks];
-	s->a = a;
-	s->b = b;
-	s->hash = h;
-	s->off = p->pool_len;
-	s->n = (uint32_t)n;
-	if (n > 0)
-		memcpy(p->pool + p->pool_len, frames, n * sizeof(*frames));
-	p->pool_len += n;
-	*idx = (uint32_t)p->nstacks;
-	p->table[i] = (uint32_t)++p->nstacks;
-	return 0;
-nomem:
-	return pf_err(err, NULL, 0, "out of memory");
+	return s->hash == h && s->n == n &&
+	    (n == 0 || memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0);
 }
 
 int
 pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err)
 {
-	uint32_t idx;
+	uint64_t h = pf_hash_u32s(frames, n, STACK_SEED);
+	struct stack *s;
+	size_t i;
+	uint32_t k;
 
-	return pf_profile_add_index(p, frames, n, a, b, &idx, err);
-}
-
-int
-pf_profile_add_index(struct pf_profile *p, const uint32_t *frames, size_t n,
-    pf_count a, pf_count b, uint32_t *idx, struct pf_error *err)
-{
-	return add_hashed(p, frames, n, pf_hash_u32s(frames, n, STACK_SEED), a, b,
-	    idx, err);
-}
-
-int
-pf_profile_add_at(struct pf_profile *p, uint32_t idx, pf_count a, pf_count b,
-    struct pf_error *err)
-{
-	struct stack *s = &p->stacks[idx];
-	pf_count na, nb;
-
-	/* On overflow the stack keeps its old counts. */
-	if (pf_count_add(s->a, a, &na) != 0 || pf_count_add(s->b, b, &nb) != 0)
-		return pf_err(err, NULL, 0,
-		    "count overflow: a stack's total exceeds 2^64");
-	s->a = na;
-	s->b = nb;
+	/* An ordered profile merges a stack only into the one added just
+	 * before it (a flame chart keeps the order of the samples). */
+	if (p->ordered) {
+		s = p->nstacks > 0 ? &p->stacks[p->nstacks - 1] : NULL;
+		if (s != NULL && same_stack(p, s, frames, n, h))
+			return add_counts(s, a, b, err);
+		return append_stack(p, frames, n, h, a, b, err);
+	}
+	for (i = h & p->table_mask; (k = p->table[i]) != 0; i = (i + 1) & p->table_mask) {
+		s = &p->stacks[k - 1];
+		if (same_stack(p, s, frames, n, h))
+			return add_counts(s, a, b, err);
+	}
+	if ((p->nstacks + 1) * 2 > p->table_mask + 1) {
+		if (table_grow(p) != 0)
+			return pf_err(err, NULL, 0, "out of memory");
+		for (i = h & p->table_mask; p->table[i] != 0; i = (i + 1) & p->table_mask)
+			;
+	}
+	if (append_stack(p, frames, n, h, a, b, err) != 0)
+		return -1;
+	p->table[i] = (uint32_t)p->nstacks;
 	return 0;
 }
 
