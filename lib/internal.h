@@ -111,6 +111,11 @@ int pf_folded_parse_line(const char *line, size_t len, size_t clean, int *column
  * err filled on error.  Do not mix with pf_reader_line.
  */
 size_t pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err);
+/*
+ * Reads the rest of the input into a new buffer (*buf, to free), for the
+ * parsers whose libraries take a whole document (libxml2, protobuf-c).
+ */
+int pf_reader_slurp(struct pf_reader *r, char **buf, size_t *len, struct pf_error *err);
 /* Bytes consumed so far (of the decompressed input). */
 uint64_t pf_reader_bytes(const struct pf_reader *r);
 

@@ -523,6 +523,31 @@ pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err)
 	return have;
 }
 
+int
+pf_reader_slurp(struct pf_reader *r, char **bufp, size_t *lenp, struct pf_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+
+	for (;;) {
+		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
+			free(buf);
+			return pf_err(err, r->name, 0, "out of memory");
+		}
+		got = pf_reader_read(r, buf + len, cap - len, err);
+		if (got == (size_t)-1) {
+			free(buf);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += got;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
 uint64_t
 pf_reader_bytes(const struct pf_reader *r)
 {

@@ -160,8 +160,8 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	const char *name = pf_reader_name(r);
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0, got, i, j, k, n, scap = 0;
+	char *buf = NULL;
+	size_t len = 0, i, j, k, n, scap = 0;
 	Profile *pr = NULL;
 	struct idx *locs = NULL, *fns = NULL;
 	uint32_t *stack = NULL, *locframes = NULL;
@@ -170,17 +170,9 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 	int rc = -1;
 
 	/* protobuf-c decodes a whole message: read it all. */
-	for (;;) {
-		if (pf_grow(&buf, &cap, len + 65536, 1) != 0)
-			goto nomem;
-		got = pf_reader_read(r, buf + len, cap - len, err);
-		if (got == (size_t)-1)
-			goto out;
-		if (got == 0)
-			break;
-		len += got;
-	}
-	pr = perftools__profiles__profile__unpack(NULL, len, buf);
+	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+		goto out;
+	pr = perftools__profiles__profile__unpack(NULL, len, (const uint8_t *)buf);
 	if (pr == NULL) {
 		pf_err(err, name, 0, "not a pprof profile: the protobuf message "
 		    "(%zu bytes after decompression) does not decode", len);

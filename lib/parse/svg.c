@@ -438,7 +438,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 {
 	struct svg s;
 	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	size_t len = 0;
 	xmlDoc *doc = NULL;
 	xmlNode *root;
 	struct xml_error first;
@@ -450,18 +450,8 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	s.st = st;
 	s.err = err;
 	s.name = pf_reader_name(r);
-	for (;;) {
-		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
-			pf_err(err, s.name, 0, "out of memory");
-			goto out;
-		}
-		got = pf_reader_read(r, buf + len, cap - len, err);
-		if (got == (size_t)-1)
-			goto out;
-		if (got == 0)
-			break;
-		len += got;
-	}
+	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+		goto out;
 	if (len > INT32_MAX) {
 		pf_err(err, s.name, 0, "SVG too large (more than 2 GiB)");
 		goto out;

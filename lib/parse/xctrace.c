@@ -188,7 +188,7 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 {
 	struct xct x;
 	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	size_t len = 0;
 	xmlDoc *doc = NULL;
 	xmlNode *root;
 	int rc = -1;
@@ -201,18 +201,8 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 	x.name = pf_reader_name(r);
 	if (pf_strmap_init(&x.ids, 1024) != 0)
 		return pf_err(err, x.name, 0, "out of memory");
-	for (;;) {
-		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
-			pf_err(err, x.name, 0, "out of memory");
-			goto out;
-		}
-		got = pf_reader_read(r, buf + len, cap - len, err);
-		if (got == (size_t)-1)
-			goto out;
-		if (got == 0)
-			break;
-		len += got;
-	}
+	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+		goto out;
 	if (len > INT32_MAX) {
 		pf_err(err, x.name, 0, "export too large (more than 2 GiB)");
 		goto out;
