@@ -5,6 +5,7 @@
 #define PF_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -77,6 +78,61 @@ struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
 
 /* Grows *buf (of element size sz) to hold at least n elements. */
 int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
+
+/* ------------------------------------------------------------- output buffer */
+
+/*
+ * The renderers' buffered writer: output is gathered in buf and written in
+ * large pieces; a failed write is remembered in `failed` for the end.  The
+ * functions are inline because the renderers call them per frame.
+ */
+struct pf_outbuf {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static inline void
+pf_outbuf_flush(struct pf_outbuf *o)
+{
+	if (o->len > 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->failed = 1;
+	o->len = 0;
+}
+
+static inline void
+pf_outbuf_put(struct pf_outbuf *o, const char *s, size_t n)
+{
+	if (o->len + n > o->cap) {
+		pf_outbuf_flush(o);
+		if (n > o->cap) {
+			if (fwrite(s, 1, n, o->f) != n)
+				o->failed = 1;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static inline void
+pf_outbuf_puts(struct pf_outbuf *o, const char *s)
+{
+	pf_outbuf_put(o, s, strlen(s));
+}
+
+/*
+ * Room for n more bytes (at most the buffer's size) at the end of the
+ * buffer; whoever writes there moves o->len past what it wrote.
+ */
+static inline char *
+pf_outbuf_room(struct pf_outbuf *o, size_t n)
+{
+	if (o->cap - o->len < n)
+		pf_outbuf_flush(o);
+	return o->buf + o->len;
+}
 
 /* ----------------------------------------------------------------- readers */
 

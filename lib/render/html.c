@@ -25,54 +25,6 @@ static const char style[] =
 #include "html-style.h"
     ;
 
-struct hout {
-	FILE *f;
-	char *buf;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-hflush(struct hout *o)
-{
-	if (o->len > 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->failed = 1;
-	o->len = 0;
-}
-
-static void
-hput(struct hout *o, const char *s, size_t n)
-{
-	if (o->len + n > o->cap) {
-		hflush(o);
-		if (n > o->cap) {
-			if (fwrite(s, 1, n, o->f) != n)
-				o->failed = 1;
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static void
-hputs(struct hout *o, const char *s)
-{
-	hput(o, s, strlen(s));
-}
-
-/*
- * Room for n more bytes (at most the buffer's size) at the end of the
- * buffer; whoever writes there moves o->len past what it wrote.
- */
-static char *
-hroom(struct hout *o, size_t n)
-{
-	if (o->cap - o->len < n)
-		hflush(o);
-	return o->buf + o->len;
-}
-
 /* "00" to "99", for writing numbers two digits at a time. */
 static char digit_pairs[200];
 
@@ -130,9 +82,9 @@ put_count(char *p, pf_count c)
 }
 
 static void
-hput_count(struct hout *o, pf_count c)
+hput_count(struct pf_outbuf *o, pf_count c)
 {
-	o->len = (size_t)(put_count(hroom(o, PF_COUNT_BUFSIZE), c) - o->buf);
+	o->len = (size_t)(put_count(pf_outbuf_room(o, PF_COUNT_BUFSIZE), c) - o->buf);
 }
 
 /*
@@ -141,7 +93,7 @@ hput_count(struct hout *o, pf_count c)
  * inside an HTML <script> element.
  */
 static void
-json_text(struct hout *o, const char *s, size_t n)
+json_text(struct pf_outbuf *o, const char *s, size_t n)
 {
 	size_t i, start = 0;
 
@@ -173,23 +125,23 @@ json_text(struct hout *o, const char *s, size_t n)
 			}
 			continue;
 		}
-		hput(o, s + start, i - start);
-		hputs(o, e);
+		pf_outbuf_put(o, s + start, i - start);
+		pf_outbuf_puts(o, e);
 		i += skip - 1;
 		start = i + 1;
 	}
-	hput(o, s + start, n - start);
+	pf_outbuf_put(o, s + start, n - start);
 }
 
 /* A user's string as a JSON string (with its quotes). */
 static void
-json_user(struct hout *o, const char *s)
+json_user(struct pf_outbuf *o, const char *s)
 {
 	size_t n;
 	char *c;
 
 	if (s == NULL) {
-		hputs(o, "null");
+		pf_outbuf_puts(o, "null");
 		return;
 	}
 	n = strlen(s);
@@ -197,15 +149,15 @@ json_user(struct hout *o, const char *s)
 		o->failed = 1;
 		return;
 	}
-	hput(o, "\"", 1);
+	pf_outbuf_put(o, "\"", 1);
 	json_text(o, c, pf_clean_utf8(s, n, c));
-	hput(o, "\"", 1);
+	pf_outbuf_put(o, "\"", 1);
 	free(c);
 }
 
 /* A user's string as HTML text (the page's <title>). */
 static void
-html_user(struct hout *o, const char *s)
+html_user(struct pf_outbuf *o, const char *s)
 {
 	size_t n = strlen(s), i, len;
 	char *c = malloc(n * 3 + 1);
@@ -217,23 +169,23 @@ html_user(struct hout *o, const char *s)
 	len = pf_clean_utf8(s, n, c);
 	for (i = 0; i < len; i++) {
 		switch (c[i]) {
-		case '&': hputs(o, "&amp;"); break;
-		case '<': hputs(o, "&lt;"); break;
-		case '>': hputs(o, "&gt;"); break;
-		case '"': hputs(o, "&quot;"); break;
-		default: hput(o, c + i, 1); break;
+		case '&': pf_outbuf_puts(o, "&amp;"); break;
+		case '<': pf_outbuf_puts(o, "&lt;"); break;
+		case '>': pf_outbuf_puts(o, "&gt;"); break;
+		case '"': pf_outbuf_puts(o, "&quot;"); break;
+		default: pf_outbuf_put(o, c + i, 1); break;
 		}
 	}
 	free(c);
 }
 
 static void
-hex2(struct hout *o, uint8_t v)
+hex2(struct pf_outbuf *o, uint8_t v)
 {
 	static const char digits[] = "0123456789abcdef";
 	char t[2] = { digits[v >> 4], digits[v & 15] };
 
-	hput(o, t, 2);
+	pf_outbuf_put(o, t, 2);
 }
 
 /*
@@ -264,7 +216,7 @@ drawn_children(const struct pf_flame *f, const struct pf_flame_node *n, int col)
  * Each array is written straight from the layout, a frame at a time.
  */
 static int
-write_data(struct pf_flame *f, struct hout *o, const char *title)
+write_data(struct pf_flame *f, struct pf_outbuf *o, const char *title)
 {
 	uint32_t *name_id = NULL, *names = NULL;
 	size_t i, nnames = 0;
@@ -288,40 +240,40 @@ write_data(struct pf_flame *f, struct hout *o, const char *title)
 		}
 	}
 
-	hputs(o, "{\"version\":1,\"title\":");
+	pf_outbuf_puts(o, "{\"version\":1,\"title\":");
 	json_user(o, title);
-	hputs(o, ",\"subtitle\":");
+	pf_outbuf_puts(o, ",\"subtitle\":");
 	json_user(o, f->o.subtitle);
-	hputs(o, ",\"countname\":");
+	pf_outbuf_puts(o, ",\"countname\":");
 	json_user(o, f->o.countname);
-	hputs(o, ",\"inverted\":");
-	hputs(o, f->o.inverted ? "true" : "false");
-	hputs(o, ",\"reversed\":");
-	hputs(o, f->o.reverse ? "true" : "false");
-	hputs(o, ",\"flamechart\":");
-	hputs(o, f->o.flamechart ? "true" : "false");
-	hputs(o, ",\"differential\":");
-	hputs(o, f->columns == 2 ? "true" : "false");
-	hputs(o, ",\"negate\":");
-	hputs(o, f->o.negate ? "true" : "false");
-	hputs(o, ",\"diffmode\":");
-	hputs(o, f->o.diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
-	hputs(o, ",\"grand\":");
+	pf_outbuf_puts(o, ",\"inverted\":");
+	pf_outbuf_puts(o, f->o.inverted ? "true" : "false");
+	pf_outbuf_puts(o, ",\"reversed\":");
+	pf_outbuf_puts(o, f->o.reverse ? "true" : "false");
+	pf_outbuf_puts(o, ",\"flamechart\":");
+	pf_outbuf_puts(o, f->o.flamechart ? "true" : "false");
+	pf_outbuf_puts(o, ",\"differential\":");
+	pf_outbuf_puts(o, f->columns == 2 ? "true" : "false");
+	pf_outbuf_puts(o, ",\"negate\":");
+	pf_outbuf_puts(o, f->o.negate ? "true" : "false");
+	pf_outbuf_puts(o, ",\"diffmode\":");
+	pf_outbuf_puts(o, f->o.diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
+	pf_outbuf_puts(o, ",\"grand\":");
 	hput_count(o, f->grand);
-	hputs(o, ",\"names\":[");
+	pf_outbuf_puts(o, ",\"names\":[");
 	for (i = 0; i < nnames; i++) {
 		const char *l;
 		size_t ln;
 
 		if (i > 0)
-			hput(o, ",", 1);
+			pf_outbuf_put(o, ",", 1);
 		l = pf_flame_label(f, f->node[names[i]].name, &ln);
-		hput(o, "\"", 1);
+		pf_outbuf_put(o, "\"", 1);
 		json_text(o, l, ln);
-		hput(o, "\"", 1);
+		pf_outbuf_put(o, "\"", 1);
 	}
 	/* Colours by name: a differential graph's are made by the viewer. */
-	hputs(o, "],\n\"colors\":\"");
+	pf_outbuf_puts(o, "],\n\"colors\":\"");
 	for (i = 0; i < nnames && f->columns != 2; i++) {
 		struct pf_rgb c = pf_flame_color(f, names[i]);
 
@@ -329,51 +281,51 @@ write_data(struct pf_flame *f, struct hout *o, const char *title)
 		hex2(o, c.g);
 		hex2(o, c.b);
 	}
-	hputs(o, "\",\n\"name\":[");
+	pf_outbuf_puts(o, "\",\n\"name\":[");
 	for (i = 0; i < f->ndraw; i++) {
-		p = hroom(o, 24);
+		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
 		p = put_u64(p, name_id[f->node[f->draw[i].node].name]);
 		o->len = (size_t)(p - o->buf);
 	}
-	hputs(o, "],\n\"up\":[");
+	pf_outbuf_puts(o, "],\n\"up\":[");
 	for (i = 0; i < f->ndraw; i++) {
 		uint32_t d = f->node[f->draw[i].node].depth;
 
-		p = hroom(o, 24);
+		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
 		p = put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
 		o->len = (size_t)(p - o->buf);
 		prev_depth = d;
 	}
-	hputs(o, "],\n\"self\":[");
+	pf_outbuf_puts(o, "],\n\"self\":[");
 	for (i = 0; i < f->ndraw; i++) {
 		const struct pf_flame_node *n = &f->node[f->draw[i].node];
 
-		p = hroom(o, PF_COUNT_BUFSIZE + 1);
+		p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 		if (i > 0)
 			*p++ = ',';
 		p = put_count(p, n->total[1] - drawn_children(f, n, 1));
 		o->len = (size_t)(p - o->buf);
 	}
-	hputs(o, "]");
+	pf_outbuf_puts(o, "]");
 	if (f->columns == 2) {
-		hputs(o, ",\n\"before\":[");
+		pf_outbuf_puts(o, ",\n\"before\":[");
 		for (i = 0; i < f->ndraw; i++) {
 			const struct pf_flame_node *n = &f->node[f->draw[i].node];
 			pf_count kids = drawn_children(f, n, 0);
 
-			p = hroom(o, PF_COUNT_BUFSIZE + 1);
+			p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 			if (i > 0)
 				*p++ = ',';
 			p = put_count(p, n->total[0] >= kids ? n->total[0] - kids : 0);
 			o->len = (size_t)(p - o->buf);
 		}
-		hputs(o, "]");
+		pf_outbuf_puts(o, "]");
 	}
-	hputs(o, "}");
+	pf_outbuf_puts(o, "}");
 	free(name_id);
 	free(names);
 	return 0;
@@ -382,7 +334,7 @@ write_data(struct pf_flame *f, struct hout *o, const char *title)
 int
 pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 {
-	struct hout o = { fp, NULL, 0, 1 << 16, 0 };
+	struct pf_outbuf o = { fp, NULL, 0, 1 << 16, 0 };
 	const char *title = f->o.title;
 	int rc = -1;
 
@@ -396,29 +348,29 @@ pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 		    "Flame Graph";
 	/* The policy forbids every fetch: whatever a page holds, it cannot
 	 * reach the network. */
-	hputs(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	pf_outbuf_puts(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	    "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"generator\" content=\"pf-html " PF_VERSION_STRING "\">\n<title>");
 	html_user(&o, title);
-	hputs(&o, "</title>\n<style>\n");
-	hput(&o, style, sizeof(style) - 1);
-	hputs(&o, "</style>\n</head>\n<body>\n<noscript>This flame graph needs "
+	pf_outbuf_puts(&o, "</title>\n<style>\n");
+	pf_outbuf_put(&o, style, sizeof(style) - 1);
+	pf_outbuf_puts(&o, "</style>\n</head>\n<body>\n<noscript>This flame graph needs "
 	    "JavaScript.</noscript>\n<script type=\"application/json\" id=\"pf-data\">\n");
 	if (f->ndraw == 0) {
 		/* Still a page, so that a pipeline's output opens. */
-		hputs(&o, "{\"version\":1,\"title\":");
+		pf_outbuf_puts(&o, "{\"version\":1,\"title\":");
 		json_user(&o, title);
-		hputs(&o, ",\"empty\":true}");
+		pf_outbuf_puts(&o, ",\"empty\":true}");
 	} else if (write_data(f, &o, title) != 0) {
 		free(o.buf);
 		return pf_err(err, NULL, 0, "out of memory");
 	}
-	hputs(&o, "\n</script>\n<script>\n");
-	hput(&o, script, sizeof(script) - 1);
-	hputs(&o, "</script>\n</body>\n</html>\n");
-	hflush(&o);
+	pf_outbuf_puts(&o, "\n</script>\n<script>\n");
+	pf_outbuf_put(&o, script, sizeof(script) - 1);
+	pf_outbuf_puts(&o, "</script>\n</body>\n</html>\n");
+	pf_outbuf_flush(&o);
 	if (o.failed || fflush(fp) != 0) {
 		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
 		goto out;

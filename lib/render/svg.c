@@ -21,41 +21,21 @@ static const char script[] =
     ;
 
 struct out {
-	FILE *f;
-	char *buf;
-	size_t len, cap;
-	int failed;
+	struct pf_outbuf w;
 	char *countname;	/* cleaned once, written in every title */
 	size_t countname_len;
 };
 
-static void
-flush(struct out *o)
-{
-	if (o->len > 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->failed = 1;
-	o->len = 0;
-}
-
-static void
+static inline void
 put(struct out *o, const char *s, size_t n)
 {
-	if (o->len + n > o->cap) {
-		flush(o);
-		if (n > o->cap) {
-			if (fwrite(s, 1, n, o->f) != n)
-				o->failed = 1;
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
+	pf_outbuf_put(&o->w, s, n);
 }
 
-static void
+static inline void
 puts_(struct out *o, const char *s)
 {
-	put(o, s, strlen(s));
+	pf_outbuf_puts(&o->w, s);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -152,7 +132,7 @@ esc_user(struct out *o, const char *s)
 	char *c = malloc(n * 3 + 1);
 
 	if (c == NULL) {
-		o->failed = 1;
+		o->w.failed = 1;
 		return;
 	}
 	esc(o, c, pf_clean_utf8(s, n, c));
@@ -258,7 +238,7 @@ exact(struct pf_flame *f, struct out *o, uint32_t v, int all)
 		char *e = malloc(rn * 3 + 1);
 
 		if (e == NULL) {
-			o->failed = 1;
+			o->w.failed = 1;
 			return;
 		}
 		puts_(o, " pf:name=\"");
@@ -404,17 +384,17 @@ header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
 int
 pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
 {
-	struct out o = { fp, NULL, 0, 1 << 16, 0, NULL, 0 };
+	struct out o = { { fp, NULL, 0, 1 << 16, 0 }, NULL, 0 };
 	struct pf_flame_geom g;
 	struct pf_metrics m;
 	const char *title = f->o.title;
 	size_t i;
 	int rc = -1;
 
-	o.buf = malloc(o.cap);
+	o.w.buf = malloc(o.w.cap);
 	o.countname = malloc(strlen(f->o.countname) * 3 + 1);
-	if (o.buf == NULL || o.countname == NULL) {
-		free(o.buf);
+	if (o.w.buf == NULL || o.countname == NULL) {
+		free(o.w.buf);
 		free(o.countname);
 		return pf_err(err, NULL, 0, "out of memory");
 	}
@@ -448,14 +428,14 @@ pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
 	put(&o, script, sizeof(script) - 1);
 	puts_(&o, "]]></script>\n</svg>\n");
 done:
-	flush(&o);
-	if (o.failed || fflush(fp) != 0) {
+	pf_outbuf_flush(&o.w);
+	if (o.w.failed || fflush(fp) != 0) {
 		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	free(o.buf);
+	free(o.w.buf);
 	free(o.countname);
 	return rc;
 }
