@@ -6,34 +6,11 @@
 // prints "ok NAME" / "not ok NAME" per check, as test-svg.mjs does.  Needs
 // Debian's chromium (or $PF_CHROMIUM) and playwright-core in
 // tests/browser/node_modules.  This script installs nothing.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { harness } from "./harness.mjs";
 
-const build = resolve(process.argv[2] || "build");
-const pfhtml = join(build, "pf-html");
-const executablePath = process.env.PF_CHROMIUM || "/usr/bin/chromium";
-let failed = 0;
-
-function check(ok, name, detail) {
-	console.log(`${ok ? "ok" : "not ok"} ${name}`);
-	if (!ok) {
-		failed = 1;
-		if (detail !== undefined)
-			console.log(`# ${String(detail).split("\n").join("\n# ")}`);
-	}
-}
-
-const dir = mkdtempSync(join(tmpdir(), "pf-browser-html-"));
-function page_(name, folded, args = []) {
-	const input = join(dir, name + ".folded"), out = join(dir, name + ".html");
-	writeFileSync(input, folded);
-	execFileSync(pfhtml, [...args, "-o", out, input]);
-	return pathToFileURL(out).href;
-}
+const h = harness("pf-html", "html");
+const check = h.check;
+const page_ = h.make;
 
 const basic = page_("basic",
 	"main;parse;token 40\nmain;parse 10\nmain;eval;apply 30\nmain;eval 20\n");
@@ -56,31 +33,10 @@ const hostileNames = [
 const hostile = page_("hostile",
 	hostileNames.map((n, i) => `main;${n} ${i + 1}`).join("\n") + "\n");
 
-const browser = await chromium.launch({
-	executablePath,
-	headless: true,
-	args: ["--headless", "--no-sandbox", "--disable-gpu",
-	    "--disable-background-networking", "--disable-component-update",
-	    "--no-first-run", "--disable-sync"],
-});
+await h.launch();
 
-async function open(url, viewport = { width: 1200, height: 700 }) {
-	const page = await browser.newPage({ viewport });
-	const log = { dialogs: [], errors: [], requests: [] };
-	page.on("pageerror", (e) => log.errors.push(String(e)));
-	page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
-	page.on("request", (r) => {
-		if (r.url() !== url.split("#")[0]) log.requests.push(r.url());
-	});
-	page.on("dialog", async (d) => {
-		log.dialogs.push({ type: d.type(), message: d.message() });
-		await d.dismiss();
-	});
-	await page.goto(url);
-	await page.waitForFunction(() => window.pfHtml && window.pfHtml.ready, null,
-	    { timeout: 10000 });
-	return { page, log };
-}
+const open = (url, viewport = { width: 1200, height: 700 }) =>
+    h.open(url, viewport, () => window.pfHtml && window.pfHtml.ready);
 
 // The viewer writes the URL hash in a timer after it redraws (so typing a
 // search stays smooth); let a frame and that timer pass before reading it.
@@ -107,7 +63,7 @@ async function clickFrame(page, name, v) {
 	await page.mouse.click(r.x + Math.min(r.w / 2, 20), r.y + r.h / 2);
 }
 
-try {
+await h.run(async () => {
 	{
 		const { page, log } = await open(basic);
 		const r = await rect(page, "parse");
@@ -306,7 +262,7 @@ try {
 		const again = await open(url);
 		const bg3 = await again.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 		check(bg3 === "rgb(29, 31, 33)", "theme: a URL with th=dark reopens dark", bg3);
-		const dark = await browser.newPage({ viewport: { width: 1200, height: 700 },
+		const dark = await h.browser.newPage({ viewport: { width: 1200, height: 700 },
 		    colorScheme: "dark" });
 		await dark.goto(basic);
 		await dark.waitForFunction(() => window.pfHtml && window.pfHtml.ready);
@@ -384,10 +340,4 @@ try {
 		    log.requests.join("\n"));
 		await page.close();
 	}
-} catch (e) {
-	check(false, "browser tests ran to the end", e.stack || e);
-} finally {
-	await browser.close();
-	rmSync(dir, { recursive: true, force: true });
-}
-process.exit(failed);
+});

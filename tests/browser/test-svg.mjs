@@ -7,34 +7,11 @@
 // do).  Needs Debian's chromium at /usr/bin/chromium (or $PF_CHROMIUM) and
 // playwright-core in tests/browser/node_modules; ./quickstart.sh check
 // installs both.  This script installs nothing.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { harness } from "./harness.mjs";
 
-const build = resolve(process.argv[2] || "build");
-const pfsvg = join(build, "pf-svg");
-const executablePath = process.env.PF_CHROMIUM || "/usr/bin/chromium";
-let failed = 0;
-
-function check(ok, name, detail) {
-	console.log(`${ok ? "ok" : "not ok"} ${name}`);
-	if (!ok) {
-		failed = 1;
-		if (detail !== undefined)
-			console.log(`# ${String(detail).split("\n").join("\n# ")}`);
-	}
-}
-
-const dir = mkdtempSync(join(tmpdir(), "pf-browser-"));
-function draw(name, folded, args = []) {
-	const input = join(dir, name + ".folded"), out = join(dir, name + ".svg");
-	writeFileSync(input, folded);
-	execFileSync(pfsvg, [...args, "-o", out, input]);
-	return pathToFileURL(out).href;
-}
+const h = harness("pf-svg", "svg");
+const check = h.check;
+const draw = h.make;
 
 const basic = draw("basic",
 	"main;parse;token 40\nmain;parse 10\nmain;eval;apply 30\nmain;eval 20\n");
@@ -48,33 +25,10 @@ const hostile = draw("hostile", [
 	"main;\u0000x 1".replace("\u0000", "\u0001"),
 ].join("\n") + "\n");
 
-const browser = await chromium.launch({
-	executablePath,
-	headless: true,
-	args: ["--headless", "--no-sandbox", "--disable-gpu",
-	    "--disable-background-networking", "--disable-component-update",
-	    "--no-first-run", "--disable-sync"],
-});
+await h.launch();
 
-// A page that records dialogs, errors and any request leaving file://.
-async function open(url, viewport = { width: 1200, height: 800 }) {
-	const page = await browser.newPage({ viewport });
-	const log = { dialogs: [], errors: [], requests: [] };
-	page.on("pageerror", (e) => log.errors.push(String(e)));
-	page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
-	page.on("request", (r) => { if (!r.url().startsWith("file:")) log.requests.push(r.url()); });
-	page.on("dialog", async (d) => {
-		log.dialogs.push({ type: d.type(), message: d.message() });
-		if (d.type() === "prompt" && page.answer !== undefined)
-			await d.accept(page.answer);
-		else
-			await d.dismiss();
-	});
-	await page.goto(url);
-	await page.waitForFunction(() => window.pfFlameGraph !== undefined, null,
-	    { timeout: 10000 });
-	return { page, log };
-}
+const open = (url, viewport = { width: 1200, height: 800 }) =>
+    h.open(url, viewport, () => window.pfFlameGraph !== undefined);
 
 // The frame <g> whose title starts with NAME followed by " (".
 function frame(page, name) {
@@ -94,7 +48,7 @@ async function rectOf(page, name) {
 	};
 }
 
-try {
+await h.run(async () => {
 	{
 		const { page, log } = await open(basic);
 		check(await page.locator("#frames > g").count() === 6,
@@ -207,10 +161,4 @@ try {
 		    log.requests.join("\n"));
 		await page.close();
 	}
-} catch (e) {
-	check(false, "browser tests ran to the end", e.stack || e);
-} finally {
-	await browser.close();
-	rmSync(dir, { recursive: true, force: true });
-}
-process.exit(failed);
+});
