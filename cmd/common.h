@@ -8,6 +8,10 @@
 #define PF_CMD_COMMON_H
 
 #include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pf.h"
 
@@ -17,6 +21,72 @@ report(const struct pf_error *e)
 	char buf[1024];
 
 	warnx("%s", pf_error_string(e, buf, sizeof(buf)));
+}
+
+/* ---------------------------------------------- what pf-svg and pf-html share */
+
+/*
+ * The flame graph options both renderers take.  Each returns 0, or says what
+ * is wrong and returns 2, the exit status of a usage error.
+ */
+static inline int
+flame_opt_minwidth(const char *arg, struct pf_flame_options *o)
+{
+	char num[64], *end;
+	size_t n = strlen(arg);
+
+	o->minwidth_percent = n > 1 && arg[n - 1] == '%';
+	if (o->minwidth_percent)
+		n--;
+	snprintf(num, sizeof(num), "%.*s", (int)n, arg);
+	errno = 0;
+	o->minwidth = strtod(num, &end);
+	if (n >= sizeof(num) || errno != 0 || end == num || *end != '\0' ||
+	    !isfinite(o->minwidth) || o->minwidth < 0 || o->minwidth > 1e9) {
+		warnx("invalid --minwidth '%s': expected a non-negative number", num);
+		return 2;
+	}
+	return 0;
+}
+
+static inline int
+flame_opt_colors(const char *arg, struct pf_flame_options *o)
+{
+	if (pf_palette_parse(arg, &o->palette) == 0)
+		return 0;
+	warnx("unknown --colors '%s' (hot, mem, io, wakeup, chain, java, js, perl, "
+	    "python, rust, red, green, blue, aqua, yellow, purple, orange)", arg);
+	return 2;
+}
+
+static inline int
+flame_opt_diff_mode(const char *arg, struct pf_flame_options *o)
+{
+	if (strcmp(arg, "self") == 0)
+		o->diff_mode = PF_DIFF_SELF;
+	else if (strcmp(arg, "inclusive") == 0)
+		o->diff_mode = PF_DIFF_INCLUSIVE;
+	else {
+		warnx("unknown --diff-mode '%s' (self or inclusive)", arg);
+		return 2;
+	}
+	return 0;
+}
+
+/* Adds the folded stacks of path ("-": stdin) to f; 0, or 1 after a report. */
+static inline int
+flame_read_input(struct pf_flame *f, const char *path)
+{
+	struct pf_error err = { "", 0, "" };
+	struct pf_reader *r = pf_reader_open(path, &err);
+	int rc = 0;
+
+	if (r == NULL || pf_flame_read_folded(f, r, &err) != 0) {
+		report(&err);
+		rc = 1;
+	}
+	pf_reader_free(r);
+	return rc;
 }
 
 #endif /* PF_CMD_COMMON_H */

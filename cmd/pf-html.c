@@ -54,21 +54,6 @@ help(void)
 	    "See pf-html(1) and pf-folded(5).\n");
 }
 
-static int
-do_file(struct pf_flame *f, const char *path)
-{
-	struct pf_error err = { "", 0, "" };
-	struct pf_reader *r = pf_reader_open(path, &err);
-	int rc = 0;
-
-	if (r == NULL || pf_flame_read_folded(f, r, &err) != 0) {
-		report(&err);
-		rc = 1;
-	}
-	pf_reader_free(r);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -99,8 +84,6 @@ main(int argc, char **argv)
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *mapfile = NULL;
 	FILE *out = stdout;
-	char *end;
-	size_t n;
 	int ch, i, rval = 0;
 
 	pf_flame_options_init(&o);
@@ -111,28 +94,13 @@ main(int argc, char **argv)
 		case OPT_TITLE: o.title = optarg; break;
 		case OPT_SUBTITLE: o.subtitle = optarg; break;
 		case OPT_MINWIDTH:
-			n = strlen(optarg);
-			if (n > 1 && optarg[n - 1] == '%') {
-				optarg[n - 1] = '\0';
-				o.minwidth_percent = 1;
-			}
-			errno = 0;
-			o.minwidth = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(o.minwidth) || o.minwidth < 0 || o.minwidth > 1e9) {
-				warnx("invalid --minwidth '%s': expected a non-negative "
-				    "number", optarg);
+			if (flame_opt_minwidth(optarg, &o) != 0)
 				return 2;
-			}
 			break;
 		case OPT_COUNTNAME: o.countname = optarg; break;
 		case OPT_COLORS:
-			if (pf_palette_parse(optarg, &o.palette) != 0) {
-				warnx("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
-				    "java, js, perl, python, rust, red, green, blue, aqua, "
-				    "yellow, purple, orange)", optarg);
+			if (flame_opt_colors(optarg, &o) != 0)
 				return 2;
-			}
 			break;
 		case OPT_CP: mapfile = "palette.map"; break;
 		case OPT_PALMAP: mapfile = optarg; break;
@@ -141,14 +109,8 @@ main(int argc, char **argv)
 		case OPT_FLAMECHART: o.flamechart = 1; break;
 		case OPT_NEGATE: o.negate = 1; break;
 		case OPT_DIFFMODE:
-			if (strcmp(optarg, "self") == 0)
-				o.diff_mode = PF_DIFF_SELF;
-			else if (strcmp(optarg, "inclusive") == 0)
-				o.diff_mode = PF_DIFF_INCLUSIVE;
-			else {
-				warnx("unknown --diff-mode '%s' (self or inclusive)", optarg);
+			if (flame_opt_diff_mode(optarg, &o) != 0)
 				return 2;
-			}
 			break;
 		case 'h':
 			help();
@@ -175,9 +137,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (argc == 0)
-		rval |= do_file(f, "-");
+		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
-		rval |= do_file(f, argv[i]);
+		rval |= flame_read_input(f, argv[i]);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));

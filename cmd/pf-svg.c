@@ -93,25 +93,6 @@ number(const char *name, const char *s, int allow_zero)
 }
 
 static int
-do_file(struct pf_flame *f, const char *path)
-{
-	struct pf_error err = { "", 0, "" };
-	struct pf_reader *r = pf_reader_open(path, &err);
-	int rc = 0;
-
-	if (r == NULL) {
-		report(&err);
-		return 1;
-	}
-	if (pf_flame_read_folded(f, r, &err) != 0) {
-		report(&err);
-		rc = 1;
-	}
-	pf_reader_free(r);
-	return rc;
-}
-
-static int
 ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -169,7 +150,6 @@ main(int argc, char **argv)
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
 	enum pf_output_format fmt = PF_OUTPUT_SVG;
 	FILE *out = stdout;
-	size_t n;
 	int ch, i, rval = 0;
 
 	pf_flame_options_init(&o);
@@ -182,12 +162,8 @@ main(int argc, char **argv)
 		case OPT_WIDTH: o.width = number("width", optarg, 0); break;
 		case OPT_HEIGHT: o.frame_height = number("height", optarg, 0); break;
 		case OPT_MINWIDTH:
-			n = strlen(optarg);
-			if (n > 1 && optarg[n - 1] == '%') {
-				optarg[n - 1] = '\0';
-				o.minwidth_percent = 1;
-			}
-			o.minwidth = number("minwidth", optarg, 1);
+			if (flame_opt_minwidth(optarg, &o) != 0)
+				return 2;
 			break;
 		case OPT_FONTTYPE: o.fonttype = optarg; break;
 		case OPT_FONTSIZE: o.fontsize = number("fontsize", optarg, 0); break;
@@ -196,12 +172,8 @@ main(int argc, char **argv)
 		case OPT_COUNTNAME: o.countname = optarg; break;
 		case OPT_NAMETYPE: o.nametype = optarg; break;
 		case OPT_COLORS:
-			if (pf_palette_parse(optarg, &o.palette) != 0) {
-				warnx("unknown --colors '%s' (hot, mem, io, wakeup, chain, "
-				    "java, js, perl, python, rust, red, green, blue, aqua, "
-				    "yellow, purple, orange)", optarg);
+			if (flame_opt_colors(optarg, &o) != 0)
 				return 2;
-			}
 			break;
 		case OPT_BGCOLORS: o.bgcolors = optarg; break;
 		case OPT_HASH: o.random = 0; break;
@@ -213,14 +185,8 @@ main(int argc, char **argv)
 		case OPT_FLAMECHART: o.flamechart = 1; break;
 		case OPT_NEGATE: o.negate = 1; break;
 		case OPT_DIFFMODE:
-			if (strcmp(optarg, "self") == 0)
-				o.diff_mode = PF_DIFF_SELF;
-			else if (strcmp(optarg, "inclusive") == 0)
-				o.diff_mode = PF_DIFF_INCLUSIVE;
-			else {
-				warnx("unknown --diff-mode '%s' (self or inclusive)", optarg);
+			if (flame_opt_diff_mode(optarg, &o) != 0)
 				return 2;
-			}
 			break;
 		case OPT_FACTOR: o.factor = number("factor", optarg, 0); break;
 		case OPT_TOTAL:
@@ -295,9 +261,9 @@ main(int argc, char **argv)
 		pf_reader_free(r);
 	}
 	if (argc == 0)
-		rval |= do_file(f, "-");
+		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
-		rval |= do_file(f, argv[i]);
+		rval |= flame_read_input(f, argv[i]);
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));
