@@ -12,8 +12,7 @@ add_column(struct pf_profile *d, const struct pf_profile *src, int col,
     pf_count num, pf_count den, struct pf_error *err)
 {
 	struct pf_idmap m;
-	uint32_t *ids = NULL;
-	size_t cap = 0, i, j, n;
+	size_t i, n;
 	pf_count a;
 	int rc = -1;
 
@@ -30,20 +29,12 @@ add_column(struct pf_profile *d, const struct pf_profile *src, int col,
 			}
 			a -= a % PF_COUNT_ONE;
 		}
-		if (pf_grow(&ids, &cap, n + 1, sizeof(*ids)) != 0)
-			goto nomem;
-		for (j = 0; j < n; j++)
-			if ((ids[j] = pf_idmap_get(&m, f[j])) == UINT32_MAX)
-				goto nomem;
-		if (pf_profile_add(d, ids, n, col == 1 ? a : 0, col == 2 ? a : 0, err) != 0)
+		if (pf_idmap_add(&m, UINT32_MAX, f, n, col == 1 ? a : 0, col == 2 ? a : 0,
+		    err) != 0)
 			goto out;
 	}
 	rc = 0;
-	goto out;
-nomem:
-	pf_err(err, NULL, 0, "out of memory");
 out:
-	free(ids);
 	pf_idmap_release(&m);
 	return rc;
 }

@@ -488,12 +488,11 @@ static int
 apply_top(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 {
 	const struct pf_profile *p = *pp;
-	size_t ns = pf_profile_nstacks(p), i, j, n, *order = NULL;
+	size_t ns = pf_profile_nstacks(p), i, n, *order = NULL;
 	struct ranked *r = NULL;
 	struct pf_profile *q = NULL;
-	struct pf_idmap m = { NULL, NULL, NULL };
-	uint32_t *ids = NULL, other;
-	size_t cap = 0;
+	struct pf_idmap m = { NULL, NULL, NULL, NULL, 0 };
+	uint32_t other;
 	pf_count a, b, oa = 0, ob = 0;
 
 	if (ns <= s->top)
@@ -520,19 +519,13 @@ apply_top(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 			}
 			continue;
 		}
-		if (pf_grow(&ids, &cap, n + 1, sizeof(*ids)) != 0)
-			goto nomem;
-		for (j = 0; j < n; j++)
-			if ((ids[j] = pf_idmap_get(&m, f[j])) == UINT32_MAX)
-				goto nomem;
-		if (pf_profile_add(q, ids, n, a, b, err) != 0)
+		if (pf_idmap_add(&m, UINT32_MAX, f, n, a, b, err) != 0)
 			goto fail;
 	}
 	if ((other = pf_profile_intern(q, "[other]", 7)) == UINT32_MAX)
 		goto nomem;
 	if (pf_profile_add(q, &other, 1, oa, ob, err) != 0)
 		goto fail;
-	free(ids);
 	free(order);
 	free(r);
 	pf_idmap_release(&m);
@@ -540,7 +533,6 @@ apply_top(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 nomem:
 	pf_err(err, NULL, 0, "out of memory");
 fail:
-	free(ids);
 	free(order);
 	free(r);
 	pf_idmap_release(&m);

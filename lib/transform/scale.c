@@ -17,6 +17,8 @@ pf_idmap_init(struct pf_idmap *m, const struct pf_profile *src,
 
 	m->src = src;
 	m->dst = dst;
+	m->ids = NULL;
+	m->ids_cap = 0;
 	m->map = malloc((n + 1) * sizeof(*m->map));
 	if (m->map == NULL)
 		return -1;
@@ -28,7 +30,10 @@ void
 pf_idmap_release(struct pf_idmap *m)
 {
 	free(m->map);
+	free(m->ids);
 	m->map = NULL;
+	m->ids = NULL;
+	m->ids_cap = 0;
 }
 
 uint32_t
@@ -41,6 +46,21 @@ pf_idmap_get(struct pf_idmap *m, uint32_t id)
 		m->map[id] = pf_profile_intern(m->dst, name, len);
 	}
 	return m->map[id];
+}
+
+int
+pf_idmap_add(struct pf_idmap *m, uint32_t root, const uint32_t *f, size_t n,
+    pf_count a, pf_count b, struct pf_error *err)
+{
+	size_t j, k = root != UINT32_MAX;
+
+	if (pf_grow(&m->ids, &m->ids_cap, n + k + 1, sizeof(*m->ids)) != 0)
+		return pf_err(err, NULL, 0, "out of memory");
+	m->ids[0] = root;
+	for (j = 0; j < n; j++)
+		if ((m->ids[j + k] = pf_idmap_get(m, f[j])) == UINT32_MAX)
+			return pf_err(err, NULL, 0, "out of memory");
+	return pf_profile_add(m->dst, m->ids, n + k, a, b, err);
 }
 
 int
@@ -134,9 +154,8 @@ rescale(struct pf_profile **pp, pf_count num, pf_count den, struct pf_error *err
 {
 	const struct pf_profile *p = *pp;
 	struct pf_profile *q = pf_profile_new();
-	struct pf_idmap m = { NULL, NULL, NULL };
-	uint32_t *ids = NULL;
-	size_t cap = 0, i, j, n;
+	struct pf_idmap m = { NULL, NULL, NULL, NULL, 0 };
+	size_t i, n;
 	pf_count a, b;
 
 	if (q == NULL || pf_idmap_init(&m, p, q) != 0)
@@ -150,21 +169,14 @@ rescale(struct pf_profile **pp, pf_count num, pf_count den, struct pf_error *err
 			pf_err(err, NULL, 0, "count overflow: a scaled count exceeds 2^64");
 			goto fail;
 		}
-		if (pf_grow(&ids, &cap, n + 1, sizeof(*ids)) != 0)
-			goto nomem;
-		for (j = 0; j < n; j++)
-			if ((ids[j] = pf_idmap_get(&m, f[j])) == UINT32_MAX)
-				goto nomem;
-		if (pf_profile_add(q, ids, n, a, b, err) != 0)
+		if (pf_idmap_add(&m, UINT32_MAX, f, n, a, b, err) != 0)
 			goto fail;
 	}
-	free(ids);
 	pf_idmap_release(&m);
 	return pf_replace(pp, q);
 nomem:
 	pf_err(err, NULL, 0, "out of memory");
 fail:
-	free(ids);
 	pf_idmap_release(&m);
 	pf_profile_free(q);
 	return -1;
@@ -194,9 +206,9 @@ pf_transform_tag(struct pf_profile **pp, const char *label, struct pf_error *err
 {
 	const struct pf_profile *p = *pp;
 	struct pf_profile *q = pf_profile_new();
-	struct pf_idmap m = { NULL, NULL, NULL };
-	uint32_t *ids = NULL;
-	size_t cap = 0, i, j, n, len = strlen(label);
+	struct pf_idmap m = { NULL, NULL, NULL, NULL, 0 };
+	uint32_t root;
+	size_t i, n, len = strlen(label);
 	pf_count a, b;
 
 	if (len == 0 || memchr(label, ';', len) != NULL || memchr(label, '\n', len) != NULL) {
@@ -211,23 +223,16 @@ pf_transform_tag(struct pf_profile **pp, const char *label, struct pf_error *err
 	for (i = 0; i < pf_profile_nstacks(p); i++) {
 		const uint32_t *f = pf_profile_stack(p, i, &n, &a, &b);
 
-		if (pf_grow(&ids, &cap, n + 2, sizeof(*ids)) != 0)
+		if ((root = pf_profile_intern(q, label, len)) == UINT32_MAX)
 			goto nomem;
-		if ((ids[0] = pf_profile_intern(q, label, len)) == UINT32_MAX)
-			goto nomem;
-		for (j = 0; j < n; j++)
-			if ((ids[j + 1] = pf_idmap_get(&m, f[j])) == UINT32_MAX)
-				goto nomem;
-		if (pf_profile_add(q, ids, n + 1, a, b, err) != 0)
+		if (pf_idmap_add(&m, root, f, n, a, b, err) != 0)
 			goto fail;
 	}
-	free(ids);
 	pf_idmap_release(&m);
 	return pf_replace(pp, q);
 nomem:
 	pf_err(err, NULL, 0, "out of memory");
 fail:
-	free(ids);
 	pf_idmap_release(&m);
 	pf_profile_free(q);
 	return -1;
