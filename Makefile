@@ -79,6 +79,9 @@ $(BUILD)/gen/html-style.h: lib/render/html.css
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 $(BUILD)/obj/lib/render/html.o: $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h
 
+# The export writers share a header of their own.
+$(BUILD)/obj/lib/export/%.o: lib/export/export.h
+
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@

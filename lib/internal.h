@@ -134,6 +134,27 @@ pf_outbuf_room(struct pf_outbuf *o, size_t n)
 	return o->buf + o->len;
 }
 
+/* --------------------------------------------------- numbers and JSON (json.c) */
+
+/* v in decimal at p (20 bytes at most); returns the end. */
+char *pf_put_u64(char *p, uint64_t v);
+/* A count as pf_count_format writes it, at p (PF_COUNT_BUFSIZE bytes at
+ * most), faster for whole counts; returns the end. */
+char *pf_put_count(char *p, pf_count c);
+void pf_outbuf_count(struct pf_outbuf *o, pf_count c);
+void pf_outbuf_u64(struct pf_outbuf *o, uint64_t v);
+/* The length of the valid UTF-8 character at s[0..n-1] (n > 0), or 0 when
+ * s[0] does not start one (overlong forms and surrogates are not valid). */
+size_t pf_utf8_valid(const char *s, size_t n);
+/*
+ * Writes s[0..n-1] as a JSON string, quotes included: control characters,
+ * '"', '\', '<', '>', '&', U+2028 and U+2029 as escapes, so that the
+ * string can also sit inside an HTML <script> element; each byte that is
+ * not part of valid UTF-8 as U+FFFD.  Returns 1 when a byte was replaced
+ * (the string does not give the bytes back), else 0.
+ */
+int pf_json_string(struct pf_outbuf *o, const char *s, size_t n);
+
 /* ----------------------------------------------------------------- readers */
 
 /* Opens a reader over a child process's standard output (argv[0] via PATH). */

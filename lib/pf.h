@@ -613,4 +613,48 @@ int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
  */
 int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
 
+/* ================================================================= exports */
+/*
+ * A profile written in other tools' formats (pf-export): pprof's
+ * profile.proto, speedscope's JSON, d3-flame-graph's JSON and Chrome's
+ * .cpuprofile.  pf-export(1) says what each keeps and what it loses.
+ */
+
+enum pf_export_format {
+	PF_EXPORT_PPROF,	/* profile.proto, gzip-compressed */
+	PF_EXPORT_SPEEDSCOPE,	/* speedscope's file format, sampled profiles */
+	PF_EXPORT_D3,		/* d3-flame-graph: nested name, value, children */
+	PF_EXPORT_CPUPROFILE,	/* Chrome DevTools and V8 .cpuprofile */
+	PF_EXPORT_COUNT
+};
+
+/* "pprof", "speedscope", "d3", "cpuprofile"; NULL for an unknown format. */
+const char *pf_export_name(int format);
+/* The format called name (or "d3-flame-graph"), or -1. */
+int pf_export_lookup(const char *name);
+
+struct pf_export_options {
+	int format;		/* enum pf_export_format */
+	const char *countname;	/* what a count is: "samples" (NULL), "ns",
+				   "us", "ms", "s", "bytes", or "TYPE/UNIT" */
+	const char *title;	/* speedscope: the profile's name; NULL: "profile" */
+	int split_roots;	/* speedscope: one profile per root frame */
+};
+
+struct pf_export_stats {
+	uint64_t stacks;	/* distinct stacks written */
+	uint64_t rounded;	/* of those, counts rounded to whole units */
+	uint64_t zeroed;	/* of those, non-zero counts rounded to 0 */
+	uint64_t frames;	/* distinct frames written */
+	uint64_t replaced;	/* of those, names that are not valid UTF-8 */
+};
+
+/*
+ * Writes p to out in o->format.  An ordered profile (a flame chart) keeps
+ * the order of its stacks where the format has one.  Returns 0, or -1
+ * with err filled (a count the format cannot hold, memory, a write error).
+ */
+int pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
+    FILE *out, struct pf_export_stats *st, struct pf_error *err);
+
 #endif /* PF_H */

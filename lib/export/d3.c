@@ -1,0 +1,83 @@
+/*
+ * d3.c - d3-flame-graph's JSON: the call tree as nested objects.
+ *
+ *   {"name":"all","value":120,"children":[
+ *   {"name":"main","value":120,"children":[
+ *   {"name":"parse","value":20}]}]}
+ *
+ * "value" is a frame's total, its children's included, which is what
+ * d3-flame-graph reads by default.  The root, "all", holds the whole
+ * profile, so that a profile with several root frames is one tree.  A
+ * differential profile's values are its second column, and "delta" is
+ * the change of the frame's own count (second minus first): the library
+ * colours by it as it is, or adds it up through the subtree with
+ * computeDelta(true).  One object per line, children in the order the
+ * sorted profile first reaches them (in input order for a flame chart).
+ */
+#include "export.h"
+
+/* The signed difference a - b of two counts. */
+static void
+put_delta(struct pf_outbuf *o, pf_count a, pf_count b)
+{
+	if (a < b) {
+		pf_outbuf_put(o, "-", 1);
+		pf_outbuf_count(o, b - a);
+	} else
+		pf_outbuf_count(o, a - b);
+}
+
+int
+pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
+    FILE *out, struct pf_export_stats *st, struct pf_error *err)
+{
+	struct pf_outbuf o;
+	struct pf_xnames nm;
+	uint32_t v, nv, d;
+	int rc = -1;
+
+	PF_UNUSED(opt);
+	if (pf_xnames_init(&nm, t) != 0)
+		return pf_err(err, NULL, 0, "out of memory");
+	if (pf_xout_open(&o, out, err) != 0)
+		goto out;
+	for (v = 0; v != PF_XNONE; v = nv) {
+		const struct pf_xnode *x = &t->node[v];
+
+		pf_outbuf_puts(&o, "{\"name\":");
+		if (v == 0)
+			pf_outbuf_puts(&o, "\"all\"");
+		else {
+			pf_outbuf_puts(&o, nm.json[x->frame]);
+			pf_xnames_put_raw(&nm, &o, x->frame);
+		}
+		pf_outbuf_puts(&o, ",\"value\":");
+		pf_outbuf_count(&o, x->total[t->weight]);
+		if (t->columns == 2) {
+			pf_outbuf_puts(&o, ",\"delta\":");
+			put_delta(&o, x->self[1], x->self[0]);
+		}
+		if (x->stack_end && v != 0)
+			st->stacks++;
+		if (x->first_child != PF_XNONE)
+			pf_outbuf_puts(&o, ",\"children\":[\n");
+		else
+			pf_outbuf_put(&o, "}", 1);
+		nv = pf_xtree_next(t, v);
+		/* Close the levels the walk climbs out of. */
+		if (x->first_child != PF_XNONE)
+			continue;
+		d = nv == PF_XNONE ? 0 : t->node[nv].depth;
+		for (; d < x->depth; d++)
+			pf_outbuf_put(&o, "]}", 2);
+		if (nv != PF_XNONE)
+			pf_outbuf_put(&o, ",\n", 2);
+	}
+	pf_outbuf_put(&o, "\n", 1);
+	st->frames = t->nused;
+	st->replaced = nm.replaced;
+	rc = pf_xout_close(&o, err);
+out:
+	pf_xnames_release(&nm);
+	return rc;
+}
