@@ -80,7 +80,7 @@ $(BUILD)/gen/html-style.h: lib/render/html.css
 $(BUILD)/obj/lib/render/html.o: $(BUILD)/gen/html-script.h $(BUILD)/gen/html-style.h
 
 # The export writers share a header of their own.
-$(BUILD)/obj/lib/export/%.o: lib/export/export.h
+$(filter $(BUILD)/obj/lib/export/%,$(LIB_OBJ)): lib/export/export.h
 
 $(BUILD)/libpf.a: $(LIB_OBJ)
 	@mkdir -p $(@D)

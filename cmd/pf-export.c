@@ -184,6 +184,9 @@ main(int argc, char **argv)
 	if (rval != 0)
 		goto out;
 
+	if (o.format == PF_EXPORT_CPUPROFILE && pf_profile_columns(p) == 2)
+		warnx("a .cpuprofile has one weight: writing the second column (after) "
+		    "of the differential profile");
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));
 		rval = 1;

@@ -68,11 +68,11 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 	if (pf_xout_open(&o, out, err) != 0)
 		goto out;
 	pf_outbuf_puts(&o, "{\"nodes\":[\n");
-	for (v = 0; v != PF_XNONE; v = pf_xtree_next(t, v)) {
+	for (v = 0; v < t->n; v++) {
 		const struct pf_xnode *x = &t->node[v];
 
 		pf_outbuf_puts(&o, v == 0 ? "{\"id\":" : ",\n{\"id\":");
-		pf_outbuf_u64(&o, x->id);
+		pf_outbuf_u64(&o, v + 1);
 		pf_outbuf_puts(&o, ",\"callFrame\":{\"functionName\":");
 		if (v == 0)
 			pf_outbuf_puts(&o, "\"(root)\"");
@@ -83,12 +83,12 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 		pf_outbuf_puts(&o, ",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,"
 		    "\"columnNumber\":-1},\"hitCount\":");
 		put_i64(&o, hit[v]);
-		if (x->first_child != PF_XNONE) {
+		if (x->end > v + 1) {
 			pf_outbuf_puts(&o, ",\"children\":[");
-			for (c = x->first_child; c != PF_XNONE; c = t->node[c].next_sibling) {
-				if (c != x->first_child)
+			for (c = v + 1; c != PF_XNONE; c = t->node[c].next_sibling) {
+				if (c != v + 1)
 					pf_outbuf_put(&o, ",", 1);
-				pf_outbuf_u64(&o, t->node[c].id);
+				pf_outbuf_u64(&o, c + 1);
 			}
 			pf_outbuf_put(&o, "]", 1);
 		}
@@ -114,7 +114,7 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 			if (j % 16 == 0)
 				pf_outbuf_put(&o, "\n", 1);
 			if (pass == 0)
-				pf_outbuf_u64(&o, t->node[s.node].id);
+				pf_outbuf_u64(&o, s.node + 1);
 			else
 				put_i64(&o, prev);
 			prev = w;

@@ -33,7 +33,7 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 {
 	struct pf_outbuf o;
 	struct pf_xnames nm;
-	uint32_t v, nv, d;
+	uint32_t v, d;
 	int rc = -1;
 
 	PF_UNUSED(opt);
@@ -41,8 +41,9 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 		return pf_err(err, NULL, 0, "out of memory");
 	if (pf_xout_open(&o, out, err) != 0)
 		goto out;
-	for (v = 0; v != PF_XNONE; v = nv) {
+	for (v = 0; v < t->n; v++) {
 		const struct pf_xnode *x = &t->node[v];
+		int kids = x->end > v + 1;
 
 		pf_outbuf_puts(&o, "{\"name\":");
 		if (v == 0)
@@ -52,25 +53,23 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 			pf_xnames_put_raw(&nm, &o, x->frame);
 		}
 		pf_outbuf_puts(&o, ",\"value\":");
-		pf_outbuf_count(&o, x->total[t->weight]);
+		pf_outbuf_count(&o, t->total[t->weight][v]);
 		if (t->columns == 2) {
 			pf_outbuf_puts(&o, ",\"delta\":");
-			put_delta(&o, x->self[1], x->self[0]);
+			put_delta(&o, t->self[1][v], t->self[0][v]);
 		}
 		if (x->stack_end && v != 0)
 			st->stacks++;
-		if (x->first_child != PF_XNONE)
+		if (kids) {
 			pf_outbuf_puts(&o, ",\"children\":[\n");
-		else
-			pf_outbuf_put(&o, "}", 1);
-		nv = pf_xtree_next(t, v);
-		/* Close the levels the walk climbs out of. */
-		if (x->first_child != PF_XNONE)
 			continue;
-		d = nv == PF_XNONE ? 0 : t->node[nv].depth;
+		}
+		pf_outbuf_put(&o, "}", 1);
+		/* Close the levels the walk climbs out of. */
+		d = v + 1 < t->n ? t->node[v + 1].depth : 0;
 		for (; d < x->depth; d++)
 			pf_outbuf_put(&o, "]}", 2);
-		if (nv != PF_XNONE)
+		if (v + 1 < t->n)
 			pf_outbuf_put(&o, ",\n", 2);
 	}
 	pf_outbuf_put(&o, "\n", 1);

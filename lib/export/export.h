@@ -5,10 +5,10 @@
  * Every format but pprof is a tree or is best written from one, so the
  * profile is first merged into a call tree: one node per distinct path
  * from a root, each with the counts of the stack ending there.  Preorder
- * of that tree is the order in which the writers put frames, samples and
- * nodes, so that each subtree's samples are contiguous (a time-ordered
- * view of the file looks like the flame graph) and the output does not
- * depend on anything but the profile.
+ * of that tree, children by name, is the order in which the writers put
+ * frames, samples and nodes, so that each subtree's samples are
+ * contiguous (a time-ordered view of the file looks like the flame graph)
+ * and the output depends on nothing but the profile.
  */
 #ifndef PF_EXPORT_H
 #define PF_EXPORT_H
@@ -17,15 +17,18 @@
 
 #define PF_XNONE UINT32_MAX
 
+/*
+ * The nodes are stored in preorder: a node's subtree is the nodes from it
+ * up to (not including) its end, its first child, if any, the node after
+ * it.
+ */
 struct pf_xnode {
-	pf_count self[2];	/* the stack ending here: a, b of the profile */
-	pf_count total[2];	/* self and every descendant's */
 	uint32_t parent;	/* PF_XNONE for the root */
 	uint32_t frame;		/* the profile's frame id; PF_XNONE: root */
-	uint32_t first_child, last_child, next_sibling;
+	uint32_t next_sibling;	/* PF_XNONE: the last child */
+	uint32_t end;		/* the index just past the subtree */
 	uint32_t depth;		/* the root is 0, root frames 1 */
-	uint32_t id;		/* 1-based preorder number */
-	uint8_t stack_end;	/* a stack of the profile ends here */
+	uint32_t stack_end;	/* a stack of the profile ends here */
 };
 
 struct pf_xtree {
@@ -34,12 +37,11 @@ struct pf_xtree {
 	int weight;		/* the column that weighs: 0, or 1 when differential */
 	struct pf_xnode *node;	/* node 0 is the root */
 	size_t n, cap;
-	uint32_t *table;	/* (parent, frame) -> node + 1, open addressing */
-	size_t mask;
-	/* The stacks in the profile's order and the node each ends at, for
-	 * an ordered profile (a flame chart), whose order is kept. */
+	/* By column (the second only in a differential profile), by node:
+	 * the counts of the stack ending there, and of its whole subtree. */
+	pf_count *self[2], *total[2];
+	/* The node of each stack of the profile, by its index there. */
 	size_t nstacks;
-	size_t *order;
 	uint32_t *stack_node;
 	/* The frames in the order preorder first meets them. */
 	uint32_t *frame_index;	/* frame id -> 0-based index, PF_XNONE: unused */
@@ -49,35 +51,13 @@ struct pf_xtree {
 
 /*
  * Builds the tree of p.  With neighbours (a flame chart), a stack merges
- * into a node only where it continues the stack before it; otherwise
- * equal paths are one node.  Fails when a total is beyond PF_COUNT_MAX.
+ * into a node only where it continues the stack before it, in the
+ * profile's order; otherwise equal paths are one node.  Fails when a total
+ * is beyond PF_COUNT_MAX.
  */
 int pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int neighbours,
     struct pf_error *err);
 void pf_xtree_release(struct pf_xtree *t);
-
-/* The node after n in preorder, or PF_XNONE after the last.  Starting
- * from the root, the walk visits every node. */
-static inline uint32_t
-pf_xtree_next(const struct pf_xtree *t, uint32_t n)
-{
-	if (t->node[n].first_child != PF_XNONE)
-		return t->node[n].first_child;
-	while (n != 0 && t->node[n].next_sibling == PF_XNONE)
-		n = t->node[n].parent;
-	return n == 0 ? PF_XNONE : t->node[n].next_sibling;
-}
-
-/* The node after n in preorder within the subtree of top. */
-static inline uint32_t
-pf_xtree_next_in(const struct pf_xtree *t, uint32_t n, uint32_t top)
-{
-	if (t->node[n].first_child != PF_XNONE)
-		return t->node[n].first_child;
-	while (n != top && t->node[n].next_sibling == PF_XNONE)
-		n = t->node[n].parent;
-	return n == top ? PF_XNONE : t->node[n].next_sibling;
-}
 
 /*
  * The stacks of the subtree of top (0: all), as the writers of samples

@@ -41,7 +41,7 @@ profile(const struct pf_xtree *t, struct pf_outbuf *o, uint32_t top,
 	pf_outbuf_puts(o, ",\"unit\":\"");
 	pf_outbuf_puts(o, unit);
 	pf_outbuf_puts(o, "\",\"startValue\":0,\"endValue\":");
-	pf_outbuf_count(o, t->node[top].total[col]);
+	pf_outbuf_count(o, t->total[col][top]);
 	for (pass = 0; pass < 2; pass++) {
 		pf_outbuf_puts(o, pass == 0 ? ",\"samples\":[" : "],\"weights\":[");
 		if (pf_xstacks_init(&s, t, top) != 0)
@@ -116,8 +116,7 @@ pf_export_speedscope(const struct pf_xtree *t, const struct pf_export_options *o
 	pf_outbuf_puts(&o, i > 0 ? "\n]},\n\"profiles\":[\n" : "]},\n\"profiles\":[\n");
 	/* The whole profile, or each root frame's part (all of it when there
 	 * is no root frame, so that there is always a profile). */
-	top = opt->split_roots && t->node[0].first_child != PF_XNONE ?
-	    t->node[0].first_child : 0;
+	top = opt->split_roots && t->n > 1 ? 1 : 0;
 	for (; top != PF_XNONE; top = top == 0 ? PF_XNONE : t->node[top].next_sibling) {
 		for (col = 0; col < t->columns; col++) {
 			if (nprof++ > 0)

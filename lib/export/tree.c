@@ -2,54 +2,49 @@
  * tree.c - the call tree every export is written from, and the stacks of
  * it in the order the writers put samples in.
  *
- * The stacks are taken in the profile's sorted order, in which a stack
- * shares most of its frames with the one before: the nodes of that shared
- * prefix are reused, and only the frames after it are looked up in a
- * (parent, frame) table.  Memory is a node per distinct path, that is at
- * most the frames of the distinct stacks.
+ * The stacks are taken in name order: compared frame by frame, each
+ * frame by its name's bytes, a shorter name first (so "a;b" and its
+ * callees come before "a;b c").  In that order all the stacks through a
+ * node follow each other, so a stack shares with the one before it
+ * exactly the nodes it has in common with any earlier stack: the tree
+ * grows by comparing each stack with the previous one, with no lookup,
+ * and its nodes are made in preorder.  Folded input is nearly always in
+ * that order already (pf sorts by the folded text, which differs only
+ * where a name is another's prefix followed by a byte below ';'), which a
+ * first pass checks before sorting.  Memory is a node per distinct path.
  */
 #include <stdlib.h>
 
 #include "export.h"
 
-#define TREE_SEED 0x7a3c2b61d9e5f047ULL
-
-static uint64_t
-key_hash(uint32_t parent, uint32_t frame)
-{
-	uint64_t k = (uint64_t)parent << 32 | frame;
-
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	return k ^ (k >> 33) ^ TREE_SEED;
-}
-
+/* Name order of stacks i and j of p. */
 static int
-table_grow(struct pf_xtree *t)
+cmp_names(const void *x, const void *y, void *arg)
 {
-	size_t cap = (t->mask + 1) * 2, i, j;
-	uint32_t *tab = calloc(cap, sizeof(*tab));
+	const struct pf_profile *p = arg;
+	const uint32_t *u, *v;
+	size_t nu, nv, k, la, lb;
+	const char *a, *b;
+	int c;
 
-	if (tab == NULL)
-		return -1;
-	for (i = 1; i < t->n; i++) {
-		for (j = key_hash(t->node[i].parent, t->node[i].frame) & (cap - 1);
-		    tab[j] != 0; j = (j + 1) & (cap - 1))
-			;
-		tab[j] = (uint32_t)(i + 1);
+	u = pf_profile_stack(p, *(const size_t *)x, &nu, NULL, NULL);
+	v = pf_profile_stack(p, *(const size_t *)y, &nv, NULL, NULL);
+	for (k = 0; k < nu && k < nv; k++) {
+		if (u[k] == v[k])
+			continue;
+		a = pf_profile_frame(p, u[k], &la);
+		b = pf_profile_frame(p, v[k], &lb);
+		if ((c = memcmp(a, b, la < lb ? la : lb)) != 0)
+			return c;
+		return la < lb ? -1 : 1;
 	}
-	free(t->table);
-	t->table = tab;
-	t->mask = cap - 1;
-	return 0;
+	return (nu > nv) - (nu < nv);
 }
 
 static uint32_t
-new_node(struct pf_xtree *t, uint32_t parent, uint32_t frame)
+new_node(struct pf_xtree *t, uint32_t parent, uint32_t frame, uint32_t *last)
 {
-	struct pf_xnode *n, *p;
+	struct pf_xnode *n;
 	uint32_t id;
 
 	if (t->n >= UINT32_MAX - 1 ||
@@ -57,47 +52,37 @@ new_node(struct pf_xtree *t, uint32_t parent, uint32_t frame)
 		return PF_XNONE;
 	id = (uint32_t)t->n++;
 	n = &t->node[id];
-	memset(n, 0, sizeof(*n));
 	n->parent = parent;
 	n->frame = frame;
-	n->first_child = n->last_child = n->next_sibling = PF_XNONE;
-	if (parent != PF_XNONE) {
-		p = &t->node[parent];
-		n->depth = p->depth + 1;
-		if (p->last_child == PF_XNONE)
-			p->first_child = id;
-		else
-			t->node[p->last_child].next_sibling = id;
-		p->last_child = id;
-	}
+	n->next_sibling = PF_XNONE;
+	n->depth = parent == PF_XNONE ? 0 : t->node[parent].depth + 1;
+	n->stack_end = 0;
+	/* The newest child of parent, until now, is the node last made at
+	 * this depth. */
+	if (parent != PF_XNONE && last[n->depth] != PF_XNONE &&
+	    t->node[last[n->depth]].parent == parent)
+		t->node[last[n->depth]].next_sibling = id;
+	last[n->depth] = id;
 	return id;
 }
 
-/* The child of parent for frame, made when there is none. */
-static uint32_t
-child(struct pf_xtree *t, uint32_t parent, uint32_t frame, int neighbours)
+/* The stacks' indices in the order the tree is made from. */
+static size_t *
+stack_order(const struct pf_profile *p, int neighbours)
 {
-	uint32_t last = t->node[parent].last_child, k, id;
-	size_t i;
+	size_t n = pf_profile_nstacks(p), *o = malloc((n + 1) * sizeof(*o)), i;
+	int sorted = 1;
 
-	if (last != PF_XNONE && t->node[last].frame == frame)
-		return last;
-	if (neighbours)
-		return new_node(t, parent, frame);
-	for (i = key_hash(parent, frame) & t->mask; (k = t->table[i]) != 0;
-	    i = (i + 1) & t->mask)
-		if (t->node[k - 1].parent == parent && t->node[k - 1].frame == frame)
-			return k - 1;
-	if ((t->n + 1) * 2 > t->mask + 1) {
-		if (table_grow(t) != 0)
-			return PF_XNONE;
-		for (i = key_hash(parent, frame) & t->mask; t->table[i] != 0;
-		    i = (i + 1) & t->mask)
-			;
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		o[i] = i;
+		if (i > 0 && sorted && cmp_names(&o[i - 1], &o[i], (void *)p) > 0)
+			sorted = 0;
 	}
-	if ((id = new_node(t, parent, frame)) != PF_XNONE)
-		t->table[i] = id + 1;
-	return id;
+	if (!neighbours && !sorted)
+		qsort_r(o, n, sizeof(*o), cmp_names, (void *)p);
+	return o;
 }
 
 int
@@ -105,8 +90,8 @@ pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int neighbours,
     struct pf_error *err)
 {
 	const uint32_t *f, *prev = NULL;
-	uint32_t *path = NULL, nd, v;
-	size_t i, k, n, nprev = 0, pcap = 0;
+	uint32_t *path = NULL, *last = NULL, nd;
+	size_t i, k, n, nprev = 0, pcap = 0, lcap = 0, nlast = 1, *order = NULL, nc;
 	pf_count c[2];
 	int col;
 
@@ -115,67 +100,98 @@ pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int neighbours,
 	t->columns = pf_profile_columns(p);
 	t->weight = t->columns == 2 ? 1 : 0;
 	t->nstacks = pf_profile_nstacks(p);
-	t->mask = 1023;
-	if ((t->table = calloc(t->mask + 1, sizeof(*t->table))) == NULL ||
-	    (t->order = pf_profile_sorted(p)) == NULL ||
+	if ((order = stack_order(p, neighbours)) == NULL ||
 	    (t->stack_node = malloc((t->nstacks + 1) * sizeof(*t->stack_node))) == NULL ||
-	    new_node(t, PF_XNONE, PF_XNONE) != 0)
+	    pf_grow(&last, &lcap, 1, sizeof(*last)) != 0)
+		goto nomem;
+	last[0] = PF_XNONE;
+	if (new_node(t, PF_XNONE, PF_XNONE, last) != 0)
 		goto nomem;
 	for (i = 0; i < t->nstacks; i++) {
-		f = pf_profile_stack(p, t->order[i], &n, &c[0], &c[1]);
+		f = pf_profile_stack(p, order[i], &n, NULL, NULL);
 		for (k = 0; k < n && k < nprev && f[k] == prev[k]; k++)
 			;
 		if (pf_grow(&path, &pcap, n + 1, sizeof(*path)) != 0)
 			goto nomem;
-		for (; k < n; k++)
-			if ((path[k] = child(t, k == 0 ? 0 : path[k - 1], f[k],
-			    neighbours)) == PF_XNONE)
+		for (; k < n; k++) {
+			if (k + 2 > nlast) {
+				if (pf_grow(&last, &lcap, k + 2, sizeof(*last)) != 0)
+					goto nomem;
+				while (nlast < k + 2)
+					last[nlast++] = PF_XNONE;
+			}
+			if ((path[k] = new_node(t, k == 0 ? 0 : path[k - 1], f[k], last)) ==
+			    PF_XNONE)
 				goto nomem;
+		}
 		nd = n == 0 ? 0 : path[n - 1];
-		for (col = 0; col < 2; col++)
-			if (pf_count_add(t->node[nd].self[col], c[col],
-			    &t->node[nd].self[col]) != 0)
-				goto overflow;
 		t->node[nd].stack_end = 1;
-		t->stack_node[i] = nd;
+		t->stack_node[order[i]] = nd;
 		prev = f;
 		nprev = n;
 	}
-	/* Children come after their parents. */
+	/* The counts, by column; a merged stack's are added up. */
+	nc = t->n + 1;
+	for (col = 0; col < t->columns; col++) {
+		t->self[col] = calloc(nc, sizeof(pf_count));
+		t->total[col] = calloc(nc, sizeof(pf_count));
+		if (t->self[col] == NULL || t->total[col] == NULL)
+			goto nomem;
+	}
+	for (i = 0; i < t->nstacks; i++) {
+		pf_profile_stack(p, i, &n, &c[0], &c[1]);
+		nd = t->stack_node[i];
+		for (col = 0; col < t->columns; col++)
+			if (pf_count_add(t->self[col][nd], c[col], &t->self[col][nd]) != 0)
+				goto overflow;
+	}
+	/* Children come after their parents; subtrees end where the next
+	 * sibling (or the parent's next sibling) starts. */
 	for (i = t->n; i-- > 0; ) {
-		struct pf_xnode *x = &t->node[i];
+		uint32_t up = t->node[i].parent;
 
-		for (col = 0; col < 2; col++) {
-			if (pf_count_add(x->total[col], x->self[col], &x->total[col]) != 0 ||
-			    (i > 0 && pf_count_add(t->node[x->parent].total[col],
-			    x->total[col], &t->node[x->parent].total[col]) != 0))
+		for (col = 0; col < t->columns; col++) {
+			if (pf_count_add(t->total[col][i], t->self[col][i],
+			    &t->total[col][i]) != 0 ||
+			    (i > 0 && pf_count_add(t->total[col][up], t->total[col][i],
+			    &t->total[col][up]) != 0))
 				goto overflow;
 		}
 	}
-	/* Preorder numbers and the frames in the order they are met. */
+	for (i = 0; i < t->n; i++) {
+		struct pf_xnode *x = &t->node[i];
+
+		x->end = x->next_sibling != PF_XNONE ? x->next_sibling :
+		    i == 0 ? (uint32_t)t->n : t->node[x->parent].end;
+	}
+	/* The frames in the order they are met. */
 	t->frame_index = malloc((pf_profile_nframes(p) + 1) * sizeof(*t->frame_index));
 	t->frame_order = malloc((pf_profile_nframes(p) + 1) * sizeof(*t->frame_order));
 	if (t->frame_index == NULL || t->frame_order == NULL)
 		goto nomem;
 	memset(t->frame_index, 0xff, (pf_profile_nframes(p) + 1) * sizeof(*t->frame_index));
-	k = 0;
-	for (v = 0; v != PF_XNONE; v = pf_xtree_next(t, v)) {
-		uint32_t fr = t->node[v].frame;
+	for (i = 1; i < t->n; i++) {
+		uint32_t fr = t->node[i].frame;
 
-		t->node[v].id = (uint32_t)++k;
-		if (fr != PF_XNONE && t->frame_index[fr] == PF_XNONE) {
+		if (t->frame_index[fr] == PF_XNONE) {
 			t->frame_index[fr] = (uint32_t)t->nused;
 			t->frame_order[t->nused++] = fr;
 		}
 	}
 	free(path);
+	free(last);
+	free(order);
 	return 0;
 overflow:
 	free(path);
+	free(last);
+	free(order);
 	pf_xtree_release(t);
 	return pf_err(err, NULL, 0, "count overflow: the profile's total exceeds 2^64");
 nomem:
 	free(path);
+	free(last);
+	free(order);
 	pf_xtree_release(t);
 	return pf_err(err, NULL, 0, "out of memory");
 }
@@ -184,8 +200,10 @@ void
 pf_xtree_release(struct pf_xtree *t)
 {
 	free(t->node);
-	free(t->table);
-	free(t->order);
+	free(t->self[0]);
+	free(t->self[1]);
+	free(t->total[0]);
+	free(t->total[1]);
 	free(t->stack_node);
 	free(t->frame_index);
 	free(t->frame_order);
@@ -218,17 +236,6 @@ pf_xstacks_release(struct pf_xstacks *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Whether node n lies in the subtree of top. */
-static int
-under(const struct pf_xtree *t, uint32_t n, uint32_t top)
-{
-	if (top == 0)
-		return 1;
-	while (t->node[n].depth > t->node[top].depth)
-		n = t->node[n].parent;
-	return n == top;
-}
-
 int
 pf_xstacks_next(struct pf_xstacks *s, const uint32_t **frames, size_t *n,
     pf_count c[2])
@@ -240,22 +247,17 @@ pf_xstacks_next(struct pf_xstacks *s, const uint32_t **frames, size_t *n,
 	if (pf_profile_ordered(t->p)) {
 		/* The profile's own order, stack by stack. */
 		for (; s->i < t->nstacks; s->i++) {
-			if (!under(t, t->stack_node[s->i], s->top))
+			v = t->stack_node[s->i];
+			if (v < s->top || v >= t->node[s->top].end)
 				continue;
-			s->node = t->stack_node[s->i];
-			*frames = pf_profile_stack(t->p, t->order[s->i++], n, &c[0], &c[1]);
+			s->node = v;
+			*frames = pf_profile_stack(t->p, s->i++, n, &c[0], &c[1]);
 			return 1;
 		}
 		return 0;
 	}
 	/* Preorder: the path of frames is kept by depth as the walk goes. */
-	for (;;) {
-		if (s->i == 0) {
-			s->i = 1;
-			v = s->top;
-		} else if ((v = pf_xtree_next_in(t, s->n, s->top)) == PF_XNONE)
-			return 0;
-		s->n = v;
+	for (v = s->n + (s->i > 0); v < t->node[s->top].end; v++) {
 		x = &t->node[v];
 		if (x->depth > 0) {
 			if (pf_grow(&s->path, &s->cap, x->depth, sizeof(*s->path)) != 0)
@@ -264,11 +266,15 @@ pf_xstacks_next(struct pf_xstacks *s, const uint32_t **frames, size_t *n,
 		}
 		if (!x->stack_end)
 			continue;
-		s->node = v;
+		s->i = 1;
+		s->n = s->node = v;
 		*frames = s->path;
 		*n = x->depth;
-		c[0] = x->self[0];
-		c[1] = x->self[1];
+		c[0] = t->self[0][v];
+		c[1] = t->columns == 2 ? t->self[1][v] : 0;
 		return 1;
 	}
+	s->i = 1;
+	s->n = t->node[s->top].end;
+	return 0;
 }
