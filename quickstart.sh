@@ -21,13 +21,16 @@ cd "$(dirname "$0")"
 #   check: the test suite (mandoc lints the man pages, zcat reads the corpus,
 #          xmllint checks pf-svg's output, chromium and node run the
 #          browser tests of its script; playwright-core, their driver,
-#          comes from npm: see install_browser_driver).
+#          and the viewers pf-export's JSON is opened in, speedscope and
+#          d3-flame-graph, come from npm: see install_browser_driver; go
+#          tool pprof reads pf-export's pprof output, python3 runs the
+#          independent readers of tests/ref/).
 #   extra: not needed for building or testing: perf records profiles (and
 #          pf-collapse runs perf script on perf.data files), clang and its
 #          runtime build the libFuzzer targets (make fuzz), time and perl
 #          are used by the benchmarks.
 build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler)
-check_pkgs=(mandoc gzip libxml2-utils chromium nodejs)
+check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3)
 extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
 
 sample=examples/deeprec.perf.txt
@@ -70,15 +73,18 @@ install_missing() {
 	    apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# install_browser_driver: playwright-core, at the version pinned in
-# tests/browser/package-lock.json, into tests/browser/node_modules (it drives
-# Debian's chromium; it downloads no browser of its own).
+# install_browser_driver: playwright-core, speedscope and d3-flame-graph, at
+# the versions pinned in tests/browser/package-lock.json, into
+# tests/browser/node_modules (playwright-core drives Debian's chromium; it
+# downloads no browser of its own).
 install_browser_driver() {
-	[ -d tests/browser/node_modules/playwright-core ] && return 0
+	[ -d tests/browser/node_modules/playwright-core ] &&
+	    [ -d tests/browser/node_modules/speedscope ] &&
+	    [ -d tests/browser/node_modules/d3-flame-graph ] && return 0
 	# Debian's nodejs comes without npm; other builds of nodejs (such as
 	# NodeSource's) bring their own and conflict with Debian's npm.
 	command -v npm > /dev/null 2>&1 || install_missing npm
-	echo "quickstart.sh: installing playwright-core into tests/browser"
+	echo "quickstart.sh: installing playwright-core, speedscope and d3-flame-graph into tests/browser"
 	(cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts)
 }
 

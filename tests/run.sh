@@ -3,7 +3,7 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus formats fuzz browser man (default: all).  Each failure is one
+# GROUPs: unit cases corpus formats export fuzz browser man (default: all).  Each failure is one
 # "FAIL ..." line with a few indented lines of detail, each group ends with
 # a summary line, and the last line is "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
@@ -19,8 +19,10 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/corpus.sh"
 # shellcheck source=tests/formats.sh
 . "$here/formats.sh"
+# shellcheck source=tests/export.sh
+. "$here/export.sh"
 
-all_groups="unit cases corpus formats fuzz browser man"
+all_groups="unit cases corpus formats export fuzz browser man"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -192,7 +194,8 @@ group_fuzz() {
 }
 
 # Browser tests: tests/browser/test-svg.mjs draws graphs with BUILD/pf-svg,
-# test-html.mjs writes pages with BUILD/pf-html, and each drives them in
+# test-html.mjs writes pages with BUILD/pf-html, test-export.mjs opens
+# BUILD/pf-export's JSON in speedscope and d3-flame-graph, and each drives them in
 # headless Chromium, printing "ok NAME" / "not ok NAME" like a unit test.  It needs node, Debian's chromium and playwright-core
 # in tests/browser/node_modules; this group installs none of them (that is
 # ./quickstart.sh check's job) and fails when one is missing.
@@ -238,6 +241,12 @@ group_browser() {
 		for t in svg html; do
 			browser_script "$t"
 		done
+		if [ ! -d "$root/tests/browser/node_modules/speedscope" ] ||
+		    [ ! -d "$root/tests/browser/node_modules/d3-flame-graph" ]; then
+			fail "$label/browser: speedscope or d3-flame-graph is not installed in tests/browser (./quickstart.sh check)"
+		else
+			browser_script export
+		fi
 	fi
 	group_end
 }
@@ -281,6 +290,7 @@ for b in "$@"; do
 	wanted corpus && group_corpus
 	wanted corpus && group_corpus_derived
 	wanted formats && group_formats
+	wanted export && group_export
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done

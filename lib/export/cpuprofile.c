@@ -15,8 +15,10 @@
  * node's hitCount is the time of its samples, so that DevTools' tree
  * views, which share endTime - startTime out over the hit counts, give
  * each frame the same time as the chart, one microsecond per hit.
- * `pf-collapse --weight=time` reads the stacks back with their times.
- * Stacks whose time rounds to 0 get no sample.
+ * A last sample on the root node, at endTime, ends the last stack's:
+ * without it speedscope gives that one no time and DevTools an average
+ * one.  `pf-collapse --weight=time` reads the stacks back with their
+ * times.  Stacks whose time rounds to 0 get no sample.
  */
 #include <stdlib.h>
 
@@ -122,6 +124,15 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 		pf_xstacks_release(&s);
 		if (k < 0)
 			goto nomem;
+		/* A last sample, on the root, at endTime: it ends the one
+		 * before, which viewers would otherwise give no time
+		 * (speedscope) or an average one (DevTools). */
+		if (j > 0)
+			pf_outbuf_put(&o, ",", 1);
+		if (pass == 0)
+			pf_outbuf_put(&o, "1", 1);
+		else
+			put_i64(&o, prev);
 	}
 	pf_outbuf_puts(&o, "]}\n");
 	st->frames = t->nused;
