@@ -486,7 +486,86 @@ section_html() {
 	rm -f "$TMP/page.html" "$TMP/graph.svg"
 }
 
-SECTIONS=(section_collapse_perf section_merge section_svg section_html section_collapse_cpuprofile)
+# pf-export on the same input as pf-svg, to each format, against `cat` and
+# pf-svg itself: the target is pf-svg's throughput of folded input.
+section_export() {
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFSVG=${PF_SVG:-$BUILD/pf-svg} PFE=$BUILD/pf-export
+	[ -x "$PFE" ] || die "$PFE not built (run make)"
+	local folded=$DATA/big-$BENCH_MB.tid-x20.folded
+	[ -s "$folded" ] || section_svg >/dev/null
+	# shellcheck disable=SC2016
+	bench_cmds "pf-export, folded stacks" "$folded" \
+		"cat" 'cat "$IN"' \
+		"pf-svg" '"$PFSVG" "$IN"' \
+		"pf-export --to pprof" '"$PFE" --to pprof "$IN"' \
+		"pf-export --to speedscope" '"$PFE" --to speedscope "$IN"' \
+		"pf-export --to d3" '"$PFE" --to d3 "$IN"' \
+		"pf-export --to cpuprofile" '"$PFE" --to cpuprofile "$IN"'
+	local s="pf-export, folded stacks" f svg ok
+	svg=${MED_S["$s|pf-svg"]}
+	for f in pprof speedscope d3 cpuprofile; do
+		ok=$(awk -v a="${MED_S["$s|pf-export --to $f"]}" -v b="$svg" \
+		    'BEGIN { print (a <= b) ? "yes" : "no" }')
+		target_note "pf-export --to $f >= pf-svg's MB/s" "$ok" \
+		    "$(calc '%.2f' "$svg / ${MED_S["$s|pf-export --to $f"]}")x pf-svg's"
+	done
+	for f in pprof speedscope d3 cpuprofile; do
+		"$PFE" --to "$f" "$folded" | wc -c | awk -v f="$f" '{ printf "   --to %s: %.1f MB out\n", f, $1 / 1e6 }'
+	done
+}
+
+# pf-merge as the reducer of a fleet: 1000 folded profiles, each a 50th of
+# the benchmark recording's stacks (folded with --tid) with its counts
+# multiplied by 1 to 3, so 20 files share each stack: the sum has the
+# recording's distinct stacks, however many inputs there are.  Flat (one
+# pf-merge, one thread and the default), as a tree of pf-merge runs over
+# groups of 10 (xargs -P 2, then the partial sums), and the 1000 files
+# concatenated into one input: peak memory follows the distinct stacks.
+section_fleet() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse} pfm=$BUILD/pf-merge
+	[ -x "$pfm" ] || die "$pfm not built (run make)"
+	local big dir=$DATA/fleet-$BENCH_MB
+	big=$(big_perf_input)
+	if ! [ -s "$dir/p0999.folded" ]; then
+		echo "bench: generating 1000 folded files in ${dir#"$ROOT"/}, once"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		"$pfc" --tid "$big" >"$TMP/tid.folded" || die "pf-collapse --tid failed"
+		awk -v dir="$dir" '{ w = $NF; s = $0; sub(/ [^ ]*$/, "", s)
+			for (k = 0; k < 20; k++) {
+				i = (NR % 50) + 50 * k
+				printf "%s %d\n", s, w * (1 + (i + NR) % 3) > sprintf("%s/p%04d.folded", dir, i)
+			} }' "$TMP/tid.folded" || die "making the fleet failed"
+		rm -f "$TMP/tid.folded"
+	fi
+	cat "$dir"/p*.folded >"$TMP/fleet-all.folded"
+	cat >"$TMP/tree.sh" <<-'EOF'
+	set -e
+	t=$(mktemp -d)
+	cd "$2"
+	ls | xargs -n 10 -P 2 sh -c 'exec "$0" -j 1 -o "'"$t"'/$1" "$@"' "$1"
+	"$1" "$t"/*
+	rm -rf "$t"
+	EOF
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFM=$pfm FDIR=$dir TREE=$TMP/tree.sh
+	echo
+	echo "   1000 files, $(wc -l <"$TMP/fleet-all.folded") lines, $("$pfm" "$TMP/fleet-all.folded" | wc -l) distinct stacks in the sum"
+	# shellcheck disable=SC2016
+	bench_cmds "pf-merge, 1000 folded files" "$TMP/fleet-all.folded" \
+		"cat" 'cat "$IN"' \
+		"pf-merge -j 1 (1000 files)" 'sh -c "cd \"\$1\" && exec \"\$0\" -j 1 p*.folded" "$PFM" "$FDIR"' \
+		"pf-merge (1000 files, default -j)" 'sh -c "cd \"\$1\" && exec \"\$0\" p*.folded" "$PFM" "$FDIR"' \
+		"tree: 100 x 10, then 100 (xargs -P 2)" 'sh "$TREE" "$PFM" "$FDIR"' \
+		"pf-merge (one concatenated file)" '"$PFM" "$IN"'
+	same_output 1 2
+	same_output 1 3
+	same_output 1 4
+	rm -f "$TMP/fleet-all.folded"
+}
+
+SECTIONS=(section_collapse_perf section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 

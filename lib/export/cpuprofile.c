@@ -11,7 +11,8 @@
  * each distinct stack is one sample that lasts its count converted to
  * microseconds (--countname ns, us, ms or s; any other count is taken as
  * microseconds), rounded to a whole one, and the samples follow each
- * other from time 0 in preorder (in input order for a flame chart).  A
+ * other from time 0 in name order, which is preorder (in input order for
+ * a flame chart).  A
  * node's hitCount is the time of its samples, so that DevTools' tree
  * views, which share endTime - startTime out over the hit counts, give
  * each frame the same time as the chart, one microsecond per hit.
@@ -24,6 +25,10 @@
 
 #include "export.h"
 
+/* A call frame's fields after its name, up to the node's hit count. */
+#define CALLFRAME ",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1," \
+	"\"columnNumber\":-1},\"hitCount\":"
+
 static void
 put_i64(struct pf_outbuf *o, int64_t v)
 {
@@ -35,37 +40,30 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
     FILE *out, struct pf_export_stats *st, struct pf_error *err)
 {
 	struct pf_outbuf o = { NULL, NULL, 0, 0, 0 };
-	struct pf_xstacks s;
 	struct pf_xnames nm;
 	struct pf_xunit u;
-	const uint32_t *f;
 	int64_t *hit = NULL, w, end = 0;
 	uint32_t v, c;
-	size_t n, j;
+	size_t n, i, j, m;
 	pf_count cnt[2];
-	int k, rounded, pass, rc = -1;
+	int rounded, pass, rc = -1;
 
 	pf_xunit_get(opt->countname, &u);
-	memset(&s, 0, sizeof(s));
-	if (pf_xnames_init(&nm, t) != 0)
+	if (pf_xnames_init(&nm, t, ",\"callFrame\":{\"functionName\":", CALLFRAME) != 0)
 		return pf_err(err, NULL, 0, "out of memory");
 	if ((hit = calloc(t->n + 1, sizeof(*hit))) == NULL)
 		goto nomem;
 	/* Each stack's time, added to its node's hit count. */
-	if (pf_xstacks_init(&s, t, 0) != 0)
-		goto nomem;
-	while ((k = pf_xstacks_next(&s, &f, &n, cnt)) > 0) {
+	for (i = 0; i < t->nstacks; i++) {
+		pf_profile_stack(t->p, i, &n, &cnt[0], &cnt[1]);
 		if (pf_xwhole(cnt[t->weight], u.us_mul, u.us_div, &w, &rounded) != 0 ||
 		    __builtin_add_overflow(end, w, &end))
 			goto toolong;
 		st->stacks++;
 		st->rounded += (uint64_t)rounded;
 		st->zeroed += w == 0 && cnt[t->weight] != 0;
-		hit[s.node] += w;
+		hit[t->stack_node[i]] += w;
 	}
-	pf_xstacks_release(&s);
-	if (k < 0)
-		goto nomem;
 
 	if (pf_xout_open(&o, out, err) != 0)
 		goto out;
@@ -75,15 +73,10 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 
 		pf_outbuf_puts(&o, v == 0 ? "{\"id\":" : ",\n{\"id\":");
 		pf_outbuf_u64(&o, v + 1);
-		pf_outbuf_puts(&o, ",\"callFrame\":{\"functionName\":");
 		if (v == 0)
-			pf_outbuf_puts(&o, "\"(root)\"");
-		else {
-			pf_outbuf_puts(&o, nm.json[x->frame]);
-			pf_xnames_put_raw(&nm, &o, x->frame);
-		}
-		pf_outbuf_puts(&o, ",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,"
-		    "\"columnNumber\":-1},\"hitCount\":");
+			pf_outbuf_puts(&o, ",\"callFrame\":{\"functionName\":\"(root)\"" CALLFRAME);
+		else
+			pf_xnames_put(&nm, &o, x->frame);
 		put_i64(&o, hit[v]);
 		if (x->end > v + 1) {
 			pf_outbuf_puts(&o, ",\"children\":[");
@@ -104,9 +97,9 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 		int64_t prev = 0;
 
 		pf_outbuf_puts(&o, pass == 0 ? ",\n\"samples\":[" : "],\n\"timeDeltas\":[");
-		if (pf_xstacks_init(&s, t, 0) != 0)
-			goto nomem;
-		for (j = 0; (k = pf_xstacks_next(&s, &f, &n, cnt)) > 0; ) {
+		for (i = j = 0; i < t->nstacks; i++) {
+			m = t->order != NULL ? t->order[i] : i;
+			pf_profile_stack(t->p, m, &n, &cnt[0], &cnt[1]);
 			/* Checked in the first walk. */
 			(void)pf_xwhole(cnt[t->weight], u.us_mul, u.us_div, &w, &rounded);
 			if (w == 0)
@@ -116,14 +109,11 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 			if (j % 16 == 0)
 				pf_outbuf_put(&o, "\n", 1);
 			if (pass == 0)
-				pf_outbuf_u64(&o, s.node + 1);
+				pf_outbuf_u64(&o, t->stack_node[m] + 1);
 			else
 				put_i64(&o, prev);
 			prev = w;
 		}
-		pf_xstacks_release(&s);
-		if (k < 0)
-			goto nomem;
 		/* A last sample, on the root, at endTime: it ends the one
 		 * before, which viewers would otherwise give no time
 		 * (speedscope) or an average one (DevTools). */
@@ -148,7 +138,6 @@ nomem:
 out:
 	if (o.buf != NULL)
 		free(o.buf);
-	pf_xstacks_release(&s);
 	pf_xnames_release(&nm);
 	free(hit);
 	return rc;

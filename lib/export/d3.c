@@ -11,8 +11,8 @@
  * differential profile's values are its second column, and "delta" is
  * the change of the frame's own count (second minus first): the library
  * colours by it as it is, or adds it up through the subtree with
- * computeDelta(true).  One object per line, children in the order the
- * sorted profile first reaches them (in input order for a flame chart).
+ * computeDelta(true).  One object per line, in preorder, children by
+ * name (in input order for a flame chart).
  */
 #include "export.h"
 
@@ -37,7 +37,7 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 	int rc = -1;
 
 	PF_UNUSED(opt);
-	if (pf_xnames_init(&nm, t) != 0)
+	if (pf_xnames_init(&nm, t, "{\"name\":", ",\"value\":") != 0)
 		return pf_err(err, NULL, 0, "out of memory");
 	if (pf_xout_open(&o, out, err) != 0)
 		goto out;
@@ -45,21 +45,15 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 		const struct pf_xnode *x = &t->node[v];
 		int kids = x->end > v + 1;
 
-		pf_outbuf_puts(&o, "{\"name\":");
 		if (v == 0)
-			pf_outbuf_puts(&o, "\"all\"");
-		else {
-			pf_outbuf_puts(&o, nm.json[x->frame]);
-			pf_xnames_put_raw(&nm, &o, x->frame);
-		}
-		pf_outbuf_puts(&o, ",\"value\":");
+			pf_outbuf_puts(&o, "{\"name\":\"all\",\"value\":");
+		else
+			pf_xnames_put(&nm, &o, x->frame);
 		pf_outbuf_count(&o, t->total[t->weight][v]);
 		if (t->columns == 2) {
 			pf_outbuf_puts(&o, ",\"delta\":");
-			put_delta(&o, t->self[1][v], t->self[0][v]);
+			put_delta(&o, pf_xtree_self(t, v, 1), pf_xtree_self(t, v, 0));
 		}
-		if (x->stack_end && v != 0)
-			st->stacks++;
 		if (kids) {
 			pf_outbuf_puts(&o, ",\"children\":[\n");
 			continue;
@@ -73,6 +67,7 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 			pf_outbuf_put(&o, ",\n", 2);
 	}
 	pf_outbuf_put(&o, "\n", 1);
+	st->stacks = t->nstacks;
 	st->frames = t->nused;
 	st->replaced = nm.replaced;
 	rc = pf_xout_close(&o, err);

@@ -104,45 +104,54 @@ pf_xwhole(pf_count c, uint64_t mul, uint64_t div, int64_t *out, int *rounded)
 /* ---------------------------------------------------------- frame names */
 
 int
-pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t)
+pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t, const char *head,
+    const char *tail)
 {
 	struct pf_outbuf o = { NULL, NULL, 0, 0, 0 };
-	size_t i, len, nf = pf_profile_nframes(t->p);
+	size_t i, len, nf = pf_profile_nframes(t->p), hl = strlen(head), tl = strlen(tail);
 	const char *s;
-	char *enc;
+	char *enc = NULL;
+	size_t ecap = 0;
 
 	memset(x, 0, sizeof(*x));
 	pf_arena_init(&x->arena);
-	x->n = nf;
-	x->json = calloc(nf + 1, sizeof(*x->json));
-	x->raw = calloc(nf + 1, sizeof(*x->raw));
-	if (x->json == NULL || x->raw == NULL)
+	x->head = hl;
+	x->frag = calloc(nf + 1, sizeof(*x->frag));
+	x->flen = calloc(nf + 1, sizeof(*x->flen));
+	x->nlen = calloc(nf + 1, sizeof(*x->nlen));
+	if (x->frag == NULL || x->flen == NULL || x->nlen == NULL)
 		goto nomem;
 	for (i = 0; i < t->nused; i++) {
 		uint32_t id = t->frame_order[i];
 
 		s = pf_profile_frame(t->p, id, &len);
-		/* A string of at most six bytes per byte, in a buffer that is
-		 * never flushed (it has no file). */
+		/* At most six bytes per byte for the string, three for the
+		 * percent-encoding, in a buffer that is never flushed (it has
+		 * no file). */
 		o.len = 0;
-		o.cap = len * 6 + 2;
-		if ((o.buf = pf_arena_alloc(&x->arena, o.cap + 1)) == NULL)
+		o.cap = hl + len * 9 + tl + 20;
+		if (o.cap > UINT32_MAX || (o.buf = pf_arena_alloc(&x->arena, o.cap + 1)) == NULL)
 			goto nomem;
+		pf_outbuf_put(&o, head, hl);
 		if (pf_json_string(&o, s, len)) {
 			x->replaced++;
-			if ((enc = malloc(len * 3 + 1)) == NULL)
+			if (pf_grow(&enc, &ecap, 3 * len + 1, 1) != 0)
 				goto nomem;
-			x->raw[id] = pf_arena_strdup(&x->arena, enc,
-			    pf_percent_encode(s, len, enc));
-			free(enc);
-			if (x->raw[id] == NULL)
-				goto nomem;
-		}
+			x->nlen[id] = (uint32_t)(o.len - hl);
+			pf_outbuf_puts(&o, ",\"pf:name\":\"");
+			pf_outbuf_put(&o, enc, pf_percent_encode(s, len, enc));
+			pf_outbuf_put(&o, "\"", 1);
+		} else
+			x->nlen[id] = (uint32_t)(o.len - hl);
+		pf_outbuf_put(&o, tail, tl);
 		o.buf[o.len] = '\0';
-		x->json[id] = o.buf;
+		x->frag[id] = o.buf;
+		x->flen[id] = (uint32_t)o.len;
 	}
+	free(enc);
 	return 0;
 nomem:
+	free(enc);
 	pf_xnames_release(x);
 	return -1;
 }
@@ -150,20 +159,11 @@ nomem:
 void
 pf_xnames_release(struct pf_xnames *x)
 {
-	free(x->json);
-	free(x->raw);
+	free(x->frag);
+	free(x->flen);
+	free(x->nlen);
 	pf_arena_release(&x->arena);
 	memset(x, 0, sizeof(*x));
-}
-
-void
-pf_xnames_put_raw(const struct pf_xnames *x, struct pf_outbuf *o, uint32_t frame)
-{
-	if (x->raw[frame] == NULL)
-		return;
-	pf_outbuf_puts(o, ",\"pf:name\":\"");
-	pf_outbuf_puts(o, x->raw[frame]);
-	pf_outbuf_put(o, "\"", 1);
 }
 
 /* --------------------------------------------------------------- output */
@@ -203,7 +203,7 @@ pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
 {
 	struct pf_export_stats local;
 	struct pf_xtree t;
-	int rc;
+	int rc, flags;
 
 	if (st == NULL)
 		st = &local;
@@ -212,8 +212,10 @@ pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
 		return pf_err(err, NULL, 0, "unknown export format %d", o->format);
 	/* A flame chart in d3-flame-graph's tree is the order of its
 	 * children; the other formats keep the order in their samples. */
-	if (pf_xtree_build(&t, p, o->format == PF_EXPORT_D3 && pf_profile_ordered(p),
-	    err) != 0)
+	flags = o->format == PF_EXPORT_D3 ? PF_XTREE_NODES | PF_XTREE_TOTALS |
+	    (pf_profile_ordered(p) ? PF_XTREE_NEIGHBOURS : 0) :
+	    o->format == PF_EXPORT_CPUPROFILE ? PF_XTREE_NODES : 0;
+	if (pf_xtree_build(&t, p, flags, err) != 0)
 		return -1;
 	switch (o->format) {
 	case PF_EXPORT_PPROF:

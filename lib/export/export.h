@@ -2,13 +2,13 @@
  * export.h - what the writers of other tools' formats (lib/export/) share;
  * not installed.
  *
- * Every format but pprof is a tree or is best written from one, so the
- * profile is first merged into a call tree: one node per distinct path
- * from a root, each with the counts of the stack ending there.  Preorder
- * of that tree, children by name, is the order in which the writers put
- * frames, samples and nodes, so that each subtree's samples are
- * contiguous (a time-ordered view of the file looks like the flame graph)
- * and the output depends on nothing but the profile.
+ * The stacks are written in name order: compared frame by frame, each
+ * frame by its name's bytes, a shorter name first.  That is the preorder
+ * of the call tree of the profile (a node, then its callees, children by
+ * name), so each subtree's samples follow each other (a time-ordered view
+ * of the file looks like the flame graph) and the output depends on
+ * nothing but the profile.  The formats that are trees (d3, .cpuprofile)
+ * also get the tree's nodes, made in that same preorder.
  */
 #ifndef PF_EXPORT_H
 #define PF_EXPORT_H
@@ -18,9 +18,9 @@
 #define PF_XNONE UINT32_MAX
 
 /*
- * The nodes are stored in preorder: a node's subtree is the nodes from it
- * up to (not including) its end, its first child, if any, the node after
- * it.
+ * A node of the call tree.  Nodes are stored in preorder: a node's subtree
+ * is the nodes from it up to (not including) its end, its first child, if
+ * it has one, the node after it.
  */
 struct pf_xnode {
 	uint32_t parent;	/* PF_XNONE for the root */
@@ -28,56 +28,65 @@ struct pf_xnode {
 	uint32_t next_sibling;	/* PF_XNONE: the last child */
 	uint32_t end;		/* the index just past the subtree */
 	uint32_t depth;		/* the root is 0, root frames 1 */
-	uint32_t stack_end;	/* a stack of the profile ends here */
+};
+
+enum {
+	PF_XTREE_NODES = 1,	/* make the call tree's nodes */
+	PF_XTREE_TOTALS = 2,	/* and each node's total, by column */
+	PF_XTREE_NEIGHBOURS = 4, /* a flame chart's tree, in the profile's order */
 };
 
 struct pf_xtree {
 	const struct pf_profile *p;
 	int columns;		/* 1, or 2 for a differential profile */
 	int weight;		/* the column that weighs: 0, or 1 when differential */
-	struct pf_xnode *node;	/* node 0 is the root */
-	size_t n, cap;
-	/* By column (the second only in a differential profile), by node:
-	 * the counts of the stack ending there, and of its whole subtree. */
-	pf_count *self[2], *total[2];
-	/* The node of each stack of the profile, by its index there. */
+	/* The stacks, by their index in the profile, in the order their
+	 * samples are written: name order, or the profile's own for an
+	 * ordered profile (a flame chart). */
 	size_t nstacks;
-	uint32_t *stack_node;
-	/* The frames in the order preorder first meets them. */
+	size_t *order;
+	/* The frames in the order the stacks first use them. */
 	uint32_t *frame_index;	/* frame id -> 0-based index, PF_XNONE: unused */
 	uint32_t *frame_order;	/* index -> frame id */
 	size_t nused;
+	/* With PF_XTREE_NODES: node 0 is the root; the node of each stack,
+	 * by its index in the profile; with PF_XTREE_TOTALS the count of each
+	 * node's subtree, by column (the second in a differential profile). */
+	struct pf_xnode *node;
+	size_t n, cap;
+	uint32_t *stack_node;
+	pf_count *total[2];
 };
 
 /*
- * Builds the tree of p.  With neighbours (a flame chart), a stack merges
- * into a node only where it continues the stack before it, in the
- * profile's order; otherwise equal paths are one node.  Fails when a total
- * is beyond PF_COUNT_MAX.
+ * Orders the stacks of p and, as flags ask, makes the call tree.  With
+ * PF_XTREE_NEIGHBOURS (a flame chart), a stack merges into a node only
+ * where it continues the stack before it, in the profile's order;
+ * otherwise equal paths are one node.  Fails when a total is beyond
+ * PF_COUNT_MAX.
  */
-int pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int neighbours,
+int pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int flags,
     struct pf_error *err);
 void pf_xtree_release(struct pf_xtree *t);
 
+/* The own count of node v in column col: its total less its children's. */
+pf_count pf_xtree_self(const struct pf_xtree *t, uint32_t v, int col);
+
 /*
- * The stacks of the subtree of top (0: all), as the writers of samples
- * want them: in preorder, or in the profile's order for an ordered one.
- * Each call of pf_xstacks_next gives the next stack's frames (profile
- * frame ids, root first) and counts; it returns 0 after the last one.
+ * The parts of the profile that speedscope makes one profile each with
+ * split_roots: the stacks of each root frame, in the order of the roots'
+ * first stacks; without it, one part of every stack.  part[i] .. part[i+1]
+ * index stack[], which lists the stacks in t->order within each part.
  */
-struct pf_xstacks {
-	const struct pf_xtree *t;
-	uint32_t top, n;
-	uint32_t node;		/* the node of the stack last given */
-	size_t i;
-	uint32_t *path;		/* frame ids by depth */
-	size_t cap;
+struct pf_xparts {
+	size_t n;		/* number of parts */
+	size_t *part;		/* n + 1 offsets */
+	size_t *stack;		/* stack indices in the profile */
+	uint32_t *root;		/* each part's root frame (PF_XNONE: all) */
 };
 
-int pf_xstacks_init(struct pf_xstacks *s, const struct pf_xtree *t, uint32_t top);
-int pf_xstacks_next(struct pf_xstacks *s, const uint32_t **frames, size_t *n,
-    pf_count c[2]);
-void pf_xstacks_release(struct pf_xstacks *s);
+int pf_xparts_init(struct pf_xparts *x, const struct pf_xtree *t, int split);
+void pf_xparts_release(struct pf_xparts *x);
 
 /* ---------------------------------------------------------------- units */
 
@@ -97,22 +106,36 @@ int pf_xwhole(pf_count c, uint64_t mul, uint64_t div, int64_t *out, int *rounded
 /* -------------------------------------------------------- JSON frame names */
 
 /*
- * Each frame's name as a JSON string (quotes included), made once, and
- * for a name that is not valid UTF-8 its exact bytes percent-encoded
- * (pf_percent_encode) as a second string, else NULL.
+ * For each frame, made once: head, the name as a JSON string, for a name
+ * that is not valid UTF-8 ,"pf:name":"..." with its exact bytes
+ * percent-encoded (pf_percent_encode), then tail; the writers put a
+ * frame's whole object around its name with one copy.
  */
 struct pf_xnames {
-	char **json;		/* by frame id */
-	char **raw;
-	size_t n;
+	char **frag;		/* by frame id */
+	uint32_t *flen;		/* its length */
+	uint32_t *nlen;		/* the length of the name's JSON string */
+	size_t head;		/* where that string starts in frag */
 	struct pf_arena arena;
 	uint64_t replaced;	/* names with bytes replaced */
 };
 
-int pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t);
+int pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t, const char *head,
+    const char *tail);
 void pf_xnames_release(struct pf_xnames *x);
-/* ,"pf:name":"..." after a name that needs it. */
-void pf_xnames_put_raw(const struct pf_xnames *x, struct pf_outbuf *o, uint32_t frame);
+
+static inline void
+pf_xnames_put(const struct pf_xnames *x, struct pf_outbuf *o, uint32_t frame)
+{
+	pf_outbuf_put(o, x->frag[frame], x->flen[frame]);
+}
+
+/* The name alone, as a JSON string. */
+static inline void
+pf_xnames_put_name(const struct pf_xnames *x, struct pf_outbuf *o, uint32_t frame)
+{
+	pf_outbuf_put(o, x->frag[frame] + x->head, x->nlen[frame]);
+}
 
 /* ------------------------------------------------------------ the writers */
 

@@ -3,8 +3,8 @@
  * Pyroscope, Parca and Cloud Profiler read it.
  *
  * Every distinct frame is one function and one location (id i + 1 for the
- * i-th frame met in preorder), every distinct stack one sample listing its
- * locations leaf first, with one value (the count), or two for a
+ * i-th frame the stacks use, in name order), every distinct stack one
+ * sample listing its locations leaf first, with one value (the count), or two for a
  * differential profile (sample types "before" and "after", after the
  * default).  The sample type comes from --countname: samples/count,
  * cpu/nanoseconds, space/bytes, or TYPE/UNIT as given.  Values are int64:
@@ -231,19 +231,18 @@ put_samples(const struct pf_xtree *t, struct pp *pp, struct gz *g,
     struct pf_export_stats *st, struct pf_error *err)
 {
 	Perftools__Profiles__Sample smp = PERFTOOLS__PROFILES__SAMPLE__INIT;
-	struct pf_xstacks s;
 	const uint32_t *f;
 	uint64_t *ids = NULL;
 	int64_t val[2];
-	size_t n, i, cap = 0, len;
+	size_t n, i, j, cap = 0, len;
 	pf_count c[2];
-	int k, col, r, any, rc = -1;
+	int col, r, any, rc = -1;
 
-	if (pf_xstacks_init(&s, t, 0) != 0)
-		return -1;
 	smp.value = val;
 	smp.n_value = (size_t)t->columns;
-	while ((k = pf_xstacks_next(&s, &f, &n, c)) > 0) {
+	for (j = 0; j < t->nstacks; j++) {
+		f = pf_profile_stack(t->p, t->order != NULL ? t->order[j] : j, &n,
+		    &c[0], &c[1]);
 		if (pf_grow(&ids, &cap, n + 1, sizeof(*ids)) != 0)
 			goto out;
 		/* Leaf first. */
@@ -272,9 +271,8 @@ put_samples(const struct pf_xtree *t, struct pp *pp, struct gz *g,
 			goto out;
 		put_field(g, 2, pp->msg, len);
 	}
-	rc = k < 0 ? -1 : 0;
+	rc = 0;
 out:
-	pf_xstacks_release(&s);
 	free(ids);
 	return rc;
 }
