@@ -259,7 +259,8 @@ group_export() {
 	    'main;"><img src=x onerror=alert(1)> 3' "main;'-alert(1)-' 4" \
 	    'main;a&b_[k] 1' 'main;100%;%41%zz%_[i] 6' 'main;caf\303\251_[w];\303 3' \
 	    'main;bad\377\001\177x\302\205;tab\there 2' 'main;back\\slash\\u0041 1' \
-	    'main;ls\342\200\250ps 1' 'main;;empty 2' 'main;zero 0' 'all;x 3' |
+	    'main;ls\342\200\250ps 1' 'main;;empty 2' 'main;zero 0' 'all;x 3' \
+	    'main;"q<\377\\x 2' |
 	    awk '{ gsub(/\\303/, "\303"); gsub(/\\251/, "\251"); gsub(/\\377/, "\377")
 	        gsub(/\\001/, "\001"); gsub(/\\177/, "\177"); gsub(/\\302/, "\302")
 	        gsub(/\\205/, "\205"); gsub(/\\342/, "\342"); gsub(/\\200/, "\200")

@@ -125,11 +125,11 @@ pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t, const char *head,
 		uint32_t id = t->frame_order[i];
 
 		s = pf_profile_frame(t->p, id, &len);
-		/* At most six bytes per byte for the string, three for the
-		 * percent-encoding, in a buffer that is never flushed (it has
-		 * no file). */
+		/* At most six bytes per byte for the string, six for its
+		 * percent-encoding as a JSON string, in a buffer that is never
+		 * flushed (it has no file). */
 		o.len = 0;
-		o.cap = hl + len * 9 + tl + 20;
+		o.cap = hl + len * 12 + tl + 32;
 		if (o.cap > UINT32_MAX || (o.buf = pf_arena_alloc(&x->arena, o.cap + 1)) == NULL)
 			goto nomem;
 		pf_outbuf_put(&o, head, hl);
@@ -138,9 +138,8 @@ pf_xnames_init(struct pf_xnames *x, const struct pf_xtree *t, const char *head,
 			if (pf_grow(&enc, &ecap, 3 * len + 1, 1) != 0)
 				goto nomem;
 			x->nlen[id] = (uint32_t)(o.len - hl);
-			pf_outbuf_puts(&o, ",\"pf:name\":\"");
-			pf_outbuf_put(&o, enc, pf_percent_encode(s, len, enc));
-			pf_outbuf_put(&o, "\"", 1);
+			pf_outbuf_puts(&o, ",\"pf:name\":");
+			pf_json_string(&o, enc, pf_percent_encode(s, len, enc));
 		} else
 			x->nlen[id] = (uint32_t)(o.len - hl);
 		pf_outbuf_put(&o, tail, tl);

@@ -108,8 +108,8 @@ int pf_xwhole(pf_count c, uint64_t mul, uint64_t div, int64_t *out, int *rounded
 /*
  * For each frame, made once: head, the name as a JSON string, for a name
  * that is not valid UTF-8 ,"pf:name":"..." with its exact bytes
- * percent-encoded (pf_percent_encode), then tail; the writers put a
- * frame's whole object around its name with one copy.
+ * percent-encoded (pf_percent_encode) as a JSON string, then tail; the
+ * writers put a frame's whole object around its name with one copy.
  */
 struct pf_xnames {
 	char **frag;		/* by frame id */
