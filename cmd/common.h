@@ -89,4 +89,16 @@ flame_read_input(struct pf_flame *f, const char *path)
 	return rc;
 }
 
+/* The one warning about the malformed lines a lenient read of name
+ * skipped, if it skipped any. */
+static inline void
+report_skipped(const char *name, const struct pf_folded_stats *st)
+{
+	if (st->skipped > 0)
+		warnx("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
+		    strcmp(name, "-") == 0 ? "<stdin>" : name,
+		    (unsigned long long)st->skipped, st->skipped == 1 ? "" : "s",
+		    (unsigned long long)st->first_skipped, st->first_reason);
+}
+
 #endif /* PF_CMD_COMMON_H */

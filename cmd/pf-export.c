@@ -85,11 +85,7 @@ read_input(struct pf_profile *p, const char *path, const struct pf_folded_option
 		report(&err);
 		rc = 1;
 	}
-	if (st.skipped > 0)
-		warnx("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
-		    strcmp(path, "-") == 0 ? "<stdin>" : path,
-		    (unsigned long long)st.skipped, st.skipped == 1 ? "" : "s",
-		    (unsigned long long)st.first_skipped, st.first_reason);
+	report_skipped(path, &st);
 	pf_reader_free(r);
 	return rc;
 }

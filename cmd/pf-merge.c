@@ -204,14 +204,7 @@ main(int argc, char **argv)
 	}
 	p = pf_merge_load(in, n, &o, &err);
 	for (i = 0; i < n; i++) {
-		const char *name = strcmp(in[i].path, "-") == 0 ? "<stdin>" : in[i].path;
-
-		if (in[i].stats.skipped > 0)
-			warnx("'%s': skipped %llu malformed line%s (first at line %llu: %s)",
-			    name, (unsigned long long)in[i].stats.skipped,
-			    in[i].stats.skipped == 1 ? "" : "s",
-			    (unsigned long long)in[i].stats.first_skipped,
-			    in[i].stats.first_reason);
+		report_skipped(in[i].path, &in[i].stats);
 		if (in[i].failed) {
 			report(&in[i].err);
 			rval = 1;

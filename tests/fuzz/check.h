@@ -1,7 +1,8 @@
 /*
  * check.h - the properties both fuzz targets check on folded output, beyond
  * "does not crash".  A violation prints what was wrong and aborts, which
- * libFuzzer and the replayer both report as a failure.
+ * libFuzzer and the replayer both report as a failure.  Targets that need
+ * only part of it include it all (hence the unused attributes).
  */
 #ifndef PF_FUZZ_CHECK_H
 #define PF_FUZZ_CHECK_H
@@ -13,7 +14,7 @@
 
 #include "pf.h"
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static void __attribute__((noreturn, unused, format(printf, 1, 2)))
 fuzz_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -27,7 +28,7 @@ fuzz_fail(const char *fmt, ...)
 }
 
 /* The folded text of p, malloc'ed (never NULL: failure is a bug here). */
-static char *
+static __attribute__((unused)) char *
 fuzz_write(const struct pf_profile *p, size_t *len)
 {
 	struct pf_error err;
@@ -49,7 +50,7 @@ fuzz_write(const struct pf_profile *p, size_t *len)
  * so such a profile cannot be written unambiguously (see test-core's
  * folded_roundtrip tests); the targets do not report it again.
  */
-static int
+static __attribute__((unused)) int
 fuzz_looks_differential(const char *line, size_t len)
 {
 	size_t i = len, t;
@@ -76,7 +77,7 @@ fuzz_looks_differential(const char *line, size_t len)
  * non-empty stack, a space and columns counts, and the stacks are in
  * strictly increasing byte-wise order (so each appears once).
  */
-static void
+static __attribute__((unused)) void
 fuzz_check_folded(const char *s, size_t n, int columns)
 {
 	const char *line = s, *prev = NULL, *end, *sp;
@@ -120,7 +121,7 @@ fuzz_check_folded(const char *s, size_t n, int columns)
 /* Whether some frame name of p ends in a blank: the folded reader trims
  * the stack before its count, so such a leaf does not survive a round
  * trip (test-perf reports that on its own). */
-static int
+static __attribute__((unused)) int
 fuzz_trailing_blank(const struct pf_profile *p)
 {
 	size_t i, len;
@@ -138,7 +139,7 @@ fuzz_trailing_blank(const struct pf_profile *p)
  * What pf writes, pf reads back as the same profile: reading the text and
  * writing it again gives the same bytes.
  */
-static void
+static __attribute__((unused)) void
 fuzz_check_roundtrip(const struct pf_profile *p, const char *s, size_t n)
 {
 	struct pf_profile *q;

@@ -11,28 +11,14 @@
  * only failure allowed is a count the format cannot hold.
  */
 #include <jansson.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "internal.h"
 #include "fuzz.h"
+#include "check.h"
 #include "parse/profile.pb-c.h"
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fuzz_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fuzz check failed: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 static char *
 export(const struct pf_profile *p, int fmt, size_t *len, struct pf_error *err)

@@ -289,40 +289,42 @@ test_errors(void)
 	pf_profile_free(p);
 }
 
+static const char *order_stacks[] = { "a;b", "a;b c", "a;b;d", "x", "a" };
+
+/* Adds order_stacks[i] with count i + 1 to p, forwards or backwards. */
+static void
+add_stacks(struct pf_profile *p, int backwards)
+{
+	struct pf_error err;
+	size_t i, k;
+
+	for (k = 0; k < 5; k++) {
+		uint32_t f[3];
+		size_t n = 0;
+		const char *s, *semi;
+
+		i = backwards ? 4 - k : k;
+		for (s = order_stacks[i]; (semi = strchr(s, ';')) != NULL; s = semi + 1)
+			f[n++] = pf_profile_intern(p, s, (size_t)(semi - s));
+		f[n++] = pf_profile_intern(p, s, strlen(s));
+		pf_profile_add(p, f, n, pf_count_from_u64(i + 1), 0, &err);
+	}
+}
+
 /* The same stacks added in two orders give the same bytes in every
  * format, and name order puts "a;b" and its callees before "a;b c". */
 static void
 test_order(void)
 {
-	static const char *stacks[] = { "a;b", "a;b c", "a;b;d", "x", "a" };
-	static const unsigned w[] = { 1, 2, 3, 4, 5 };
 	struct pf_profile *p = pf_profile_new(), *q = pf_profile_new();
 	struct pf_export_stats st;
 	struct pf_error err;
 	char *u, *v, name[64];
-	size_t lu, lv, i;
+	size_t lu, lv;
 	int fmt;
 
-	for (i = 0; i < 5; i++) {
-		uint32_t f[3];
-		size_t n = 0;
-		const char *s = stacks[i], *semi;
-
-		for (; (semi = strchr(s, ';')) != NULL; s = semi + 1)
-			f[n++] = pf_profile_intern(p, s, (size_t)(semi - s));
-		f[n++] = pf_profile_intern(p, s, strlen(s));
-		pf_profile_add(p, f, n, pf_count_from_u64(w[i]), 0, &err);
-	}
-	for (i = 5; i-- > 0; ) {
-		uint32_t f[3];
-		size_t n = 0;
-		const char *s = stacks[i], *semi;
-
-		for (; (semi = strchr(s, ';')) != NULL; s = semi + 1)
-			f[n++] = pf_profile_intern(q, s, (size_t)(semi - s));
-		f[n++] = pf_profile_intern(q, s, strlen(s));
-		pf_profile_add(q, f, n, pf_count_from_u64(w[i]), 0, &err);
-	}
+	add_stacks(p, 0);
+	add_stacks(q, 1);
 	for (fmt = 0; fmt < PF_EXPORT_COUNT; fmt++) {
 		u = export_mem(p, fmt, NULL, &lu, &st, &err);
 		v = export_mem(q, fmt, NULL, &lv, &st, &err);
