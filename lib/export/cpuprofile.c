@@ -12,11 +12,10 @@
  * microseconds (--countname ns, us, ms or s; any other count is taken as
  * microseconds), rounded to a whole one, and the samples follow each
  * other from time 0 in name order, which is preorder (in input order for
- * a flame chart).  A
- * node's hitCount is the time of its samples, so that DevTools' tree
- * views, which share endTime - startTime out over the hit counts, give
- * each frame the same time as the chart, one microsecond per hit.
- * A last sample on the root node, at endTime, ends the last stack's:
+ * a flame chart).  A node's hitCount is the time of its samples, so that
+ * DevTools' tree views, which share endTime - startTime out over the hit
+ * counts, give each frame the same time as the chart, one microsecond per
+ * hit.  A last sample on the root node, at endTime, ends the last stack's:
  * without it speedscope gives that one no time and DevTools an average
  * one.  `pf-collapse --weight=time` reads the stacks back with their
  * times.  Stacks whose time rounds to 0 get no sample.
@@ -29,6 +28,7 @@
 #define CALLFRAME ",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1," \
 	"\"columnNumber\":-1},\"hitCount\":"
 
+/* A time (never negative). */
 static void
 put_i64(struct pf_outbuf *o, int64_t v)
 {

@@ -120,10 +120,10 @@ pf_export_speedscope(const struct pf_xtree *t, const struct pf_export_options *o
 	}
 	for (i = 0; i < x.n; i++)
 		for (col = 0; col < t->columns; col++) {
-			if (i > 0 || col > 0)
-				pf_outbuf_puts(&o, ",\n");
 			uint32_t r = x.root[i];
 
+			if (i > 0 || col > 0)
+				pf_outbuf_puts(&o, ",\n");
 			if (profile(t, &x, i, &o, r == PF_XNONE ? tjson : nm.frag[r] + nm.head,
 			    r == PF_XNONE ? tb.len : nm.nlen[r], col, u.speedscope) != 0) {
 				pf_err(err, NULL, 0, "count overflow: a profile's total "
