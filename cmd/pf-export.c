@@ -16,7 +16,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: pf-export --to FORMAT [--countname NAME] [--title TEXT] [--split-roots]\n"
+	    "usage: pf-export [--to FORMAT] [--countname NAME] [--title TEXT] [--split-roots]\n"
 	    "                 [--flamechart] [--lenient] [-o FILE] [FILE ...]\n");
 }
 
