@@ -90,6 +90,8 @@ uint32_t pf_profile_intern(struct pf_profile *p, const char *name, size_t len);
 /* The name of frame id, not NUL-terminated; *len receives its length. */
 const char *pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len);
 size_t pf_profile_nframes(const struct pf_profile *p);
+/* The id of the frame called name, or UINT32_MAX when p has none. */
+uint32_t pf_profile_lookup(const struct pf_profile *p, const char *name, size_t len);
 
 /*
  * Adds counts to the stack frames[0..n-1] (root first), creating it when it is
@@ -418,19 +420,101 @@ struct pf_profile *pf_diff_pair(const struct pf_profile *before,
     const struct pf_profile *after, int normalize, struct pf_error *err);
 
 /*
- * Writes a plain-text table of the functions whose self and inclusive
- * counts changed most between the two columns of the differential profile
- * d: at most top rows each, leaving out changes smaller than min_delta
- * (a count) or, when min_delta_pct >= 0, smaller than that many percentage
- * points of the total.  Inclusive counts count a stack once per function
- * even when the function recurses.
+ * Pairs several runs of each side: each column is the mean of its runs
+ * (rounded half-up to PF_COUNT_DIGITS digits), then paired and normalized
+ * as pf_diff_pair does.  nb and na are at least 1.
+ */
+struct pf_profile *pf_diff_pair_runs(const struct pf_profile *const *before,
+    size_t nb, const struct pf_profile *const *after, size_t na, int normalize,
+    struct pf_error *err);
+
+/*
+ * How much of a differential profile is in stacks that both columns have:
+ * the share of each column's total (0 to 1; 1 for an empty column), and
+ * the heaviest root frame of each (UINT32_MAX when the column is empty).
+ * Two runs of the same program share most of their weight; two recordings
+ * whose process or binary names differ share none.
+ */
+struct pf_diff_overlap {
+	double before, after;
+	uint32_t root_before, root_after;
+};
+
+int pf_diff_overlap(const struct pf_profile *d, struct pf_diff_overlap *ov,
+    struct pf_error *err);
+
+/*
+ * A rule of pf-diff's --fail-on gate, "self>2%" or "total>500": a
+ * function's self (or inclusive) count changed by more than the value
+ * ("<": by less, for a negative value: shrank by more), in percentage
+ * points of its share of each side's total with '%', else in counts.
+ */
+struct pf_gate_rule {
+	int inclusive;		/* "total" (or "inclusive"); else "self" */
+	int below;		/* '<' */
+	int share;		/* percentage points; else a count */
+	double points;		/* the threshold, when share */
+	pf_count count;		/* its magnitude, when not */
+	int count_neg;		/* and its sign */
+	char text[64];		/* the rule as given, for messages */
+};
+
+/* Parses s into r; -1 with err saying what is wrong. */
+int pf_gate_rule_parse(const char *s, struct pf_gate_rule *r, struct pf_error *err);
+
+enum pf_summary_format {
+	PF_SUMMARY_TEXT,	/* aligned columns for a terminal */
+	PF_SUMMARY_MARKDOWN,	/* GitHub-flavoured tables, for a comment */
+	PF_SUMMARY_JSON,	/* one object, for other programs */
+};
+
+/*
+ * What a summary shows: at most top rows per table, leaving out changes
+ * smaller than min_delta (a count) or, when min_delta_pct >= 0, smaller
+ * than that many percentage points of the total.  With several runs on a
+ * side, a change counts as real only when it is larger than noise times
+ * its spread (pf-diff(1) says how the spread is computed).  The rules of
+ * the gate are borrowed.
  */
 struct pf_summary_options {
 	size_t top;
 	pf_count min_delta;
 	double min_delta_pct;	/* < 0: not used */
+	enum pf_summary_format format;
+	double noise;		/* <= 0: 3 */
+	const struct pf_gate_rule *rules;
+	size_t nrules;
 };
 
+/*
+ * The comparison of the two columns of d: the functions whose self and
+ * inclusive counts changed most (inclusive counts count a stack once per
+ * function even when the function recurses), the stacks that appeared and
+ * disappeared, and the changes that trip the gate's rules.  before and
+ * after are the runs d was paired from (pf_diff_pair_runs), which give the
+ * shares and their run-to-run spread; with nb = na = 0 the columns of d
+ * are taken as one run each.  d, the runs and o's rules are borrowed and
+ * must outlive the summary.
+ */
+struct pf_summary;
+
+struct pf_summary *pf_summary_new(const struct pf_profile *d,
+    const struct pf_profile *const *before, size_t nb,
+    const struct pf_profile *const *after, size_t na,
+    const struct pf_summary_options *o, struct pf_error *err);
+void pf_summary_free(struct pf_summary *s);
+/* Writes the summary in o->format. */
+int pf_summary_write(const struct pf_summary *s, FILE *out, struct pf_error *err);
+/* How many changes trip a rule (a function counts once per rule). */
+size_t pf_summary_ntrips(const struct pf_summary *s);
+/*
+ * Trip i (< pf_summary_ntrips) in one line, "self>2%: 'parse' +6.00 points
+ * (24.00% -> 30.00%)", the name cut to a readable length.
+ */
+const char *pf_summary_trip(const struct pf_summary *s, size_t i, char *buf,
+    size_t size);
+
+/* pf_summary_new on d alone, written and freed. */
 int pf_diff_summary_write(const struct pf_profile *d,
     const struct pf_summary_options *o, FILE *out, struct pf_error *err);
 

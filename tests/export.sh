@@ -293,7 +293,7 @@ group_export() {
 	"$pfe" --to pprof -o "$tmp/d.pprof" "$tmp/d.folded"
 	"$pfc" --sample-type before "$tmp/d.pprof" > "$tmp/d.before"
 	"$pfc" --sample-type after "$tmp/d.pprof" > "$tmp/d.after"
-	"$build/pf-diff" "$tmp/d.before" "$tmp/d.after" > "$tmp/x.back" 2>&1
+	"$build/pf-diff" "$tmp/d.before" "$tmp/d.after" > "$tmp/x.back" 2> "$tmp/x.err"
 	: > "$tmp/detail"
 	if differ "$tmp/d.folded" "$tmp/x.back" "pf-diff of the sample types" "$tmp/detail"; then
 		fail "$label/export: differential --to pprof: not the input" "$tmp/detail"

@@ -95,6 +95,18 @@ pf_profile_intern(struct pf_profile *p, const char *name, size_t len)
 	return (uint32_t)p->nframes++;
 }
 
+uint32_t
+pf_profile_lookup(const struct pf_profile *p, const char *name, size_t len)
+{
+	struct pf_strmap_slot *s;
+	int nomem = 0;
+
+	/* A find without insert leaves the map as it is. */
+	s = pf_strmap_find((struct pf_strmap *)&p->names, name, len,
+	    pf_hash_bytes(name, len, NAME_SEED), 0, &nomem);
+	return s == NULL ? UINT32_MAX : s->value;
+}
+
 const char *
 pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len)
 {

@@ -1,6 +1,7 @@
 /*
  * diff.c - differential profiles: pairing two profiles stack by stack, as
- * FlameGraph's difffolded.pl does, and the summary table of pf-diff.
+ * FlameGraph's difffolded.pl does, or the means of several runs a side, and
+ * how much the two sides have in common.  The summary is in summary.c.
  */
 #include <stdlib.h>
 
@@ -66,190 +67,96 @@ fail:
 	return NULL;
 }
 
-/* ------------------------------------------------------------- summary */
-
-struct fn {
-	uint32_t id;
-	pf_count a, b;		/* before, after */
-	pf_count mag;		/* |b - a| */
-	int neg;		/* b < a */
-	double pa, pb;		/* percent of each total */
-};
-
-static int
-cmp_fn(const void *x, const void *y, void *arg)
+/* The mean of n runs in a new profile (a copy of the one run when n = 1). */
+static struct pf_profile *
+mean_of(const struct pf_profile *const *runs, size_t n, struct pf_error *err)
 {
-	const struct pf_profile *sort_profile = arg;
-	const struct fn *u = x, *v = y;
-	const char *s, *t;
-	size_t ls, lt, m;
-	int c;
+	struct pf_profile *m = pf_profile_new();
+	size_t i;
 
-	if (u->mag != v->mag)
-		return u->mag > v->mag ? -1 : 1;
-	s = pf_profile_frame(sort_profile, u->id, &ls);
-	t = pf_profile_frame(sort_profile, v->id, &lt);
-	m = ls < lt ? ls : lt;
-	if ((c = memcmp(s, t, m)) != 0)
-		return c;
-	return (ls > lt) - (ls < lt);
+	if (m == NULL) {
+		pf_err(err, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (pf_profile_merge(m, runs[i], err) != 0)
+			goto fail;
+	if (n > 1 && pf_transform_rescale(&m, 1, (pf_count)n, err) != 0)
+		goto fail;
+	return m;
+fail:
+	pf_profile_free(m);
+	return NULL;
 }
 
-static double
-pct(pf_count c, pf_count total)
+struct pf_profile *
+pf_diff_pair_runs(const struct pf_profile *const *before, size_t nb,
+    const struct pf_profile *const *after, size_t na, int normalize,
+    struct pf_error *err)
 {
-	return total == 0 ? 0.0 : 100.0 * pf_count_to_double(c) / pf_count_to_double(total);
+	struct pf_profile *mb = NULL, *ma = NULL, *d = NULL;
+
+	if (nb == 1 && na == 1)
+		return pf_diff_pair(before[0], after[0], normalize, err);
+	if ((mb = mean_of(before, nb, err)) != NULL &&
+	    (ma = mean_of(after, na, err)) != NULL)
+		d = pf_diff_pair(mb, ma, normalize, err);
+	pf_profile_free(mb);
+	pf_profile_free(ma);
+	return d;
 }
 
-/* "+42", "-0.5" or "0". */
-static void
-signed_count(pf_count mag, int neg, char *buf)
+/* The root frame carrying most of w[], lowest id on a tie; UINT32_MAX when
+ * every root weighs nothing. */
+static uint32_t
+heaviest(const pf_count *w, size_t n)
 {
-	if (mag == 0) {
-		strcpy(buf, "0");
-		return;
-	}
-	buf[0] = neg ? '-' : '+';
-	pf_count_format(mag, buf + 1);
-}
+	uint32_t best = UINT32_MAX;
+	size_t i;
 
-static int
-write_table(FILE *out, const struct pf_profile *d, struct fn *rows, size_t n,
-    const char *what, const struct pf_summary_options *o, pf_count ta, pf_count tb)
-{
-	char b1[PF_COUNT_BUFSIZE], b2[PF_COUNT_BUFSIZE], b3[PF_COUNT_BUFSIZE + 1];
-	size_t i, shown = 0, w1 = 6, w2 = 5, w3 = 5, len;
-	int kept;
-
-	(void)ta;
-	(void)tb;
-	qsort_r(rows, n, sizeof(*rows), cmp_fn, (void *)d);
-	/* Keep the rows to show at the front, then size the columns. */
-	for (i = 0; i < n && shown < o->top; i++) {
-		kept = rows[i].mag != 0 && rows[i].mag >= o->min_delta;
-		if (kept && o->min_delta_pct >= 0) {
-			double dp = rows[i].pb - rows[i].pa;
-
-			kept = (dp < 0 ? -dp : dp) >= o->min_delta_pct;
-		}
-		if (!kept)
-			continue;
-		rows[shown++] = rows[i];
-	}
-	for (i = 0; i < shown; i++) {
-		if ((len = pf_count_format(rows[i].a, b1)) > w1)
-			w1 = len;
-		if ((len = pf_count_format(rows[i].b, b2)) > w2)
-			w2 = len;
-		signed_count(rows[i].mag, rows[i].neg, b3);
-		if ((len = strlen(b3)) > w3)
-			w3 = len;
-	}
-	fprintf(out, "\n%s counts, the %zu largest change%s:\n", what, shown,
-	    shown == 1 ? "" : "s");
-	if (shown == 0)
-		return 0;
-	fprintf(out, "  %*s  %*s  %*s  %8s  %8s  %8s  %s\n", (int)w1, "before",
-	    (int)w2, "after", (int)w3, "change", "before%", "after%", "change%",
-	    "function");
-	for (i = 0; i < shown; i++) {
-		const char *name;
-
-		pf_count_format(rows[i].a, b1);
-		pf_count_format(rows[i].b, b2);
-		signed_count(rows[i].mag, rows[i].neg, b3);
-		name = pf_profile_frame(d, rows[i].id, &len);
-		fprintf(out, "  %*s  %*s  %*s  %7.2f%%  %7.2f%%  %+8.2f  %.*s\n",
-		    (int)w1, b1, (int)w2, b2, (int)w3, b3, rows[i].pa, rows[i].pb,
-		    rows[i].pb - rows[i].pa, (int)len, name);
-	}
-	return 0;
-}
-
-static void
-fill_rows(struct fn *rows, const pf_count *a, const pf_count *b, size_t nf,
-    pf_count ta, pf_count tb, size_t *n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < nf; i++) {
-		if (a[i] == 0 && b[i] == 0)
-			continue;
-		rows[k].id = (uint32_t)i;
-		rows[k].a = a[i];
-		rows[k].b = b[i];
-		rows[k].neg = b[i] < a[i];
-		rows[k].mag = b[i] < a[i] ? a[i] - b[i] : b[i] - a[i];
-		rows[k].pa = pct(a[i], ta);
-		rows[k].pb = pct(b[i], tb);
-		k++;
-	}
-	*n = k;
+	for (i = 0; i < n; i++)
+		if (w[i] != 0 && (best == UINT32_MAX || w[i] > w[best]))
+			best = (uint32_t)i;
+	return best;
 }
 
 int
-pf_diff_summary_write(const struct pf_profile *d,
-    const struct pf_summary_options *o, FILE *out, struct pf_error *err)
+pf_diff_overlap(const struct pf_profile *d, struct pf_diff_overlap *ov,
+    struct pf_error *err)
 {
-	size_t nf = pf_profile_nframes(d), i, j, n, nrows;
-	pf_count *sa = calloc(nf + 1, sizeof(*sa)), *sb = calloc(nf + 1, sizeof(*sb));
-	pf_count *ia = calloc(nf + 1, sizeof(*ia)), *ib = calloc(nf + 1, sizeof(*ib));
-	size_t *stamp = calloc(nf + 1, sizeof(*stamp));
-	struct fn *rows = calloc(nf + 1, sizeof(*rows));
-	char t1[PF_COUNT_BUFSIZE], t2[PF_COUNT_BUFSIZE], t3[PF_COUNT_BUFSIZE + 1];
-	pf_count ta = 0, tb = 0, a, b;
+	size_t nf = pf_profile_nframes(d), i, n;
+	pf_count *ra = calloc(nf + 1, sizeof(*ra)), *rb = calloc(nf + 1, sizeof(*rb));
+	pf_count ta = 0, tb = 0, sa = 0, sb = 0, a, b;
 	int rc = -1;
 
-	if (sa == NULL || sb == NULL || ia == NULL || ib == NULL || stamp == NULL ||
-	    rows == NULL) {
+	if (ra == NULL || rb == NULL) {
 		pf_err(err, NULL, 0, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < pf_profile_nstacks(d); i++) {
 		const uint32_t *f = pf_profile_stack(d, i, &n, &a, &b);
 
-		if (pf_count_add(ta, a, &ta) != 0 || pf_count_add(tb, b, &tb) != 0)
-			goto overflow;
-		if (n == 0)
-			continue;
-		/* The sums below cannot overflow: each is at most a total. */
-		sa[f[n - 1]] += a;
-		sb[f[n - 1]] += b;
-		for (j = 0; j < n; j++) {
-			/* Once per stack, however deep the recursion. */
-			if (stamp[f[j]] == i + 1)
-				continue;
-			stamp[f[j]] = i + 1;
-			ia[f[j]] += a;
-			ib[f[j]] += b;
+		/* Each sum is at most a column's total, checked first. */
+		if (pf_count_add(ta, a, &ta) != 0 || pf_count_add(tb, b, &tb) != 0) {
+			pf_err(err, NULL, 0, "count overflow: a total exceeds 2^64");
+			goto out;
+		}
+		if (a != 0 && b != 0) {
+			sa += a;
+			sb += b;
+		}
+		if (n > 0) {
+			ra[f[0]] += a;
+			rb[f[0]] += b;
 		}
 	}
-	pf_count_format(ta, t1);
-	pf_count_format(tb, t2);
-	signed_count(ta > tb ? ta - tb : tb - ta, tb < ta, t3);
-	fprintf(out, "total: %s -> %s (%s", t1, t2, t3);
-	if (ta != 0)
-		fprintf(out, ", %+.2f%%", 100.0 * (pf_count_to_double(tb) -
-		    pf_count_to_double(ta)) / pf_count_to_double(ta));
-	fprintf(out, ")\n");
-	fill_rows(rows, sa, sb, nf, ta, tb, &nrows);
-	write_table(out, d, rows, nrows, "self", o, ta, tb);
-	fill_rows(rows, ia, ib, nf, ta, tb, &nrows);
-	write_table(out, d, rows, nrows, "inclusive", o, ta, tb);
-	if (fflush(out) != 0 || ferror(out)) {
-		pf_err(err, NULL, 0, "write error");
-		goto out;
-	}
+	ov->before = ta == 0 ? 1.0 : pf_count_to_double(sa) / pf_count_to_double(ta);
+	ov->after = tb == 0 ? 1.0 : pf_count_to_double(sb) / pf_count_to_double(tb);
+	ov->root_before = heaviest(ra, nf);
+	ov->root_after = heaviest(rb, nf);
 	rc = 0;
-	goto out;
-overflow:
-	pf_err(err, NULL, 0, "count overflow: a total exceeds 2^64");
 out:
-	free(sa);
-	free(sb);
-	free(ia);
-	free(ib);
-	free(stamp);
-	free(rows);
+	free(ra);
+	free(rb);
 	return rc;
 }

@@ -148,9 +148,9 @@ pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
 	return 0;
 }
 
-/* Rebuilds *pp with every count c turned into c * num / den. */
-static int
-rescale(struct pf_profile **pp, pf_count num, pf_count den, struct pf_error *err)
+int
+pf_transform_rescale(struct pf_profile **pp, pf_count num, pf_count den,
+    struct pf_error *err)
 {
 	const struct pf_profile *p = *pp;
 	struct pf_profile *q = pf_profile_new();
@@ -185,7 +185,7 @@ fail:
 int
 pf_transform_scale(struct pf_profile **pp, pf_count factor, struct pf_error *err)
 {
-	return rescale(pp, factor, PF_COUNT_ONE, err);
+	return pf_transform_rescale(pp, factor, PF_COUNT_ONE, err);
 }
 
 int
@@ -198,7 +198,7 @@ pf_transform_normalize(struct pf_profile **pp, pf_count total,
 		return -1;
 	if (have == 0 || have == total)
 		return 0;
-	return rescale(pp, total, have, err);
+	return pf_transform_rescale(pp, total, have, err);
 }
 
 int

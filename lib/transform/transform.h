@@ -37,6 +37,11 @@ enum { PF_ROUND_HALF_UP, PF_ROUND_DOWN };
 int pf_count_muldiv_mode(pf_count c, pf_count num, pf_count den, int mode,
     pf_count *out);
 
+/* Rebuilds *pp with every count c turned into c * num / den, rounded
+ * half-up (num and den are plain integers here, not fixed-point). */
+int pf_transform_rescale(struct pf_profile **pp, pf_count num, pf_count den,
+    struct pf_error *err);
+
 /* Replaces *pp by q (freeing the old profile); returns 0. */
 int pf_replace(struct pf_profile **pp, struct pf_profile *q);
 

@@ -119,7 +119,8 @@ step(struct pf_profile **pp, char k, const char *arg)
 static void
 diff_self(const struct pf_profile *p)
 {
-	struct pf_summary_options so = { 5, 0, -1.0 };
+	struct pf_summary_options so = { 5, 0, -1.0, PF_SUMMARY_TEXT, 0, NULL, 0 };
+	struct pf_gate_rule rule;
 	struct pf_profile *d;
 	struct pf_error err;
 	pf_count a, b;
@@ -139,9 +140,15 @@ diff_self(const struct pf_profile *p)
 			fuzz_fail("a profile paired with itself differs");
 	}
 	check_profile(d);
+	/* Every summary format, with a gate. */
+	if (pf_gate_rule_parse("self>0%", &rule, &err) == 0) {
+		so.rules = &rule;
+		so.nrules = 1;
+	}
 	if ((null = fopen("/dev/null", "w")) != NULL) {
-		if (pf_diff_summary_write(d, &so, null, &err) != 0)
-			check_error(&err, "pf_diff_summary_write");
+		for (so.format = PF_SUMMARY_TEXT; so.format <= PF_SUMMARY_JSON; so.format++)
+			if (pf_diff_summary_write(d, &so, null, &err) != 0)
+				check_error(&err, "pf_diff_summary_write");
 		fclose(null);
 	}
 	pf_profile_free(d);

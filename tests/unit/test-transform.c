@@ -307,7 +307,7 @@ summary_of(const char *before, const char *after, size_t top)
 {
 	static char buf[8192];
 	struct pf_profile *b = profile_of(before), *a = profile_of(after), *d;
-	struct pf_summary_options o = { top, 0, -1.0 };
+	struct pf_summary_options o = { top, 0, -1.0, PF_SUMMARY_TEXT, 0, NULL, 0 };
 	struct pf_error err;
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
@@ -348,7 +348,7 @@ test_diff(void)
 	/* Inclusive counts count a stack once per function, even recursive. */
 	s = summary_of("a;b;a 1\nc 1\n", "a;b;a 3\nc 1\n", 5);
 	tap_ok(strstr(s, "inclusive counts") != NULL &&
-	    strstr(strstr(s, "inclusive counts"), "       1      3     +2") != NULL,
+	    strstr(strstr(s, "inclusive counts"), "       1      3      +2") != NULL,
 	    "summary/inclusive_recursion_once", "%s", s);
 	tap_ok(strstr(s, "total: 2 -> 4 (+2, +100.00%)") != NULL, "summary/total", "%s", s);
 	/* Self counts: only leaf frames; b is never one. */
@@ -363,6 +363,148 @@ test_diff(void)
 	    "summary/top", "%s", s);
 }
 
+/* ------------------------------------------------ runs, overlap and the gate */
+
+static void
+check_rule(const char *name, const char *text, int ok, int inclusive, int below,
+    int share, double points, const char *count, int neg)
+{
+	struct pf_gate_rule r;
+	struct pf_error err;
+	int rc = pf_gate_rule_parse(text, &r, &err);
+
+	if (!ok) {
+		tap_ok(rc != 0 && strstr(err.msg, text) != NULL, name, "rc %d: %s", rc,
+		    rc ? err.msg : "accepted");
+		return;
+	}
+	tap_ok(rc == 0 && r.inclusive == inclusive && r.below == below &&
+	    r.share == share && (share ? r.points == points :
+	    r.count == cnt(count) && r.count_neg == neg), name,
+	    "rc %d incl %d below %d share %d points %g neg %d", rc, r.inclusive,
+	    r.below, r.share, r.points, r.count_neg);
+}
+
+/* The summary of runs given as folded texts, in format fmt, with rules. */
+static char *
+summary_runs(const char *const *b, size_t nb, const char *const *a, size_t na,
+    enum pf_summary_format fmt, const char *rule, size_t *ntrips)
+{
+	static char buf[16384];
+	struct pf_profile *pb[8], *pa[8], *d = NULL;
+	struct pf_summary_options o = { 20, 0, -1.0, fmt, 0, NULL, 0 };
+	struct pf_gate_rule r;
+	struct pf_summary *s = NULL;
+	struct pf_error err;
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+	size_t i;
+
+	memset(buf, 0, sizeof(buf));
+	*ntrips = 0;
+	if (rule != NULL && pf_gate_rule_parse(rule, &r, &err) == 0) {
+		o.rules = &r;
+		o.nrules = 1;
+	}
+	for (i = 0; i < nb; i++)
+		pb[i] = profile_of(b[i]);
+	for (i = 0; i < na; i++)
+		pa[i] = profile_of(a[i]);
+	if ((d = pf_diff_pair_runs((const struct pf_profile *const *)pb, nb,
+	    (const struct pf_profile *const *)pa, na, 0, &err)) == NULL ||
+	    (s = pf_summary_new(d, (const struct pf_profile *const *)pb, nb,
+	    (const struct pf_profile *const *)pa, na, &o, &err)) == NULL ||
+	    f == NULL || pf_summary_write(s, f, &err) != 0)
+		snprintf(buf, sizeof(buf), "error: %s", err.msg);
+	if (s != NULL)
+		*ntrips = pf_summary_ntrips(s);
+	if (f != NULL)
+		fclose(f);
+	pf_summary_free(s);
+	pf_profile_free(d);
+	for (i = 0; i < nb; i++)
+		pf_profile_free(pb[i]);
+	for (i = 0; i < na; i++)
+		pf_profile_free(pa[i]);
+	return buf;
+}
+
+static void
+test_runs(void)
+{
+	static const char *const b[] = { "m;f 10\nm;g 90\n", "m;f 12\nm;g 88\n",
+	    "m;f 11\nm;g 89\n" };
+	static const char *const a[] = { "m;f 20\nm;g 80\n", "m;f 22\nm;g 78\n" };
+	static const char *const one[] = { "m;f 21\nm;g 79\n" };
+	struct pf_profile *pb[3], *pa[2], *d;
+	struct pf_diff_overlap ov;
+	struct pf_error err;
+	size_t i, n;
+	char *s;
+
+	check_rule("rule/self_share", "self>2%", 1, 0, 0, 1, 2.0, NULL, 0);
+	check_rule("rule/total_count", "total < -500", 1, 1, 1, 0, 0, "500", 1);
+	check_rule("rule/inclusive_fraction", "inclusive>0.5", 1, 1, 0, 0, 0, "0.5", 0);
+	check_rule("rule/negative_share", "self<-1.5%", 1, 0, 1, 1, -1.5, NULL, 0);
+	check_rule("rule/no_value", "self>", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/no_operator", "self 2%", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/unknown_kind", "leaf>2%", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/exponent", "self>1e3", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/beyond_100_points", "self>200%", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/two_percent_signs", "self>2%%", 0, 0, 0, 0, 0, NULL, 0);
+	check_rule("rule/trailing_junk", "self>2x", 0, 0, 0, 0, 0, NULL, 0);
+
+	/* The mean of three runs, exact to nine digits. */
+	for (i = 0; i < 3; i++)
+		pb[i] = profile_of(b[i]);
+	for (i = 0; i < 2; i++)
+		pa[i] = profile_of(a[i]);
+	d = pf_diff_pair_runs((const struct pf_profile *const *)pb, 3,
+	    (const struct pf_profile *const *)pa, 2, 0, &err);
+	if (d != NULL && pf_diff_overlap(d, &ov, &err) == 0)
+		tap_ok(ov.before == 1.0 && ov.after == 1.0, "overlap/all_shared",
+		    "%g %g", ov.before, ov.after);
+	check_profile("runs/mean", d, "m;f 11 21\nm;g 89 79\n");
+	for (i = 0; i < 3; i++)
+		pf_profile_free(pb[i]);
+	for (i = 0; i < 2; i++)
+		pf_profile_free(pa[i]);
+
+	/* f's shares: 10, 12, 11 (sd 1) and 20, 22 (sd 1.414): the spread is
+	 * sqrt(1/3 + 2/2) = 1.154701. */
+	s = summary_runs(b, 3, a, 2, PF_SUMMARY_JSON, "self>5%", &n);
+	tap_ok(strstr(s, "\"function\": \"f\", \"before\": 11, \"after\": 21, "
+	    "\"change\": 10, \"before_percent\": 11, \"after_percent\": 21, "
+	    "\"change_points\": 10, \"spread_points\": 1.154701, \"above_noise\": true")
+	    != NULL, "runs/spread_welch", "%s", s);
+	tap_ok(n == 1, "runs/gate_trips_above_noise", "%zu trips", n);
+	/* One run after: it borrows the before side's sd, sqrt(1 * (1/3 + 1)). */
+	s = summary_runs(b, 3, one, 1, PF_SUMMARY_JSON, NULL, &n);
+	tap_ok(strstr(s, "\"spread_points\": 1.154701") != NULL, "runs/spread_one_side",
+	    "%s", s);
+	/* A change of 10 points within a spread of 5.1 (noise factor 3) is not
+	 * real, and does not trip the gate. */
+	{
+		static const char *const nb2[] = { "m;f 5\nm;g 95\n", "m;f 15\nm;g 85\n" };
+		static const char *const na2[] = { "m;f 20\nm;g 80\n", "m;f 22\nm;g 78\n" };
+
+		s = summary_runs(nb2, 2, na2, 2, PF_SUMMARY_TEXT, "self>5%", &n);
+		tap_ok(n == 0 && strstr(s, "gate passed") != NULL, "runs/gate_ignores_noise",
+		    "%zu trips: %s", n, s);
+	}
+	/* No runs shared at all: the heaviest roots are named. */
+	{
+		struct pf_profile *x = profile_of("p-1;a 3\nq;b 1\n"), *y = profile_of("p-2;a 4\n");
+
+		d = pf_diff_pair(x, y, 0, &err);
+		tap_ok(d != NULL && pf_diff_overlap(d, &ov, &err) == 0 && ov.before == 0 &&
+		    ov.after == 0 && ov.root_before != ov.root_after, "overlap/none",
+		    "%g %g", ov.before, ov.after);
+		pf_profile_free(d);
+		pf_profile_free(x);
+		pf_profile_free(y);
+	}
+}
+
 int
 main(void)
 {
@@ -370,5 +512,6 @@ main(void)
 	tap_group("scale", test_scale);
 	tap_group("filters", test_filters);
 	tap_group("diff", test_diff);
+	tap_group("runs", test_runs);
 	return tap_done();
 }
