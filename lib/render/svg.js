@@ -1,6 +1,8 @@
 // pf-svg's interaction script, embedded in every SVG it writes.
 // Frame names are read from the DOM as text and only ever written back as
-// text (textContent), never parsed as markup or code.  Nothing is fetched.
+// text (textContent), never parsed as markup or code.  Nothing is fetched:
+// searches run in a worker made from a blob, stopped when they take too
+// long, so that no pattern can hang the page.
 (function () {
 "use strict";
 var NS = "urn:x-pf:flamegraph";
@@ -22,10 +24,14 @@ var searchBtn = byId("search"), icBtn = byId("ignorecase");
 var matchedText = byId("matched"), titleText = byId("title");
 var subtitleText = byId("subtitle");
 var frames = [];
+var uniq = [], nameIndex = Object.create(null);	// the distinct names
 var zoomed = null;		// the frame zoomed into, or null
 var term = null;		// the search pattern, or null
 var ignorecase = false;
 var HIGHLIGHT = "rgb(230,0,230)";
+// Names longer than this are cut in the middle in the details line.
+var DISP = 200;
+var SEARCH_BUDGET = 1500;
 
 // One record per frame: its elements, name and original geometry.
 function collect() {
@@ -37,9 +43,13 @@ function collect() {
 		if (!rect || !text || !title)
 			continue;
 		var t = title.textContent, cut = t.lastIndexOf(" (");
+		var name = cut >= 0 ? t.substring(0, cut) : t;
+		if (nameIndex[name] === undefined) {
+			nameIndex[name] = uniq.length;
+			uniq.push(name);
+		}
 		frames.push({
-			g: g, rect: rect, text: text, title: t,
-			name: cut >= 0 ? t.substring(0, cut) : t,
+			g: g, rect: rect, text: text, title: t, name: name, k: nameIndex[name],
 			x: parseFloat(rect.getAttribute("x")),
 			w: parseFloat(rect.getAttribute("width")),
 			y: parseFloat(rect.getAttribute("y")),
@@ -148,33 +158,147 @@ function clearSearch() {
 	var i;
 	for (i = 0; i < frames.length; i++)
 		frames[i].rect.setAttribute("fill", frames[i].fill);
+	seq++;
+	clearTimeout(timer);
+	busy = false;
 	term = null;
 	searchBtn.classList.remove("show");
 	searchBtn.textContent = "Search";
 	matchedText.textContent = " ";
 }
 
+// The cut form of a long name: "head…tail".
+function cutAt(s, k) {
+	var c = s.charCodeAt(k);
+	return c >= 0xdc00 && c <= 0xdfff ? k - 1 : k;
+}
+function disp(s) {
+	if (s.length <= DISP)
+		return s;
+	return s.substring(0, cutAt(s, 150)) + "\u2026" + s.substring(cutAt(s, s.length - 40));
+}
+
+// Matching runs in a worker over the distinct names; a pattern that
+// backtracks without end is stopped after SEARCH_BUDGET ms.  Where no
+// worker can start, only simple patterns are matched, in the page.
+var WORKER = "\"use strict\";var names=[];onmessage=function(e){var m=e.data;" +
+    "if(m.names!==undefined){names=m.names.split('\\u0000');return;}" +
+    "var re=new RegExp(m.source,m.flags),bits=new Uint8Array(names.length),k;" +
+    "for(k=0;k<names.length;k++)if(re.test(names[k]))bits[k]=1;" +
+    "postMessage({seq:m.seq,bits:bits},[bits.buffer]);};";
+var worker = null, noWorker = false, seq = 0, busy = false, timer = 0;
+var matchBits = null, matchKey = null, waiting = [];
+
+function stopWorker() {
+	if (worker !== null)
+		worker.terminate();
+	worker = null;
+}
+
+function startWorker(onerror) {
+	if (worker !== null || noWorker)
+		return worker;
+	try {
+		var url = URL.createObjectURL(new Blob([WORKER], { type: "text/javascript" }));
+		worker = new Worker(url);
+		URL.revokeObjectURL(url);
+		worker.onmessage = function (e) { matchDone(e.data); };
+		worker.onerror = function (e) {
+			e.preventDefault();
+			stopWorker();
+			noWorker = true;
+			onerror();
+		};
+		worker.postMessage({ names: uniq.join("\u0000") });
+	} catch (e) {
+		worker = null;
+		noWorker = true;
+	}
+	return worker;
+}
+
+// Whether a pattern is safe to match in the page: no quantified group, no
+// back reference, no lookaround, at most one quantifier (*, +, {m,n}).
+// It is matched against the first FALLBACK_LEN characters of each name,
+// which bounds its time.
+var FALLBACK_LEN = 4096;
+function simplePattern(src) {
+	if (/\\[1-9]|\\k<|\(\?<?[=!]/.test(src) || /\)[*+?{]/.test(src))
+		return false;
+	return (src.replace(/\\./g, "").match(/[*+]|\{\d*,\d*\}/g) || []).length <= 1;
+}
+
+function settle() {
+	var w = waiting, i;
+	waiting = [];
+	for (i = 0; i < w.length; i++)
+		w[i]();
+}
+
+function matchDone(m) {
+	if (m.seq !== seq)
+		return;
+	clearTimeout(timer);
+	busy = false;
+	matchBits = m.bits;
+	paint();
+	settle();
+}
+
+// Matches re against the names, then paints the result.
+function match(re, key) {
+	seq++;
+	clearTimeout(timer);
+	busy = false;
+	matchBits = null;
+	matchKey = key;
+	var w = startWorker(function () { match(re, key); });
+	if (w === null) {
+		if (!simplePattern(re.source)) {
+			matchKey = null;
+			matchedText.textContent = "Pattern not searched: no worker to bound it";
+			settle();
+			return;
+		}
+		var bits = new Uint8Array(uniq.length), k;
+		for (k = 0; k < uniq.length; k++)
+			if (re.test(uniq[k].length > FALLBACK_LEN ?
+			    uniq[k].substring(0, FALLBACK_LEN) : uniq[k]))
+				bits[k] = 1;
+		matchDone({ seq: seq, bits: bits });
+		return;
+	}
+	busy = true;
+	w.postMessage({ seq: seq, source: re.source, flags: re.flags });
+	var mine = seq;
+	timer = setTimeout(function () {
+		if (mine !== seq || !busy)
+			return;
+		stopWorker();
+		busy = false;
+		matchKey = null;
+		matchedText.textContent = "Pattern too slow: stopped after " +
+		    SEARCH_BUDGET / 1000 + " s";
+		settle();
+	}, SEARCH_BUDGET);
+	setTimeout(function () {
+		if (mine === seq && busy)
+			matchedText.textContent = "Searching...";
+	}, 150);
+}
+
 // Highlights the frames whose name matches, and shows how much of the
 // visible graph they cover: a match nested inside another is not counted
 // twice, because only the union of their x ranges is summed.
-function search(pattern) {
-	var re;
-	try {
-		re = new RegExp(pattern, ignorecase ? "i" : "");
-	} catch (e) {
-		matchedText.textContent = "Invalid regular expression";
-		return;
-	}
-	clearSearch();
-	term = pattern;
+function paint() {
 	var spans = [], i;
 	var zx = zoomed !== null ? zoomed.x : xpad;
 	var zw = zoomed !== null ? zoomed.w : width0 - 2 * xpad;
 	for (i = 0; i < frames.length; i++) {
 		var f = frames[i];
-		if (!re.test(f.name))
+		f.rect.setAttribute("fill", matchBits[f.k] ? HIGHLIGHT : f.fill);
+		if (!matchBits[f.k])
 			continue;
-		f.rect.setAttribute("fill", HIGHLIGHT);
 		if (f.x >= zx - 0.0001 && f.x + f.w <= zx + zw + 0.0001)
 			spans.push([f.x, f.x + f.w]);
 	}
@@ -187,11 +311,34 @@ function search(pattern) {
 		if (spans[i][1] > end)
 			end = spans[i][1];
 	}
-	searchBtn.classList.add("show");
-	searchBtn.textContent = "Reset Search";
 	matchedText.textContent = "Matched: " +
 	    (zw > 0 ? (100 * covered / zw).toFixed(1) : "0.0") + "%";
+}
+
+// Searches for pattern: the match runs in the background (see match)
+// and paints when it is done.
+function search(pattern) {
+	var re;
+	try {
+		re = new RegExp(pattern, ignorecase ? "i" : "");
+	} catch (e) {
+		matchedText.textContent = "Invalid regular expression: " +
+		    String(e.message).replace(/^Invalid regular expression: /, "");
+		settle();
+		return;
+	}
+	clearSearch();
+	term = pattern;
+	searchBtn.classList.add("show");
+	searchBtn.textContent = "Reset Search";
 	saveState();
+	var key = (ignorecase ? "i" : "-") + pattern;
+	if (key === matchKey && matchBits !== null) {
+		paint();
+		settle();
+		return;
+	}
+	match(re, key);
 }
 
 function askSearch() {
@@ -277,7 +424,10 @@ function frameOf(ev) {
 function resize() {
 	if (svg.parentNode !== document || !window.innerWidth)
 		return;
-	var w = Math.max(200, window.innerWidth);
+	// The window less its vertical scroll bar, which a tall graph has.
+	var inner = window.visualViewport ? window.visualViewport.width * window.visualViewport.scale :
+	    window.innerWidth;
+	var w = Math.max(200, Math.floor(Math.min(window.innerWidth, inner)));
 	if (w === width)
 		return;
 	width = w;
@@ -293,7 +443,8 @@ function init() {
 	frameLayer.addEventListener("mouseover", function (ev) {
 		var f = frameOf(ev);
 		if (f)
-			details.textContent = nametype + " " + f.title;
+			details.textContent = nametype + " " + (f.name.length > DISP ?
+			    disp(f.name) + f.title.substring(f.name.length) : f.title);
 	});
 	frameLayer.addEventListener("mouseout", function () {
 		details.textContent = " ";
@@ -340,7 +491,17 @@ function init() {
 	if (term !== null)
 		search(term);
 	window.pfFlameGraph = { search: search, zoom: function (i) { zoom(frames[i]); },
-	    unzoom: unzoom, frames: frames };
+	    unzoom: unzoom, frames: frames,
+	    // Resolves when the search in progress (if any) has settled.
+	    settled: function () {
+		return new Promise(function (done) {
+			if (!busy)
+				done();
+			else
+				waiting.push(done);
+		});
+	    },
+	    searching: function () { return busy; } };
 }
 
 if (byId("frames"))

@@ -40,6 +40,8 @@ export function harness(program, ext) {
 		h.browser = await chromium.launch({
 			executablePath: process.env.PF_CHROMIUM || "/usr/bin/chromium",
 			headless: true,
+			// Scroll bars as people see them: they take room.
+			ignoreDefaultArgs: ["--hide-scrollbars"],
 			args: ["--headless", "--no-sandbox", "--disable-gpu",
 			    "--disable-background-networking", "--disable-component-update",
 			    "--no-first-run", "--disable-sync"],
@@ -49,14 +51,19 @@ export function harness(program, ext) {
 
 	// Opens url and waits until ready() holds in the page.  log.requests
 	// gets every request but the page itself; a prompt is answered with
-	// page.answer when the test set one, other dialogs are dismissed.
-	h.open = async (url, viewport, ready) => {
+	// page.answer when the test set one, other dialogs are dismissed.  init,
+// when given, runs in the page before its own scripts.
+	h.open = async (url, viewport, ready, init) => {
 		const page = await h.browser.newPage({ viewport });
+		if (init) await page.addInitScript(init);
 		const log = { dialogs: [], errors: [], requests: [] };
 		page.on("pageerror", (e) => log.errors.push(String(e)));
 		page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
+		// A blob: URL is the page's own memory (the worker that runs
+		// searches), not a fetch: every other request is recorded.
 		page.on("request", (r) => {
-			if (r.url() !== url.split("#")[0]) log.requests.push(r.url());
+			if (r.url() !== url.split("#")[0] && !r.url().startsWith("blob:"))
+				log.requests.push(r.url());
 		});
 		page.on("dialog", async (d) => {
 			log.dialogs.push({ type: d.type(), message: d.message() });

@@ -25,10 +25,30 @@ const hostile = draw("hostile", [
 	"main;\u0000x 1".replace("\u0000", "\u0001"),
 ].join("\n") + "\n");
 
+// Names on which a backtracking pattern takes forever: (a+)+$ against
+// a run of a's that does not end the name.
+const redos = draw("redos", [
+	"main;" + "a".repeat(40) + "b 3",
+	"main;" + "a".repeat(33) + "!x 2",
+	"main;tokenize 1",
+].join("\n") + "\n");
+// A 1 MB frame name.
+const longName = "x".repeat(1 << 20);
+const long = draw("long", `main;${longName} 2\nmain;short 1\n`);
+// A deep graph, taller than the window.
+const deep = draw("deep", Array.from({ length: 90 }, (_, i) => "f" + i).join(";") + " 1\n");
+
 await h.launch();
 
-const open = (url, viewport = { width: 1200, height: 800 }) =>
-    h.open(url, viewport, () => window.pfFlameGraph !== undefined);
+const open = (url, viewport = { width: 1200, height: 800 }, init) =>
+    h.open(url, viewport, () => window.pfFlameGraph !== undefined, init);
+
+// Whether the page still runs script: a round trip through it, in ms.
+async function roundTrip(page) {
+	const t0 = Date.now();
+	await page.evaluate(() => 1);
+	return Date.now() - t0;
+}
 
 // The frame <g> whose title starts with NAME followed by " (".
 function frame(page, name) {
@@ -37,6 +57,9 @@ function frame(page, name) {
 		    name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + " \\(") }),
 	}).first();
 }
+
+// Searches run in a worker: wait until the one in progress has settled.
+const settle = (page) => page.evaluate(() => window.pfFlameGraph.settled());
 
 async function rectOf(page, name) {
 	const r = frame(page, name).locator("rect");
@@ -81,6 +104,7 @@ await h.run(async () => {
 
 		page.answer = "^(parse|token)$";
 		await page.keyboard.press("Control+f");
+		await settle(page);
 		const matched = await page.locator("#matched").textContent();
 		check(matched === "Matched: 50.0%",
 		    "search (Ctrl-F): nested matches are not counted twice", matched);
@@ -92,9 +116,11 @@ await h.run(async () => {
 
 		page.answer = "PARSE";
 		await page.keyboard.press("F3");
+		await settle(page);
 		check(await page.locator("#matched").textContent() === "Matched: 0.0%",
 		    "search (F3) is case-sensitive by default");
 		await page.keyboard.press("Control+i");
+		await settle(page);
 		check(await page.locator("#matched").textContent() === "Matched: 50.0%",
 		    "Ctrl-I toggles case and searches again");
 
@@ -112,6 +138,7 @@ await h.run(async () => {
 	{
 		// A link with the state reopens the same view.
 		const { page, log } = await open(basic + "#x=600.0&y=52.0&s=tok&i=1");
+		await settle(page);
 		const p = await rectOf(page, "parse"), t = await rectOf(page, "token");
 		check(Math.abs(p.w - 1180) < 0.2 && t.fill === "rgb(230,0,230)" &&
 		    (await page.locator("#matched").textContent()) === "Matched: 80.0%",
@@ -149,6 +176,7 @@ await h.run(async () => {
 			await page.locator("#frames > g").nth(i).hover();
 		page.answer = "alert";
 		await page.keyboard.press("Control+f");
+		await settle(page);
 		await page.locator("#frames > g").nth(3).click();
 		await page.locator("#unzoom").click();
 		await page.waitForTimeout(200);
@@ -159,6 +187,88 @@ await h.run(async () => {
 		    log.errors.join("\n"));
 		check(log.requests.length === 0, "hostile names: no network requests",
 		    log.requests.join("\n"));
+		await page.close();
+	}
+	{
+		// A pattern from the URL that backtracks without end: the page
+		// answers while it runs, and it is stopped and called too slow.
+		const { page, log } = await open(redos + "#s=(a%2B)%2B%24");
+		const busy = await page.evaluate(() => window.pfFlameGraph.searching());
+		const rt = await roundTrip(page);
+		check(busy && rt < 500, "a catastrophic pattern in the URL runs aside, the page answers",
+		    `searching ${busy}, round trip ${rt} ms`);
+		await settle(page);
+		const m = await page.locator("#matched").textContent();
+		check(/^Pattern too slow/.test(m), "a catastrophic pattern is stopped and called too slow", m);
+		page.answer = "(.*a){25}";
+		await page.keyboard.press("Control+f");
+		const rt2 = await roundTrip(page);
+		await settle(page);
+		const m2 = await page.locator("#matched").textContent();
+		check(rt2 < 500 && /^Pattern too slow/.test(m2), "a catastrophic typed pattern: the same",
+		    `${rt2} ms, ${m2}`);
+		page.answer = "^tok";
+		await page.keyboard.press("Control+f");
+		await settle(page);
+		const m3 = await page.locator("#matched").textContent();
+		check(m3 === "Matched: 16.7%", "after a stopped search, the next one runs", m3);
+		page.answer = "(unclosed";
+		await page.keyboard.press("Control+f");
+		const m4 = await page.locator("#matched").textContent();
+		check(/^Invalid regular expression: .*(unterminated|missing|\))/i.test(m4),
+		    "an invalid pattern says what is wrong", m4);
+		check(log.errors.length === 0, "catastrophic patterns: no script errors", log.errors.join("\n"));
+		check(log.requests.length === 0, "catastrophic patterns: no network requests",
+		    log.requests.join("\n"));
+		await page.close();
+	}
+	{
+		// Where no worker can start, only patterns that cannot backtrack
+		// without end are matched, in the page.
+		const { page, log } = await open(redos + "#s=(a%2B)%2B%24", undefined,
+		    () => { delete window.Worker; });
+		const m = await page.locator("#matched").textContent();
+		check(/^Pattern not searched/.test(m), "without workers: a nested quantifier is refused", m);
+		page.answer = "^tok";
+		await page.keyboard.press("Control+f");
+		await settle(page);
+		const m2 = await page.locator("#matched").textContent();
+		check(m2 === "Matched: 16.7%", "without workers: a simple pattern is matched", m2);
+		check(log.errors.length === 0, "without workers: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
+		// A megabyte of name: the details line shows it cut.
+		const { page, log } = await open(long);
+		const at = await page.evaluate(() =>
+		    window.pfFlameGraph.frames.findIndex((f) => f.name.length > 1000));
+		await page.locator("#frames > g").nth(at).hover();
+		const d = await page.locator("#details").textContent();
+		check(d.length < 300 && d.startsWith("Function: xxx") && d.includes("\u2026") &&
+		    /\(2 samples, 66\.67%\)$/.test(d), "a 1 MB name is cut in the details line",
+		    d.length + " " + d.slice(-40));
+		page.answer = "^x+$";
+		await page.keyboard.press("Control+f");
+		await settle(page);
+		check(await page.locator("#matched").textContent() === "Matched: 66.7%",
+		    "a 1 MB name is still searched whole");
+		check(log.errors.length === 0, "long name: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	{
+		// A graph taller than the window gets a vertical scroll bar: the
+		// width leaves room for it, so there is no horizontal one.
+		const { page, log } = await open(deep, { width: 900, height: 500 });
+		const m = await page.evaluate(() => {
+			const e = document.scrollingElement || document.documentElement;
+			return { sw: e.scrollWidth, cw: e.clientWidth, sh: e.scrollHeight, ch: e.clientHeight,
+			    w: document.documentElement.getAttribute("width"), iw: window.innerWidth };
+		});
+		check(m.sh > m.ch && m.sw <= m.cw, "a tall graph has no horizontal scroll bar", JSON.stringify(m));
+		const box = await page.locator("#search").boundingBox();
+		check(box !== null && box.x + box.width <= m.cw, "the search control stays in sight",
+		    JSON.stringify(box));
+		check(log.errors.length === 0, "tall graph: no script errors", log.errors.join("\n"));
 		await page.close();
 	}
 });
