@@ -101,6 +101,12 @@ function signed(s, v) {
 	return (v > 0 ? "+" : "") + s;
 }
 
+// A relative change in percent, with a sign: "+5.4%", "-0.04%".
+function relPct(dv, before) {
+	const r = 100 * dv / before;
+	return signed((Math.abs(r) < 0.1 ? r.toFixed(2) : r.toFixed(1)) + "%", dv);
+}
+
 function pct(v, of) {
 	return of > 0 ? (100 * v / of).toFixed(2) + "%" : "0.00%";
 }
@@ -1049,7 +1055,7 @@ class FlameView {
 
 function changeText(after, before) {
 	const dv = after - before;
-	const rel = before > 0 ? " (" + signed((100 * dv / before).toFixed(1) + "%", dv) + ")" :
+	const rel = before > 0 ? " (" + relPct(dv, before) + ")" :
 	    after > 0 ? " (new)" : "";
 	return fmtCount(before) + " \u2192 " + fmtCount(after) + ", " + signed(fmtCount(dv), dv) +
 	    (dv === 0 ? "" : rel);
@@ -1397,8 +1403,8 @@ function updateTransforms() {
 		const text = transformText(tr);
 		const x = button("\u00d7", "Remove this transform", () => {
 			setTransforms(state.transforms.filter((_, k) => k !== j));
-			announce("Removed: " + text);
 			(xforms.querySelector("button") || view.scroller).focus();
+			announce("Removed: " + text);
 		});
 		x.setAttribute("aria-label", "Remove: " + text);
 		chip.append(el("span", "", text), x);
@@ -1406,8 +1412,8 @@ function updateTransforms() {
 	});
 	xforms.append(button("Clear all", "Remove every transform", () => {
 		setTransforms([]);
-		announce("Every transform removed");
 		view.scroller.focus();
+		announce("Every transform removed");
 	}));
 }
 
@@ -1606,7 +1612,7 @@ function cell(ft, key, k) {
 		const after = key === "dself" ? ft.self[k] : ft.total[k];
 		const before = key === "dself" ? ft.selfB[k] : ft.totalB[k], dv = after - before;
 		return signed(fmtCell(dv), dv) + (dv === 0 ? "" : before > 0 ?
-		    " (" + signed((100 * dv / before).toFixed(1) + "%", dv) + ")" : " (new)");
+		    " (" + relPct(dv, before) + ")" : " (new)");
 	}
 	}
 }
