@@ -69,7 +69,8 @@ const sizes = page_("sizes", "main;alloc 3250585\nmain;free 512\n", ["--countnam
 const longName = "y".repeat(1 << 20);
 const long = page_("long", `main;${longName};leaf 2\nmain;short 1\n`);
 // Names on which a backtracking pattern takes forever.
-const redos = page_("redos", "main;" + "a".repeat(40) + "b 3\nmain;tokenize 1\n");
+const redos = page_("redos", "main;" + "a".repeat(40) + "b 3\nmain;" + "axxx".repeat(24) +
+    " 1\nmain;tokenize 1\n");
 
 await h.launch();
 
