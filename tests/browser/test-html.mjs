@@ -74,8 +74,14 @@ const redos = page_("redos", "main;" + "a".repeat(40) + "b 3\nmain;" + "axxx".re
 
 await h.launch();
 
-const open = (url, viewport = { width: 1200, height: 700 }) =>
-    h.open(url, viewport, () => window.pfHtml && window.pfHtml.ready);
+const open = (url, viewport = { width: 1200, height: 700 }, init) =>
+    h.open(url, viewport, () => window.pfHtml && window.pfHtml.ready, init);
+// Whether the page still runs script: a round trip through it, in ms.
+async function roundTrip(page) {
+	const t0 = Date.now();
+	await page.evaluate(() => 1);
+	return Date.now() - t0;
+}
 
 // The viewer writes the URL hash in a timer after it redraws (so typing a
 // search stays smooth); let a frame and that timer pass before reading it.
@@ -800,6 +806,23 @@ await h.run(async () => {
 		check(await hashMatches(page, /[#&]z=/) && (await here(page)).length < 4000,
 		    "a 1 MB name stays out of the URL", String((await here(page)).length));
 		check(log.errors.length === 0, "long name: no script errors", log.errors.join("\n"));
+		await page.close();
+	}
+	// ------------------------------------------------- searches that hang
+	{
+		// Where no worker can start, only patterns that cannot backtrack
+		// without end are matched, in the page.
+		const { page, log } = await open(redos + "#s=(a%2B)%2B%24", undefined, () => { delete window.Worker; });
+		const m = await page.locator(".matched").innerText();
+		check(/^Pattern not searched/.test(m) && await roundTrip(page) < 500,
+		    "without workers: a nested quantifier is refused, the page answers", m);
+		await search(page, "(.*a){25}");
+		const m2 = await page.locator(".matched").innerText();
+		check(/^Pattern not searched/.test(m2), "without workers: a quantified group is refused", m2);
+		await search(page, "^tok");
+		const m3 = await page.locator(".matched").innerText();
+		check(m3 === "Matched: 20.00% (1)", "without workers: a simple pattern is matched", m3);
+		check(log.errors.length === 0, "without workers: no script errors", log.errors.join("\n"));
 		await page.close();
 	}
 });
