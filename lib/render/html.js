@@ -443,6 +443,7 @@ for (let k = 0; k < names.length; k++) {
 	const h = (data.colors || "").substr(6 * k, 6);
 	palette.push(h.length === 6 ? parseInt(h, 16) : 0xc8c8c8);
 }
+const plainCss = [], plainInk = [];
 const HIGHLIGHT = 0xe600e6;
 const cssCache = new Map();
 function css(c) {
@@ -800,6 +801,9 @@ class FlameView {
 		// the labels after, in black then in white.
 		const labels = this.labels || (this.labels = [[], []]);
 		const nl = [0, 0];
+		// Frames of an ordinary graph without a search take their
+		// colour and ink from tables by name.
+		const plain = !diff && !matcher;
 		let fill = "";
 		let i = 0;
 		while (i < t.n) {
@@ -824,14 +828,29 @@ class FlameView {
 			}
 			if (d >= d0) {
 				const y = ybase + ystep * d, a = Math.max(xs, 0), b = Math.min(xe, w);
-				let c = this.rgb(i);
-				// The ancestors of the zoomed frame, faded into the page.
-				if (i < z && t.end[i] > z) c = mix(c, th.bg, 0.55);
-				const s = css(c);
+				let s, k;
+				if (i < z && t.end[i] > z) {
+					// The ancestors of the zoomed frame, faded into the page.
+					const c = mix(this.rgb(i), th.bg, 0.55);
+					s = css(c);
+					k = ink(c);
+				} else if (plain) {
+					const nm = t.name[i];
+					s = plainCss[nm];
+					if (s === undefined) {
+						s = plainCss[nm] = css(palette[nm]);
+						plainInk[nm] = ink(palette[nm]);
+					}
+					k = plainInk[nm];
+				} else {
+					const c = this.rgb(i);
+					s = css(c);
+					k = ink(c);
+				}
 				if (fill !== s) ctx.fillStyle = fill = s;
 				ctx.fillRect(a, y, Math.max(b - a - 0.5, 0.5), ROW - 1);
 				if (b - a > 21) {
-					const k = ink(c), l = labels[k];
+					const l = labels[k];
 					let n = nl[k];
 					l[n++] = i;
 					l[n++] = a;
@@ -1832,7 +1851,7 @@ function loadHash() {
 	view.setTree(tree(), parseInt(p.get("z") || "0", 10) || 0);
 	setTab(tb);
 	zoomTo(view.zoom);
-	if (!search_.busy) afterSearch();
+	if (state.search && !search_.busy) afterSearch();
 	loading = false;
 	writeHash();
 }

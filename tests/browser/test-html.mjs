@@ -825,4 +825,20 @@ await h.run(async () => {
 		check(log.errors.length === 0, "without workers: no script errors", log.errors.join("\n"));
 		await page.close();
 	}
+	{
+		// Hostile state in the URL: unknown kinds and names are left out,
+		// a module's name from the URL is only ever text.
+		const bad = encodeURIComponent("<img src=x onerror=alert(1)>");
+		const { page, log } = await open(hostile + "#x=module%3A" + bad + "&x=nosuch%3Amain&x=focus%3Anosuch" +
+		    "&x=root%3A%23999999&fi=999999&z=-5&t=%3Cscript%3E&pal=%22&th=%3Cb%3E&m=" + bad);
+		const chips = await page.locator(".transforms .chip").allInnerTexts();
+		check(chips.length === 1 && chips[0].startsWith("Collapsed <img src=x onerror=alert(1)>"),
+		    "hostile URL state: only a module transform is kept, as text", chips.join("|"));
+		check(await page.locator("img").count() === 0 && log.dialogs.length === 0 && log.errors.length === 0,
+		    "hostile URL state: nothing runs, no script errors", log.errors.join("\n"));
+		check(await page.evaluate(() => window.pfHtml.view.zoom === 0 && window.pfHtml.state.tab === "graph" &&
+		    window.pfHtml.state.fn === -1 && window.pfHtml.state.pal === "rb"),
+		    "hostile URL state: out-of-range values fall back to the defaults");
+		await page.close();
+	}
 });
