@@ -18,7 +18,7 @@ BUILD     ?= build
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      ?= libxml-2.0 cairo libpcre2-8 zlib jansson libprotobuf-c
+PKGS      ?= libxml-2.0 cairo libpcre2-8 zlib jansson libprotobuf-c libelf
 PROTOC_C  ?= protoc-c
 DEP_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -33,7 +33,9 @@ LDFLAGS   += $(SAN_FLAGS)
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPF_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen \
              $(WARN) $(DEP_CFLAGS) -pthread $(CFLAGS)
-LIBS       = $(DEP_LIBS) -pthread -lm
+# libiberty (cplus_demangle, the demangler perf links) has no pkg-config file.
+LIBIBERTY ?= -liberty
+LIBS       = $(DEP_LIBS) $(LIBIBERTY) -pthread -lm
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c))
 # C generated from the .proto files (protoc-c), built like the rest.

@@ -24,14 +24,15 @@ cd "$(dirname "$0")"
 #          and the viewers pf-export's JSON is opened in, speedscope and
 #          d3-flame-graph, come from npm: see install_browser_driver; go
 #          tool pprof reads pf-export's pprof output, python3 runs the
-#          independent readers of tests/ref/).
-#   extra: not needed for building or testing: perf records profiles (and
-#          pf-collapse runs perf script on perf.data files), clang and its
-#          runtime build the libFuzzer targets (make fuzz), time and perl
-#          are used by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler)
-check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3)
-extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
+#          independent readers of tests/ref/ and tests/perfdata/, perf
+#          records the profiles pf-collapse's perf.data reader is checked
+#          on, where the machine lets it record).
+#   extra: not needed for building or testing: clang and its runtime
+#          build the libFuzzer targets (make fuzz), time and perl are used
+#          by the benchmarks.
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler libelf-dev libiberty-dev)
+check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3 linux-perf)
+extra_pkgs=(clang libclang-rt-14-dev time perl)
 
 sample=examples/deeprec.perf.txt
 outdir=out

@@ -17,6 +17,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: pf-collapse [--format NAME] [--pid | --tid] [--kernel] [--jit] [--all]\n"
 	    "                   [--addrs] [--event-filter=EVENT] [--srcline] [-j N]\n"
+	    "                   [--native | --perf-script]\n"
 	    "                   [--no-location] [--drop-idle] [--weight=samples|time]\n"
 	    "                   [--time-order] [--sample-type NAME|INDEX] [-o FILE]\n"
 	    "                   [FILE ...]\n");
@@ -46,6 +47,10 @@ help(void)
 	    "      --srcline         input has source lines (perf script -F +srcline):\n"
 	    "                        frames become func:file.c:LINE\n"
 	    "  -j, --jobs N          threads for a regular file (default: all CPUs)\n"
+	    "      --native          read perf.data without perf; fail if it needs perf\n"
+	    "      --perf-script     read perf.data through `perf script` (the default\n"
+	    "                        is natively, falling back to perf script when the\n"
+	    "                        recording needs it: DWARF call graphs, LBR, ...)\n"
 	    "\n"
 	    "V8 .cpuprofile:\n"
 	    "      --no-location     frames are function names without FILE:LINE\n"
@@ -157,6 +162,68 @@ report_unused(const char *name, const struct pf_collapse_options *o, int format)
 		    pf_format_name(format));
 }
 
+static int
+is_perf_data(struct pf_reader *r)
+{
+	struct pf_error err;
+	const char *b;
+
+	return pf_reader_peek(r, &b, 8, &err) == 8 &&
+	    (memcmp(b, "PERFILE2", 8) == 0 || memcmp(b, "2ELIFREP", 8) == 0);
+}
+
+/*
+ * A perf.data file: read natively unless it needs perf script (or the
+ * user says which); returns 0, or 1 after reporting an error.
+ */
+static int
+do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse_options *o)
+{
+	struct pf_error err = { "", 0, "" };
+	struct pf_collapse_options po = *o;
+	struct pf_collapse_stats st;
+	struct pf_perf_stats ps;
+	struct pf_reader *data = NULL;
+	char why[256];
+	int mode = o->perf.data_mode, rc, is_data;
+
+	if (o->perf.srcline && mode == PF_PERF_DATA_NATIVE) {
+		warnx("'%s': --srcline needs perf script (source lines come from DWARF)",
+		    pf_reader_name(r));
+		return 1;
+	}
+	if (o->perf.srcline)
+		mode = PF_PERF_DATA_SCRIPT;
+	if (mode != PF_PERF_DATA_SCRIPT) {
+		rc = pf_perf_data_read(p, r, &o->perf, &ps, why, sizeof(why), &err);
+		if (rc == 0 || rc < 0) {
+			report_stats(pf_reader_name(r), &ps);
+			if (rc < 0)
+				report(&err);
+			return rc < 0;
+		}
+		if (mode == PF_PERF_DATA_NATIVE) {
+			warnx("'%s': cannot be read without perf script: %s", pf_reader_name(r),
+			    why);
+			return 1;
+		}
+		warnx("'%s': %s: reading it through perf script", pf_reader_name(r), why);
+	}
+	data = pf_perf_data_script(r, o->perf.srcline, &is_data, &err);
+	if (data == NULL) {
+		report(&err);
+		return 1;
+	}
+	po.format = PF_FORMAT_PERF;
+	rc = pf_collapse(p, data, &po, &st, &err);
+	if (rc != 0)
+		report(&err);
+	else
+		report_stats(pf_reader_name(r), &st.perf);
+	pf_reader_free(data);
+	return rc != 0;
+}
+
 /* Folds one input into p; returns 0, or 1 after reporting an error. */
 static int
 do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options *o)
@@ -164,8 +231,8 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 	struct pf_error err = { "", 0, "" };
 	struct pf_collapse_options po;
 	struct pf_collapse_stats st;
-	struct pf_reader *r, *data = NULL;
-	int is_data = 0, rc = 1;
+	struct pf_reader *r;
+	int rc = 1;
 
 	r = pf_reader_open(path, &err);
 	if (r == NULL) {
@@ -176,16 +243,13 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 		report(&err);
 		goto out;
 	}
-	if (o->format == PF_FORMAT_AUTO || o->format == PF_FORMAT_PERF)
-		data = pf_perf_data_script(r, o->perf.srcline, &is_data, &err);
-	if (is_data && data == NULL) {
-		report(&err);
+	if ((o->format == PF_FORMAT_AUTO || o->format == PF_FORMAT_PERF) &&
+	    is_perf_data(r)) {
+		rc = do_perf_data(p, r, o);
 		goto out;
 	}
 	po = *o;
-	if (data != NULL)
-		po.format = PF_FORMAT_PERF;
-	if (pf_collapse(p, data != NULL ? data : r, &po, &st, &err) != 0) {
+	if (pf_collapse(p, r, &po, &st, &err) != 0) {
 		report(&err);
 		goto out;
 	}
@@ -204,7 +268,6 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 	}
 	rc = 0;
 out:
-	pf_reader_free(data);
 	pf_reader_free(r);
 	return rc;
 }
@@ -214,7 +277,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	    OPT_EVENT, OPT_SRCLINE, OPT_NO_LOCATION, OPT_DROP_IDLE, OPT_WEIGHT,
-	    OPT_TIME_ORDER, OPT_SAMPLE_TYPE };
+	    OPT_TIME_ORDER, OPT_SAMPLE_TYPE, OPT_NATIVE, OPT_PERF_SCRIPT };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -232,6 +295,8 @@ main(int argc, char **argv)
 		{ "time-order", no_argument, NULL, OPT_TIME_ORDER },
 		{ "sample-type", required_argument, NULL, OPT_SAMPLE_TYPE },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "native", no_argument, NULL, OPT_NATIVE },
+		{ "perf-script", no_argument, NULL, OPT_PERF_SCRIPT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -287,6 +352,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_SRCLINE:
 			o.srcline = 1;
+			break;
+		case OPT_NATIVE:
+			o.data_mode = PF_PERF_DATA_NATIVE;
+			break;
+		case OPT_PERF_SCRIPT:
+			o.data_mode = PF_PERF_DATA_SCRIPT;
 			break;
 		case OPT_NO_LOCATION:
 			co.no_location = 1;

@@ -239,6 +239,31 @@ int pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     struct pf_error *err);
 
+/*
+ * The naming half of the perf script parser, shared with the perf.data
+ * reader so both paths name frames alike.  A namer interns into p.
+ */
+struct pf_perf_namer;
+struct pf_perf_header {
+	uint32_t root;		/* the root frame's id */
+	int java;		/* frames are tidied as Java signatures */
+	const char *event;	/* in the line given */
+	size_t event_len;
+	uint64_t period;	/* the count of the sample */
+	size_t rest_len;	/* text after the event */
+};
+struct pf_perf_namer *pf_perf_namer_new(struct pf_profile *p,
+    const struct pf_perf_options *o);
+void pf_perf_namer_free(struct pf_perf_namer *nm);
+/* Reads a sample header line as the parser does: 1 and *out, 0 when the
+ * parser would not take the line for a header, -1 when memory runs out. */
+int pf_perf_namer_header(struct pf_perf_namer *nm, const char *s, size_t n,
+    struct pf_perf_header *out);
+/* The frame ids (root side first) of a frame line "PC REST"; their number,
+ * -1 when memory runs out, -2 when the line would read as a header. */
+long pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
+    const char *rest, size_t rlen, int java, const uint32_t **ids);
+
 /* --------------------------------------------------------- flame graphs */
 
 /* The annotation letter ending a frame name ('k', 'j', 'i', 'w' of

@@ -222,6 +222,14 @@ struct pf_perf_options {
 	int srcline;		/* --srcline: append "file:line" to frames */
 	const char *event_filter; /* NULL: the first event in the input */
 	int jobs;		/* threads for regular files; <= 0: all CPUs */
+	int data_mode;		/* perf.data: PF_PERF_DATA_* */
+};
+
+/* How a perf.data file is read. */
+enum {
+	PF_PERF_DATA_AUTO = 0,	/* natively, through perf script when needed */
+	PF_PERF_DATA_NATIVE,	/* natively only */
+	PF_PERF_DATA_SCRIPT,	/* through perf script only */
 };
 
 /* What a parse skipped, for the one warning the program prints. */
@@ -261,6 +269,19 @@ int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
  */
 struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
     int *is_data, struct pf_error *err);
+
+/*
+ * Folds the perf.data file r (it starts with "PERFILE2") without perf: the
+ * same stacks as `perf script -i FILE | pf-collapse` with the same
+ * options.  Returns 0; -1 with err filled (the samples before damage in
+ * the file stay in p); or PF_PERF_DATA_UNSUPPORTED when the recording
+ * needs what only perf script does (DWARF unwinding, LBR call stacks,
+ * compressed records, ...), with why[] saying what, and p untouched.
+ */
+#define PF_PERF_DATA_UNSUPPORTED 1
+int pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_perf_options *opts, struct pf_perf_stats *stats,
+    char *why, size_t whysize, struct pf_error *err);
 
 /* ---------------------------------------------------------- every format */
 

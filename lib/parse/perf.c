@@ -941,11 +941,12 @@ evlist_to_stats(const struct evlist *l, struct pf_perf_stats *st)
 	}
 }
 
+static int root_frame(struct parser *ps, const struct header *h, uint32_t *id,
+    int *java);
+
 static int
 do_header(struct parser *ps, struct header *h, uint64_t line)
 {
-	char buf[512];
-	size_t len = 0, i;
 
 	if (end_sample(ps) != 0)
 		return -1;
@@ -978,7 +979,22 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 		}
 	}
 
-	/* The root frame: comm[-PID[/TID]], spaces turned into '_'. */
+	if (root_frame(ps, h, &ps->pname, &ps->java) != 0 || push_frame(ps, ps->pname) != 0)
+		return nomem(ps, line);
+	ps->nframes = 1;
+	return 0;
+}
+
+/*
+ * The root frame of a sample: comm[-PID[/TID]], spaces turned into '_';
+ * *java says whether its frames are tidied as Java signatures.
+ */
+static int
+root_frame(struct parser *ps, const struct header *h, uint32_t *id, int *java)
+{
+	char buf[512];
+	size_t len, i;
+
 	len = h->comm_len < 256 ? h->comm_len : 256;
 	memcpy(buf, h->comm, len);
 	if (ps->o->include_tid || ps->o->include_pid) {
@@ -1003,12 +1019,9 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 	}
 	/* Java signatures are tidied for the process "java" (also with
 	 * --pid and --tid). */
-	ps->java = h->comm_len == 4 && memcmp(h->comm, "java", 4) == 0;
-	ps->pname = pf_profile_intern(ps->p, buf, len);
-	if (ps->pname == UINT32_MAX || push_frame(ps, ps->pname) != 0)
-		return nomem(ps, line);
-	ps->nframes = 1;
-	return 0;
+	*java = h->comm_len == 4 && memcmp(h->comm, "java", 4) == 0;
+	*id = pf_profile_intern(ps->p, buf, len);
+	return *id == UINT32_MAX ? -1 : 0;
 }
 
 /* Splits "ADDR REST" at s; returns 1 when s is a frame line. */
@@ -1399,6 +1412,84 @@ out:
 	free(events.v);
 	pf_profile_free(acc);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ namer */
+
+/*
+ * The naming half of the parser, for the perf.data reader: it hands over
+ * the lines `perf script` would print for a sample, and gets back the
+ * frames this parser would make of them, so both paths name alike.
+ */
+struct pf_perf_namer {
+	struct parser ps;
+	struct pf_perf_stats st;
+	struct pf_error err;
+};
+
+struct pf_perf_namer *
+pf_perf_namer_new(struct pf_profile *p, const struct pf_perf_options *o)
+{
+	struct pf_perf_namer *nm = calloc(1, sizeof(*nm));
+
+	if (nm == NULL)
+		return NULL;
+	if (parser_init(&nm->ps, p, o, &nm->st, "", &nm->err) != 0) {
+		free(nm);
+		return NULL;
+	}
+	return nm;
+}
+
+void
+pf_perf_namer_free(struct pf_perf_namer *nm)
+{
+	if (nm == NULL)
+		return;
+	parser_release(&nm->ps);
+	free(nm);
+}
+
+int
+pf_perf_namer_header(struct pf_perf_namer *nm, const char *s, size_t n,
+    struct pf_perf_header *out)
+{
+	struct header h;
+
+	if (memchr(s, '\0', n) != NULL || !parse_header(s, n, &h) || h.event == NULL)
+		return 0;
+	if (root_frame(&nm->ps, &h, &out->root, &out->java) != 0)
+		return -1;
+	out->event = h.event;
+	out->event_len = h.event_len;
+	out->period = h.period ? h.period : 1;
+	out->rest_len = h.rest_len;
+	return 1;
+}
+
+long
+pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
+    const char *rest, size_t rlen, int java, const uint32_t **ids)
+{
+	long k;
+
+	/* A frame whose symbol starts with a digit may read as a header. */
+	if (rlen > 0 && (is_digit(rest[0]) || rest[0] == '-')) {
+		struct header h;
+		size_t n = pclen + rlen + 2;
+
+		if (pf_grow(&nm->ps.scratch, &nm->ps.scratch_cap, n, 1) != 0)
+			return -1;
+		nm->ps.scratch[0] = '\t';
+		memcpy(nm->ps.scratch + 1, pc, pclen);
+		nm->ps.scratch[pclen + 1] = ' ';
+		memcpy(nm->ps.scratch + pclen + 2, rest, rlen);
+		if (parse_header(nm->ps.scratch, n, &h) && h.event != NULL)
+			return -2;
+	}
+	k = frame_ids(&nm->ps, pc, pclen, rest, rlen, java);
+	*ids = nm->ps.ids;
+	return k;
 }
 
 /* --------------------------------------------------------------- perf.data */
