@@ -131,6 +131,8 @@ struct session {
 
 	const unsigned char *base;	/* the whole file */
 	uint64_t size;
+	int mapped;			/* base is a mapping of the file */
+	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
 
 	struct attr *attrs;
@@ -888,6 +890,29 @@ queue(struct session *s, uint64_t ts, uint64_t off)
 	return 0;
 }
 
+/*
+ * Gives the pages of the mapping that no queued record needs back to the
+ * system, so that memory follows the rounds, not the file.
+ */
+static void
+release_pages(struct session *s, uint64_t off)
+{
+	uint64_t low = off, page = (uint64_t)sysconf(_SC_PAGESIZE), from, to;
+	size_t i;
+
+	if (!s->mapped)
+		return;
+	for (i = 0; i < s->nq; i++)
+		if (s->q[i].off < low)
+			low = s->q[i].off;
+	from = s->dropped & ~(page - 1);
+	to = low & ~(page - 1);
+	if (to >= from + ((uint64_t)8 << 20)) {
+		madvise((void *)(uintptr_t)(s->base + from), (size_t)(to - from), MADV_DONTNEED);
+		s->dropped = to;
+	}
+}
+
 static int
 read_records(struct session *s)
 {
@@ -920,6 +945,7 @@ read_records(struct session *s)
 						return -1;
 					s->next_flush = s->max_ts;
 				}
+				release_pages(s, off);
 				break;
 			case REC_AUXTRACE_INFO:
 			case REC_AUXTRACE:
@@ -1735,6 +1761,8 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 				goto out;
 			}
 			s.base = map;
+			s.mapped = 1;
+			madvise(map, (size_t)end, MADV_SEQUENTIAL);
 		}
 		s.size = end;
 	} else {
