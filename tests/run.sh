@@ -3,9 +3,10 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus formats export fuzz browser man (default: all).  Each failure is one
-# "FAIL ..." line with a few indented lines of detail, each group ends with
-# a summary line, and the last line is "N passed, N failed" over everything.
+# GROUPs: unit cases corpus formats export perfdata fuzz browser man (default:
+# all).  Each failure is one "FAIL ..." line with a few indented lines of
+# detail, each group ends with a summary line, and the last line is
+# "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
 #
 # Environment: PF_TEST_KEEP=1 keeps the scratch directory, PF_TEST_TIMEOUT
@@ -21,8 +22,10 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/formats.sh"
 # shellcheck source=tests/export.sh
 . "$here/export.sh"
+# shellcheck source=tests/perfdata.sh
+. "$here/perfdata.sh"
 
-all_groups="unit cases corpus formats export fuzz browser man"
+all_groups="unit cases corpus formats export perfdata fuzz browser man"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -291,10 +294,12 @@ for b in "$@"; do
 	wanted corpus && group_corpus_derived
 	wanted formats && group_formats
 	wanted export && group_export
+	wanted perfdata && group_perfdata
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done
 wanted man && group_man
+wanted perfdata && perfdata_cleanup
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -698,8 +698,11 @@ read_header(struct session *s)
 	hsize = rd64(b + 8);
 	if (hsize == 16)
 		return unsupported(s, "pipe-mode recordings (perf record -o -)");
-	if (hsize < 104 || s->size < 104)
+	if (hsize < 104)
 		return bad(s, 8, "header size %llu, expected 104", (unsigned long long)hsize);
+	if (s->size < 104)
+		return bad(s, s->size, "the file ends inside its header (%llu of 104 bytes)",
+		    (unsigned long long)s->size);
 	attr_size = rd64(b + 16);
 	aoff = rd64(b + 24);
 	asize = rd64(b + 32);
@@ -1185,7 +1188,7 @@ find_sym(struct session *s, struct map *m, uint64_t ip)
  * results; -1 on error (err filled or unsupported set). */
 static int
 frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t ip,
-    int java, const uint32_t **ids, uint32_t *nids)
+    int java, int raw, const uint32_t **ids, uint32_t *nids)
 {
 	uint64_t h = (ip * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(uintptr_t)th->maps >> 4) ^
 	    (uint64_t)cpumode * 131 ^ (uint64_t)java;
@@ -1194,7 +1197,7 @@ frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t
 	    (const void *)th->maps;
 	uint32_t version = cpumode == MISC_KERNEL ? s->kmaps.version + (uint32_t)s->kernel_tried :
 	    th->maps->version;
-	uint32_t mode = (uint32_t)cpumode << 1 | (uint32_t)java;
+	uint32_t mode = (uint32_t)cpumode << 2 | (uint32_t)raw << 1 | (uint32_t)java;
 	const struct pf_sym *sym = NULL;
 	char pc[32], *rest;
 	size_t pclen, rlen, need;
@@ -1213,9 +1216,10 @@ frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t
 		return -1;
 	if (sym != NULL && m->dso->odd)
 		return unsupported(s, "symbols of %s that perf demangles differently", m->dso->name), -1;
-	/* perf script shows user-space addresses relative to their file. */
+	/* perf script shows user-space addresses of a call chain relative
+	 * to their file, the address of a sample without one as it is. */
 	addr = ip;
-	if (m != NULL && m->dso->kind == PF_DSO_USER && !m->identity)
+	if (!raw && m != NULL && m->dso->kind == PF_DSO_USER && !m->identity)
 		addr = ip - m->start + m->pgoff;
 	pclen = (size_t)snprintf(pc, sizeof(pc), "%" PRIx64, addr);
 	dname = m != NULL ? m->dso->name : "[unknown]";
@@ -1493,7 +1497,7 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 			}
 			kept++;
 			m = find_map(s, th, mode, e);
-			if (frame(s, th, m, mode, e, java, &ids, &nids) != 0) {
+			if (frame(s, th, m, mode, e, java, 0, &ids, &nids) != 0) {
 				free(starts);
 				return -1;
 			}
@@ -1538,7 +1542,7 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 				m = find_map(s, th, cpumode, ip);
 			}
 		}
-		if (frame(s, th, m, cpumode, ip, java, &ids, &nids) != 0)
+		if (frame(s, th, m, cpumode, ip, java, 1, &ids, &nids) != 0)
 			return -1;
 		if (push(s, ids, nids) != 0)
 			return -1;
