@@ -264,6 +264,9 @@ int pf_perf_namer_header(struct pf_perf_namer *nm, const char *s, size_t n,
 long pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
     const char *rest, size_t rlen, int java, const uint32_t **ids);
 
+/* The perf.data reader without symbol files (for the fuzz target). */
+void pf_perf_data_offline(int offline);
+
 /* --------------------------------------------------------- flame graphs */
 
 /* The annotation letter ending a frame name ('k', 'j', 'i', 'w' of

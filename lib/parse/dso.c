@@ -620,6 +620,8 @@ pf_dso_load_user(struct pf_dso *d, const struct pf_symsrc *src)
 	if (d->loaded)
 		return;
 	d->loaded = 1;
+	if (src->offline)
+		return;
 	elf_version(EV_CURRENT);
 	if (d->perfmap) {
 		load_perfmap(d);
@@ -733,6 +735,8 @@ pf_kernel_image_present(const struct pf_dso *d, const struct pf_symsrc *src,
 	};
 	size_t i;
 
+	if (src->offline)
+		return 0;
 	if (is_regular("vmlinux") || is_regular("/boot/vmlinux"))
 		return 1;
 	if (d->has_bid) {
@@ -784,6 +788,8 @@ pf_dso_load_kallsyms(struct pf_dso *d, const struct pf_symsrc *src,
 	struct first_last { uint64_t a, b; int any; } fl = { 0, 0, 0 };
 
 	d->loaded = 1;
+	if (src->offline)
+		return -1;
 	if (d->has_bid && !src->host_kernel) {
 		hexid(d, hex);
 		snprintf(path, sizeof(path), "%s/[kernel.kallsyms]/%s/kallsyms",

@@ -76,6 +76,7 @@ enum { FEAT_BUILD_ID = 2, FEAT_OSRELEASE = 4, FEAT_EVENT_DESC = 12,
 
 struct attr {
 	uint32_t type;
+	uint64_t config, flags;
 	uint64_t sample_type, read_format, branch_sample_type;
 	int sample_id_all;
 	char *name;		/* from the event description, or NULL */
@@ -134,6 +135,8 @@ struct session {
 	int mapped;			/* base is a mapping of the file */
 	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
+	int truncated;			/* 1: cut in the data, 2: data size 0,
+					   3: cut in the feature sections */
 
 	struct attr *attrs;
 	size_t nattrs, attrs_cap;
@@ -550,9 +553,11 @@ parse_attr(struct session *s, const unsigned char *p, uint64_t n, uint64_t off)
 	a = &s->attrs[s->nattrs++];
 	memset(a, 0, sizeof(*a));
 	a->type = rd32(p);
+	a->config = rd64(p + 8);
 	a->sample_type = rd64(p + 24);
 	a->read_format = rd64(p + 32);
 	flags = rd64(p + 40);
+	a->flags = flags;
 	a->sample_id_all = (flags >> 18) & 1;
 	if (n >= 80)
 		a->branch_sample_type = rd64(p + 72);
@@ -683,6 +688,63 @@ feat_build_id(struct session *s, const unsigned char *p, uint64_t n, uint64_t of
 	return 0;
 }
 
+/*
+ * The name perf gives an event the file does not name (a file cut before
+ * its feature sections): perf's evsel__name() for hardware and software
+ * events, with evsel__add_modifiers()'s suffix.
+ */
+static int
+attr_name(struct session *s, struct attr *a)
+{
+	static const char *const hw[] = { "cycles", "instructions", "cache-references",
+		"cache-misses", "branches", "branch-misses", "bus-cycles",
+		"stalled-cycles-frontend", "stalled-cycles-backend", "ref-cycles" };
+	static const char *const sw[] = { "cpu-clock", "task-clock", "page-faults",
+		"context-switches", "cpu-migrations", "minor-faults", "major-faults",
+		"alignment-faults", "emulation-faults", "dummy", "bpf-output",
+		"cgroup-switches" };
+	const char *base = NULL;
+	char buf[160];
+	size_t n;
+	int colon = 0, guest_default = 0;
+	uint64_t f = a->flags;
+	unsigned precise = (unsigned)(f >> 15) & 3;
+
+	if (a->type == 0 && a->config < sizeof(hw) / sizeof(hw[0]))
+		base = hw[a->config];
+	else if (a->type == 1 && a->config < sizeof(sw) / sizeof(sw[0]))
+		base = sw[a->config];
+	if (base == NULL)
+		return 0;
+	n = (size_t)snprintf(buf, sizeof(buf), "%s", base);
+#define EXCL(bit) ((f >> (bit)) & 1)
+#define MOD(bit, c) do { if (!EXCL(bit)) { if (!colon) colon = (int)++n; buf[n++] = (c); } } while (0)
+	if (EXCL(5) || EXCL(4) || EXCL(6)) {
+		MOD(5, 'k');
+		MOD(4, 'u');
+		MOD(6, 'h');
+		guest_default = 1;
+	}
+	if (precise) {
+		if (!colon)
+			colon = (int)++n;
+		memcpy(buf + n, "ppp", precise);
+		n += precise;
+		guest_default = 1;
+	}
+	if (EXCL(19) || (int)EXCL(20) == guest_default) {
+		MOD(19, 'H');
+		MOD(20, 'G');
+	}
+#undef MOD
+#undef EXCL
+	if (colon)
+		buf[colon - 1] = ':';
+	if ((a->name = pf_arena_strdup(&s->arena, buf, n)) == NULL)
+		return nomem(s);
+	return 0;
+}
+
 static int
 read_header(struct session *s)
 {
@@ -716,15 +778,22 @@ read_header(struct session *s)
 		return bad(s, 24, "attributes (%llu bytes at %llu) run past the end of the "
 		    "file (%llu bytes)", (unsigned long long)asize, (unsigned long long)aoff,
 		    (unsigned long long)s->size);
-	if (doff > s->size || dsize > s->size - doff)
-		return bad(s, 40, "data section (%llu bytes at %llu) runs past the end of the "
-		    "file (%llu bytes): a truncated recording", (unsigned long long)dsize,
-		    (unsigned long long)doff, (unsigned long long)s->size);
-	if (dsize == 0 && s->size > doff)
-		return bad(s, 48, "the data size is 0: was 'perf record' stopped before it "
-		    "could finish the file?");
+	if (doff > s->size)
+		return bad(s, 40, "data section at %llu is past the end of the file (%llu "
+		    "bytes): a truncated recording", (unsigned long long)doff,
+		    (unsigned long long)s->size);
 	s->data_off = doff;
 	s->data_end = doff + dsize;
+	if (dsize > s->size - doff) {
+		/* Cut short: the records that are whole are read, the feature
+		 * sections are gone, and the end is an error. */
+		s->data_end = s->size;
+		s->truncated = 1;
+	} else if (dsize == 0) {
+		/* perf record was stopped before it wrote the header. */
+		s->data_end = s->size;
+		s->truncated = 2;
+	}
 	nattr = asize / attr_size;
 	if (nattr == 0)
 		return bad(s, 24, "no event attributes");
@@ -751,19 +820,24 @@ read_header(struct session *s)
 
 	/* Feature sections, one {offset, size} per set bit, after the data. */
 	fpos = s->data_end;
-	for (bit = 0; bit < 256; bit++) {
+	for (bit = 0; bit < 256 && !s->truncated; bit++) {
 		uint64_t off, sz;
 
 		if (!(feats[bit / 64] >> (bit % 64) & 1))
 			continue;
-		if (fpos > s->size || s->size - fpos < 16)
-			return bad(s, fpos, "feature section table runs past the end of the file");
+		if (fpos > s->size || s->size - fpos < 16) {
+			s->truncated = 3;
+			break;
+		}
 		off = rd64(b + fpos);
 		sz = rd64(b + fpos + 8);
 		fpos += 16;
-		if (off > s->size || sz > s->size - off)
-			return bad(s, fpos - 16, "feature %d (%llu bytes at %llu) runs past the "
-			    "end of the file", bit, (unsigned long long)sz, (unsigned long long)off);
+		if (off > s->size || sz > s->size - off) {
+			/* Cut short after the data: perf reads on without the
+			 * features, and so does this reader, then says so. */
+			s->truncated = 3;
+			break;
+		}
 		if (bit == FEAT_EVENT_DESC && (rc = feat_event_desc(s, b + off, sz, off)) != 0)
 			return rc;
 		if (bit == FEAT_BUILD_ID && (rc = feat_build_id(s, b + off, sz, off)) != 0)
@@ -777,6 +851,9 @@ read_header(struct session *s)
 		if (bit == FEAT_COMPRESSED)
 			return unsupported(s, "compressed recordings (perf record -z)");
 	}
+	for (i = 0; i < s->nattrs; i++)
+		if (s->attrs[i].name == NULL && attr_name(s, &s->attrs[i]) != 0)
+			return -1;
 	for (i = 0; i < s->nattrs; i++)
 		if (s->attrs[i].name == NULL)
 			return unsupported(s, "events without a name in the file");
@@ -1669,9 +1746,18 @@ session_release(struct session *s)
 	free(s->line);
 }
 
+static int offline;
+
+void
+pf_perf_data_offline(int on)
+{
+	offline = on;
+}
+
 static void
 buildid_dir(struct pf_symsrc *src)
 {
+	src->offline = offline;
 	const char *e = getenv("PERF_BUILDID_DIR"), *home = getenv("HOME");
 
 	if (e != NULL && *e != '\0')
@@ -1715,6 +1801,13 @@ run(struct session *s)
 	rc = read_records(s);
 	if (rc == 0 && !s->unsupported) {
 		rc = flush_upto(s, UINT64_MAX);
+		if (rc == 0 && s->truncated == 1)
+			rc = bad(s, s->size, "the file ends inside its data section: a "
+			    "truncated recording (the samples before this point are kept)");
+		else if (rc == 0 && s->truncated == 3)
+			rc = bad(s, s->size, "the file ends inside its feature sections: a "
+			    "truncated recording (its samples are kept; event names and build "
+			    "ids were lost)");
 	} else if (rc < 0 && !s->unsupported) {
 		/* Damage: fold what came before it, then report it. */
 		struct pf_error saved = *s->err;

@@ -68,6 +68,7 @@ struct pf_dso {
 /* Where symbols come from: the build-id cache directory and the kernel
  * symbol file to use (NULL: decide as perf does). */
 struct pf_symsrc {
+	int offline;		/* read no file (the fuzz target) */
 	char buildid_dir[4096];
 	int host_kernel;	/* the recording's kernel build id is ours */
 };
