@@ -565,7 +565,59 @@ section_fleet() {
 	rm -f "$TMP/fleet-all.folded"
 }
 
-SECTIONS=(section_collapse_perf section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)
+# perf.data read natively against `perf script | pf-collapse`, both ends of
+# the pipeline timed together, on a recording of at least 500 thousand
+# samples made here once (two xz processes under perf record -F 20000 -g;
+# perf_event_max_sample_rate may lower the rate, then the run is longer).
+# Needs perf and the right to record; says so and skips otherwise.
+section_collapse_perfdata() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	[ -x "$pfc" ] || die "$pfc not built (run make)"
+	if ! command -v perf >/dev/null 2>&1; then
+		echo; echo "== perf.data: skipped (perf is not installed)"; return 0
+	fi
+	local rec=$DATA/perfdata-xz.data secs=14 n=0
+	if ! [ -s "$rec" ]; then
+		echo "bench: recording ${rec#"$ROOT"/} (two xz processes), once" >&2
+		while :; do
+			if ! perf record -q -F 20000 -g -e cpu-clock -o "$rec.tmp" -- sh -c "
+			    tar cf - /usr/lib /usr/share 2>/dev/null | timeout $secs xz -T1 -c >/dev/null &
+			    tar cf - /usr/share /usr/lib 2>/dev/null | timeout $secs xz -T1 -c >/dev/null
+			    wait" >/dev/null 2>&1; then
+				rm -f "$rec.tmp"
+				echo; echo "== perf.data: skipped (perf cannot record here)"; return 0
+			fi
+			n=$(perf report -i "$rec.tmp" --stats 2>/dev/null |
+			    awk '/SAMPLE events:/ { print $3; exit }')
+			[ "${n:-0}" -ge 500000 ] && break
+			[ "$secs" -ge 120 ] && die "cannot record 500000 samples (got ${n:-0})"
+			secs=$((secs * 2))
+		done
+		mv "$rec.tmp" "$rec"
+	fi
+	n=$(perf report -i "$rec" --stats 2>/dev/null | awk '/SAMPLE events:/ { print $3; exit }')
+	echo
+	echo "   perf.data recording: ${n:-?} samples"
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFC=$pfc
+	# shellcheck disable=SC2016
+	bench_cmds "perf.data, $n samples" "$rec" \
+		"perf script | pf-collapse -j 1" 'sh -c "perf script -i \"\$1\" 2>/dev/null | \"\$2\" -j 1" sh "$IN" "$PFC"' \
+		"pf-collapse -j 1 perf.data" '"$PFC" -j 1 --native "$IN"' \
+		"pf-collapse perf.data (nproc=$NPROC)" '"$PFC" --native "$IN"'
+	same_output 0 1
+	same_output 0 2
+	local s="perf.data, $n samples" base fast ratio ok
+	base=${MED_S["$s|perf script | pf-collapse -j 1"]}
+	fast=${MED_S["$s|pf-collapse -j 1 perf.data"]}
+	ratio=$(calc '%.2f' "$base / $fast")
+	ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 5) ? "yes" : "no" }')
+	target_note "perf.data -j 1 >= 5x perf script | pf-collapse" "$ok" "${ratio}x"
+	target_rss "perf.data peak RSS < 100 MB" 100 "$s|pf-collapse -j 1 perf.data" \
+		"$s|pf-collapse perf.data (nproc=$NPROC)"
+}
+
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 

@@ -266,6 +266,8 @@ long pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
 
 /* The perf.data reader without symbol files (for the fuzz target). */
 void pf_perf_data_offline(int offline);
+/* Files of at least this many bytes are read on several threads (tests). */
+void pf_perf_data_min_parallel(uint64_t bytes);
 
 /* --------------------------------------------------------- flame graphs */
 

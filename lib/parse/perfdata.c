@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -135,6 +136,8 @@ struct session {
 	int mapped;			/* base is a mapping of the file */
 	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
+	int nworkers, index;		/* this thread folds rounds % n == index */
+	uint64_t round;			/* FINISHED_ROUND flushes so far */
 	int truncated;			/* 1: cut in the data, 2: data size 0,
 					   3: cut in the feature sections */
 
@@ -1025,6 +1028,7 @@ read_records(struct session *s)
 						return -1;
 					s->next_flush = s->max_ts;
 				}
+				s->round++;
 				release_pages(s, off);
 				break;
 			case REC_AUXTRACE_INFO:
@@ -1418,7 +1422,7 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 	uint64_t t, pos = 8, ip = 0, time = 0, period = 1, nr = 0, i;
 	int32_t pid = 0, tid = 0;
 	uint32_t cpu = 0, nids;
-	int cpumode = rd16(r + 4) & MISC_CPUMODE_MASK, java;
+	int cpumode = rd16(r + 4) & MISC_CPUMODE_MASK, java, mine;
 	const unsigned char *chain = NULL;
 	struct thread *th;
 	struct pf_perf_header h;
@@ -1527,7 +1531,9 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 		if (n == 0 || pf_perf_namer_header(s->nm, s->line, n, &h) < 0)
 			return nomem(s);
 	}
-	s->st->samples++;
+	mine = s->round % (uint64_t)s->nworkers == (uint64_t)s->index;
+	if (s->index == 0)
+		s->st->samples++;
 	if (!s->have_filter) {
 		size_t el = h.event_len < sizeof(s->filter) - 1 ? h.event_len :
 		    sizeof(s->filter) - 1;
@@ -1537,7 +1543,9 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 		s->have_filter = 1;
 	}
 	if (strlen(s->filter) != h.event_len || memcmp(s->filter, h.event, h.event_len) != 0)
-		return count_event(s, h.event, h.event_len);
+		return s->index == 0 ? count_event(s, h.event, h.event_len) : 0;
+	if (!mine)
+		return 0;
 	java = h.java;
 
 	/* The frames, leaf first, as perf resolves them. */
@@ -1820,99 +1828,186 @@ run(struct session *s)
 	return rc;
 }
 
+/* One of the threads of a parallel read: a whole session of its own. */
+struct worker {
+	pthread_t thread;
+	struct session s;
+	struct pf_profile *p;
+	struct pf_perf_stats st;
+	struct pf_error err;
+	char why[256];
+	int rc, started;
+};
+
+static void *
+run_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = run(&w->s);
+	return NULL;
+}
+
+static int
+worker_init(struct worker *w, const char *name, const unsigned char *base,
+    uint64_t size, int mapped, const struct pf_perf_options *opts, int n, int index)
+{
+	struct session *s = &w->s;
+
+	memset(w, 0, sizeof(*w));
+	s->name = name;
+	s->o = opts;
+	s->st = &w->st;
+	s->err = &w->err;
+	s->why = w->why;
+	s->whysize = sizeof(w->why);
+	s->kmaps.version = 1;
+	s->base = base;
+	s->size = size;
+	s->mapped = mapped;
+	s->nworkers = n;
+	s->index = index;
+	pf_arena_init(&s->arena);
+	buildid_dir(&s->src);
+	if (opts->event_filter != NULL) {
+		snprintf(s->filter, sizeof(s->filter), "%s", opts->event_filter);
+		s->have_filter = s->filter_given = 1;
+	}
+	w->p = pf_profile_new();
+	s->fc = calloc((size_t)1 << FCACHE_BITS, sizeof(*s->fc));
+	if (w->p == NULL || s->fc == NULL || (s->nm = pf_perf_namer_new(w->p, opts)) == NULL)
+		return -1;
+	s->p = w->p;
+	return 0;
+}
+
+/* Files smaller than this are read on one thread (the threads would
+ * spend more time loading symbols than they save). */
+static uint64_t min_parallel = (uint64_t)8 << 20;
+
+void
+pf_perf_data_min_parallel(uint64_t bytes)
+{
+	min_parallel = bytes;
+}
+
 int
 pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     char *why, size_t whysize, struct pf_error *err)
 {
-	struct session s;
-	struct pf_profile *tmp = NULL;
+	struct worker *w = NULL;
+	const unsigned char *base = NULL;
 	void *map = MAP_FAILED;
 	char *buf = NULL;
 	size_t len = 0, i;
-	uint64_t start, end;
-	int fd, rc = -1;
+	uint64_t start, end = 0, size = 0;
+	int fd, rc = -1, n = opts->jobs > 0 ? opts->jobs : pf_ncpus(), k, mapped = 0;
+	const char *name = pf_reader_name(r);
 
 	memset(stats, 0, sizeof(*stats));
-	memset(&s, 0, sizeof(s));
 	if (whysize > 0)
 		why[0] = '\0';
-	s.name = pf_reader_name(r);
-	s.o = opts;
-	s.st = stats;
-	s.err = err;
-	s.why = why;
-	s.whysize = whysize;
-	s.kmaps.version = 1;
-	pf_arena_init(&s.arena);
-	buildid_dir(&s.src);
-	if (opts->event_filter != NULL) {
-		snprintf(s.filter, sizeof(s.filter), "%s", opts->event_filter);
-		s.have_filter = s.filter_given = 1;
-	}
 	if (pf_reader_file_span(r, &fd, &start, &end) == 0 && start == 0) {
 		if (end > 0) {
 			map = mmap(NULL, (size_t)end, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (map == MAP_FAILED) {
-				pf_err(err, s.name, 0, "cannot map the file: %s", strerror(errno));
-				goto out;
-			}
-			s.base = map;
-			s.mapped = 1;
+			if (map == MAP_FAILED)
+				return pf_err(err, name, 0, "cannot map the file: %s", strerror(errno));
+			base = map;
+			mapped = 1;
 			madvise(map, (size_t)end, MADV_SEQUENTIAL);
 		}
-		s.size = end;
+		size = end;
 	} else {
 		if (pf_reader_slurp(r, &buf, &len, err) != 0)
+			return -1;
+		base = (const unsigned char *)buf;
+		size = len;
+	}
+	if (size < 8 || (memcmp(base, "PERFILE2", 8) != 0 && memcmp(base, "2ELIFREP", 8) != 0)) {
+		pf_err(err, name, 0, "byte 0: not a perf.data file (no PERFILE2 magic)");
+		goto out;
+	}
+	/*
+	 * Every thread replays the whole file (the records that change
+	 * threads and maps are cheap) and folds the samples of every n-th
+	 * round; the first thread also counts what is skipped.  Each sample
+	 * is folded by one thread, named as on one thread, so the merged
+	 * result does not depend on n.
+	 */
+	if (n > 64)
+		n = 64;
+	if (n < 1 || size < min_parallel)
+		n = 1;
+	if ((w = calloc((size_t)n, sizeof(*w))) == NULL) {
+		pf_err(err, name, 0, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		if (worker_init(&w[k], name, base, size, mapped, opts, n, k) != 0) {
+			pf_err(err, name, 0, "out of memory");
+			n = k + 1;
 			goto out;
-		s.base = (const unsigned char *)buf;
-		s.size = len;
+		}
+	for (k = 1; k < n; k++)
+		w[k].started = pthread_create(&w[k].thread, NULL, run_worker, &w[k]) == 0;
+	run_worker(&w[0]);
+	for (k = 1; k < n; k++) {
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+		else
+			run_worker(&w[k]);
 	}
-	if (s.size < 8 || memcmp(s.base, "PERFILE2", 8) != 0) {
-		if (s.size >= 8 && memcmp(s.base, "2ELIFREP", 8) == 0)
-			goto go;
-		pf_err(err, s.name, 0, "byte 0: not a perf.data file (no PERFILE2 magic)");
-		goto out;
-	}
-go:
-	tmp = pf_profile_new();
-	s.fc = calloc((size_t)1 << FCACHE_BITS, sizeof(*s.fc));
-	if (tmp == NULL || s.fc == NULL || (s.nm = pf_perf_namer_new(tmp, opts)) == NULL) {
-		pf_err(err, s.name, 0, "out of memory");
-		goto out;
-	}
-	s.p = tmp;
-	rc = run(&s);
-	if (rc == PF_PERF_DATA_UNSUPPORTED)
-		goto out;
-	/* What was folded stays, also before an error. */
-	{
-		struct pf_error merr;
-
-		if (pf_profile_merge(p, tmp, &merr) != 0) {
-			*err = merr;
-			pf_err_name(err, s.name);
+	/* A refusal by any thread is the answer; else the first error. */
+	for (k = 0; k < n; k++)
+		if (w[k].rc == PF_PERF_DATA_UNSUPPORTED) {
+			snprintf(why, whysize, "%s", w[k].why);
+			rc = PF_PERF_DATA_UNSUPPORTED;
+			goto out;
+		}
+	rc = 0;
+	for (k = 0; k < n; k++)
+		if (w[k].rc != 0 && rc == 0) {
+			*err = w[k].err;
 			rc = -1;
 		}
-	}
-	stats->nskipped_events = 0;
-	for (i = 0; i < s.nevents; i++) {
-		if (i < PF_MAX_EVENTS) {
-			memcpy(stats->skipped_events[i].name, s.events[i].name,
-			    sizeof(s.events[i].name));
-			stats->skipped_events[i].samples = s.events[i].samples;
-			stats->nskipped_events++;
-		} else {
-			stats->other_skipped_events += s.events[i].samples;
+	/* What was folded stays, also before an error. */
+	for (k = 0; k < n; k++) {
+		struct pf_error merr;
+
+		if (pf_profile_merge(p, w[k].p, &merr) != 0) {
+			*err = merr;
+			pf_err_name(err, name);
+			rc = -1;
+			break;
+		}
+		if (k > 0) {
+			w[0].st.samples_kept += w[k].st.samples_kept;
+			w[0].st.empty_samples += w[k].st.empty_samples;
 		}
 	}
-	if (s.have_filter) {
-		snprintf(stats->event, sizeof(stats->event), "%s", s.filter);
-		stats->event_defaulted = !s.filter_given;
+	*stats = w[0].st;
+	stats->nskipped_events = 0;
+	for (i = 0; i < w[0].s.nevents; i++) {
+		if (i < PF_MAX_EVENTS) {
+			memcpy(stats->skipped_events[i].name, w[0].s.events[i].name,
+			    sizeof(w[0].s.events[i].name));
+			stats->skipped_events[i].samples = w[0].s.events[i].samples;
+			stats->nskipped_events++;
+		} else {
+			stats->other_skipped_events += w[0].s.events[i].samples;
+		}
+	}
+	if (w[0].s.have_filter) {
+		snprintf(stats->event, sizeof(stats->event), "%s", w[0].s.filter);
+		stats->event_defaulted = !w[0].s.filter_given;
 	}
 out:
-	session_release(&s);
-	pf_profile_free(tmp);
+	for (k = 0; w != NULL && k < n; k++) {
+		session_release(&w[k].s);
+		pf_profile_free(w[k].p);
+	}
+	free(w);
 	if (map != MAP_FAILED)
 		munmap(map, (size_t)end);
 	free(buf);

@@ -4,8 +4,9 @@
  * The input is a perf.data file; the reader runs without symbol files (no
  * ELF, kallsyms or perf map is opened), so every frame is named from the
  * records alone.  Beyond not crashing: a failure has the input's name and
- * a byte offset, a refusal says why, and what is folded is well-formed
- * folded text that pf reads back as the same profile.
+ * a byte offset, a refusal says why, what is folded is well-formed
+ * folded text that pf reads back as the same profile, and three threads
+ * fold it to the same bytes as one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = fuzz_write(p, &len);
 	fuzz_check_folded(out, len, 1);
 	fuzz_check_roundtrip(p, out, len);
+	{
+		struct pf_profile *p3 = pf_profile_new();
+		struct pf_reader *r3 = pf_reader_mem("fuzz.data", data, size);
+		struct pf_perf_stats st3;
+		char *out3;
+		size_t len3;
+		int rc3;
+
+		if (p3 == NULL || r3 == NULL)
+			fuzz_fail("out of memory");
+		o.jobs = 3;
+		pf_perf_data_min_parallel(0);
+		rc3 = pf_perf_data_read(p3, r3, &o, &st3, why, sizeof(why), &err);
+		pf_perf_data_min_parallel((uint64_t)8 << 20);
+		if (rc3 != rc)
+			fuzz_fail("3 threads returned %d, one %d", rc3, rc);
+		out3 = fuzz_write(p3, &len3);
+		if (len3 != len || memcmp(out, out3, len) != 0)
+			fuzz_fail("3 threads folded other stacks than one");
+		if (st3.samples != st.samples || st3.samples_kept != st.samples_kept ||
+		    st3.nskipped_events != st.nskipped_events)
+			fuzz_fail("3 threads counted otherwise than one");
+		free(out3);
+		pf_reader_free(r3);
+		pf_profile_free(p3);
+	}
 	free(out);
 	pf_reader_free(r);
 	pf_profile_free(p);
