@@ -4,8 +4,9 @@
 # Recorded: when perf can record here, the programs in perfdata/src are
 # built and recorded (frame pointers, named threads and a child process, C++
 # templates, a stripped binary, two events, no call graph, the whole system
-# with kernel frames, node --perf-basic-prof JIT frames, a DWARF call graph
-# that must go through perf script) once per run, and for every recording
+# with kernel frames, node --perf-basic-prof JIT frames, pipe mode read from
+# the standard input, a DWARF call graph that must go through perf script)
+# once per run, and for every recording
 # and option `pf-collapse --native FILE` must give the bytes of
 # `perf script -i FILE | pf-collapse`.  When perf cannot record, the group
 # says so in one line and records nothing.
@@ -60,9 +61,18 @@ perfdata_record() {
 		echo "perfdata: no node: the JIT recording is left out"
 	fi
 	rec dwarf -F 999 --call-graph dwarf,4096 -- "$pd/work"
+	# Pipe mode: perf record -o - | pf-collapse.
+	if perf record -q -F 4999 -g -o - -- "$pd/work" > "$pd/pipe.data" 2> "$pd/pipe.log"; then
+		perfdata_files="$perfdata_files pipe"
+	else
+		fail "perfdata: perf record -o - failed" "$pd/pipe.log"
+	fi
 	for name in $perfdata_files; do
-		perf script -i "$pd/$name.data" > "$pd/$name.txt" 2> /dev/null ||
-		    fail "perfdata: perf script of $name failed"
+		if [ "$name" = pipe ]; then
+			perf script -i - < "$pd/$name.data" > "$pd/$name.txt" 2> /dev/null
+		else
+			perf script -i "$pd/$name.data" > "$pd/$name.txt" 2> /dev/null
+		fi || fail "perfdata: perf script of $name failed"
 	done
 	# The JIT maps node wrote, removed when the run ends.
 	perfdata_maps=$(grep -o '/tmp/perf-[0-9]*\.map' "$pd/node.txt" 2> /dev/null | sort -u)
@@ -102,6 +112,9 @@ group_perfdata() {
 			if [ "$name" = dwarf ]; then
 				# Folded through perf script, saying so once.
 				with_timeout "$pc" $flag "$pd/$name.data" \
+				    > "$tmp/pd.native" 2> "$tmp/pd.err"
+			elif [ "$name" = pipe ]; then
+				with_timeout "$pc" --native $flag < "$pd/$name.data" \
 				    > "$tmp/pd.native" 2> "$tmp/pd.err"
 			else
 				with_timeout "$pc" --native $flag "$pd/$name.data" \

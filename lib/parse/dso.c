@@ -20,6 +20,7 @@
 #include <libelf.h>
 #include <libiberty/demangle.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +120,7 @@ demangle(const char *name, int *odd)
 struct elf_src {
 	int fd;
 	Elf *elf;
+	void *mem;		/* the image elf reads, when not a file */
 	GElf_Ehdr eh;
 	Elf_Scn *symtab, *dynsym;
 	GElf_Shdr symsh, dynsh;
@@ -209,7 +211,9 @@ src_close(struct elf_src *s)
 		elf_end(s->elf);
 	if (s->fd >= 0)
 		close(s->fd);
+	free(s->mem);
 	s->elf = NULL;
+	s->mem = NULL;
 	s->fd = -1;
 }
 
@@ -227,6 +231,51 @@ src_open(struct elf_src *s, const char *path, const struct pf_dso *d)
 	s->elf = elf_begin(s->fd, ELF_C_READ_MMAP, NULL);
 	if (s->elf == NULL || elf_kind(s->elf) != ELF_K_ELF ||
 	    gelf_getehdr(s->elf, &s->eh) == NULL)
+		goto bad;
+	if (d->has_bid) {
+		n = elf_build_id(s->elf, bid);
+		if (n <= 0 || n != d->bid_len || memcmp(bid, d->bid, (size_t)n) != 0)
+			goto bad;
+	}
+	s->symtab = section_by_name(s->elf, &s->eh, ".symtab", &s->symsh, NULL);
+	if (s->symtab != NULL && s->symsh.sh_type != SHT_SYMTAB)
+		s->symtab = NULL;
+	s->dynsym = section_by_name(s->elf, &s->eh, ".dynsym", &s->dynsh, &s->dynidx);
+	if (s->dynsym != NULL && s->dynsh.sh_type != SHT_DYNSYM)
+		s->dynsym = NULL;
+	return 0;
+bad:
+	src_close(s);
+	return -1;
+}
+
+/*
+ * The vdso of this process, as perf's vdso__dso_findnew() finds it: the
+ * kernel's own image, which is the one a recording made on this kernel
+ * mapped.  A copy, for libelf.
+ */
+static int
+src_open_vdso(struct elf_src *s, const struct pf_dso *d)
+{
+	const unsigned char *img = (const unsigned char *)getauxval(AT_SYSINFO_EHDR);
+	Elf64_Ehdr eh;
+	size_t size;
+	uint8_t bid[20];
+	int n;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	if (img == NULL || memcmp(img, ELFMAG, SELFMAG) != 0 || img[EI_CLASS] != ELFCLASS64)
+		return -1;
+	memcpy(&eh, img, sizeof(eh));
+	size = (size_t)eh.e_shoff + (size_t)eh.e_shnum * eh.e_shentsize;
+	if (size < sizeof(eh) || size > ((size_t)1 << 20))
+		return -1;
+	if ((s->mem = malloc(size)) == NULL)
+		return -1;
+	memcpy(s->mem, img, size);
+	s->elf = elf_memory(s->mem, size);
+	if (s->elf == NULL || gelf_getehdr(s->elf, &s->eh) == NULL)
 		goto bad;
 	if (d->has_bid) {
 		n = elf_build_id(s->elf, bid);
@@ -627,7 +676,20 @@ pf_dso_load_user(struct pf_dso *d, const struct pf_symsrc *src)
 		load_perfmap(d);
 		return;
 	}
-	if (!d->has_bid && is_regular(d->path)) {
+	if (d->vdso && !d->has_bid) {
+		struct elf_src v;
+
+		/* perf reads the build id of its copy of the running vdso. */
+		if (src_open_vdso(&v, d) == 0) {
+			int n = elf_build_id(v.elf, d->bid);
+
+			if (n > 0) {
+				d->has_bid = 1;
+				d->bid_len = (uint8_t)n;
+			}
+			src_close(&v);
+		}
+	} else if (!d->has_bid && is_regular(d->path)) {
 		int n = pf_elf_build_id(d->path, d->bid);
 
 		if (n > 0) {
@@ -639,10 +701,14 @@ pf_dso_load_user(struct pf_dso *d, const struct pf_symsrc *src)
 		struct elf_src *s = &ss[pos];
 		int used = 0;
 
-		if (candidate(d, src, k, path, sizeof(path)) != 0 || !is_regular(path))
+		if (d->vdso && k == 6) {
+			/* "[vdso]" is no file: perf reads the running one. */
+			if (src_open_vdso(s, d) != 0)
+				continue;
+		} else if (candidate(d, src, k, path, sizeof(path)) != 0 ||
+		    !is_regular(path) || src_open(s, path, d) != 0) {
 			continue;
-		if (src_open(s, path, d) != 0)
-			continue;
+		}
 		if (syms == NULL && s->symtab != NULL) {
 			syms = s;
 			used = 1;

@@ -41,7 +41,8 @@ enum {
 	REC_MMAP = 1, REC_LOST = 2, REC_COMM = 3, REC_EXIT = 4, REC_FORK = 7,
 	REC_SAMPLE = 9, REC_MMAP2 = 10, REC_AUX = 11, REC_KSYMBOL = 17,
 	REC_KERNEL_MAX = 64,
-	REC_HEADER_ATTR = 64, REC_FINISHED_ROUND = 68, REC_AUXTRACE_INFO = 70,
+	REC_HEADER_ATTR = 64, REC_HEADER_BUILD_ID = 67, REC_FINISHED_ROUND = 68,
+	REC_EVENT_UPDATE = 78, REC_AUXTRACE_INFO = 70,
 	REC_AUXTRACE = 71, REC_HEADER_FEATURE = 80, REC_COMPRESSED = 81,
 	REC_USER_MAX = 84,
 };
@@ -137,6 +138,8 @@ struct session {
 	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
 	int nworkers, index;		/* this thread folds rounds % n == index */
+	int pipe;			/* perf record -o -: attributes are records */
+	int prepared;
 	uint64_t round;			/* FINISHED_ROUND flushes so far */
 	int truncated;			/* 1: cut in the data, 2: data size 0,
 					   3: cut in the feature sections */
@@ -761,8 +764,13 @@ read_header(struct session *s)
 	if (memcmp(b, "2ELIFREP", 8) == 0)
 		return unsupported(s, "big-endian recordings");
 	hsize = rd64(b + 8);
-	if (hsize == 16)
-		return unsupported(s, "pipe-mode recordings (perf record -o -)");
+	if (hsize == 16) {
+		/* Pipe mode: attributes and features come as records. */
+		s->pipe = 1;
+		s->data_off = 16;
+		s->data_end = s->size;
+		return 0;
+	}
 	if (hsize < 104)
 		return bad(s, 8, "header size %llu, expected 104", (unsigned long long)hsize);
 	if (s->size < 104)
@@ -854,16 +862,74 @@ read_header(struct session *s)
 		if (bit == FEAT_COMPRESSED)
 			return unsupported(s, "compressed recordings (perf record -z)");
 	}
-	for (i = 0; i < s->nattrs; i++)
-		if (s->attrs[i].name == NULL && attr_name(s, &s->attrs[i]) != 0)
-			return -1;
-	for (i = 0; i < s->nattrs; i++)
-		if (s->attrs[i].name == NULL)
-			return unsupported(s, "events without a name in the file");
 	return 0;
 }
 
 /* --------------------------------------------------------------- records */
+
+/* A record of a pipe-mode file that stands for a part of the header. */
+static int
+pipe_record(struct session *s, const unsigned char *r, uint16_t type, uint16_t size,
+    uint64_t off)
+{
+	uint64_t asz, k, feat;
+	size_t idx;
+	int rc;
+
+	switch (type) {
+	case REC_HEADER_ATTR:
+		if (size < 16)
+			return bad(s, off, "attribute record of %u bytes", size);
+		asz = rd32(r + 12);
+		if (asz == 0)
+			asz = 64;
+		if (asz > size - 8u)
+			return bad(s, off, "attribute of %llu bytes in a record of %u",
+			    (unsigned long long)asz, size);
+		idx = s->nattrs;
+		if ((rc = parse_attr(s, r + 8, asz, off + 8)) != 0)
+			return rc;
+		for (k = 8 + asz; k + 8 <= size; k += 8)
+			if (add_id(s, rd64(r + k), idx) != 0)
+				return nomem(s);
+		s->sample_id_all = s->attrs[0].sample_id_all;
+		if (s->nattrs > 1 && (!(s->attrs[idx].sample_type & S_IDENTIFIER) ||
+		    !(s->attrs[0].sample_type & S_IDENTIFIER)) &&
+		    (s->attrs[idx].id_pos != s->attrs[0].id_pos || s->attrs[idx].id_pos < 0))
+			return unsupported(s, "several events without sample ids");
+		return 0;
+	case REC_HEADER_FEATURE:
+		if (size < 16)
+			return bad(s, off, "feature record of %u bytes", size);
+		feat = rd64(r + 8);
+		if (feat == FEAT_EVENT_DESC)
+			return feat_event_desc(s, r + 16, size - 16u, off + 16);
+		if (feat == FEAT_COMPRESSED)
+			return unsupported(s, "compressed recordings (perf record -z)");
+		if (feat == FEAT_OSRELEASE) {
+			uint64_t used;
+
+			if (read_string(r + 16, size - 16u, s->osrelease, sizeof(s->osrelease),
+			    &used) != 0)
+				return bad(s, off + 16, "kernel release runs past its record");
+		}
+		return 0;
+	case REC_HEADER_BUILD_ID:
+		return feat_build_id(s, r, size, off);
+	case REC_EVENT_UPDATE:
+		/* PERF_EVENT_UPDATE__NAME replaces an event's name. */
+		if (size >= 25 && rd64(r + 8) == 2) {
+			struct attr *a = attr_of_id(s, rd64(r + 16));
+			size_t n = strnlen((const char *)r + 24, size - 24u);
+
+			if (a != NULL &&
+			    (a->name = pf_arena_strdup(&s->arena, (const char *)r + 24, n)) == NULL)
+				return nomem(s);
+		}
+		return 0;
+	}
+	return 0;
+}
 
 /* The attribute a record belongs to (NULL: none fits). */
 static struct attr *
@@ -1030,6 +1096,13 @@ read_records(struct session *s)
 				}
 				s->round++;
 				release_pages(s, off);
+				break;
+			case REC_HEADER_ATTR:
+			case REC_HEADER_FEATURE:
+			case REC_HEADER_BUILD_ID:
+			case REC_EVENT_UPDATE:
+				if (s->pipe && pipe_record(s, b + off, type, size, off) != 0)
+					return s->unsupported ? 1 : -1;
 				break;
 			case REC_AUXTRACE_INFO:
 			case REC_AUXTRACE:
@@ -1415,6 +1488,45 @@ header_line(struct session *s, const struct thread *th, const struct attr *a,
 	return n;
 }
 
+/*
+ * What perf script decides from all the events before it prints the first
+ * sample: names (perf's own for events the file does not name), whether
+ * call chains are shown, the width of the event column, whether a type of
+ * event shows its CPU.
+ */
+static int
+prepare(struct session *s)
+{
+	size_t i;
+
+	s->prepared = 1;
+	if (s->nattrs == 0)
+		return 0;
+	for (i = 0; i < s->nattrs; i++)
+		if (s->attrs[i].name == NULL && attr_name(s, &s->attrs[i]) != 0)
+			return -1;
+	for (i = 0; i < s->nattrs; i++) {
+		int type = s->attrs[i].type < 8 ? (int)s->attrs[i].type : 7;
+		int w;
+
+		if (s->attrs[i].name == NULL)
+			return unsupported(s, "events without a name in the file");
+		w = (int)strlen(s->attrs[i].name);
+		if (s->attrs[i].sample_type & S_CALLCHAIN)
+			s->use_callchain = 1;
+		if (w > s->name_width)
+			s->name_width = w;
+		s->cpu_field[type] = 1;
+	}
+	for (i = 0; i < s->nattrs; i++) {
+		int type = s->attrs[i].type < 8 ? (int)s->attrs[i].type : 7;
+
+		if (!(s->attrs[i].sample_type & S_CPU))
+			s->cpu_field[type] = 0;
+	}
+	return 0;
+}
+
 static int
 do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off)
 {
@@ -1431,6 +1543,8 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 
 #define NEED(k) do { if ((uint64_t)(k) > (uint64_t)size - pos) \
 	return bad(s, off + pos, "sample of %u bytes ends inside its fields", size); } while (0)
+	if (!s->prepared && prepare(s) != 0)
+		return -1;
 	if (a == NULL)
 		return bad(s, off, "sample with an id that no event has");
 	attr_idx = (uint32_t)(a - s->attrs);
@@ -1779,10 +1893,8 @@ buildid_dir(struct pf_symsrc *src)
 static int
 run(struct session *s)
 {
-	size_t i;
-	int rc;
-
 	struct thread *idle;
+	int rc;
 
 	if ((rc = read_header(s)) != 0)
 		return rc;
@@ -1790,22 +1902,6 @@ run(struct session *s)
 	if ((idle = thread_findnew(s, 0, 0)) == NULL ||
 	    thread_set_comm(s, idle, "swapper", 7) != 0)
 		return nomem(s);
-	for (i = 0; i < s->nattrs; i++) {
-		int type = s->attrs[i].type < 8 ? (int)s->attrs[i].type : 7;
-		int w = (int)strlen(s->attrs[i].name);
-
-		if (s->attrs[i].sample_type & S_CALLCHAIN)
-			s->use_callchain = 1;
-		if (w > s->name_width)
-			s->name_width = w;
-		s->cpu_field[type] = 1;
-	}
-	for (i = 0; i < s->nattrs; i++) {
-		int type = s->attrs[i].type < 8 ? (int)s->attrs[i].type : 7;
-
-		if (!(s->attrs[i].sample_type & S_CPU))
-			s->cpu_field[type] = 0;
-	}
 	rc = read_records(s);
 	if (rc == 0 && !s->unsupported) {
 		rc = flush_upto(s, UINT64_MAX);
