@@ -114,6 +114,12 @@ struct qent {
 	uint64_t ts, seq, off;
 };
 
+struct nslot {
+	uint64_t a, b;
+	uint32_t off;
+	int used;
+};
+
 struct fcache {
 	const void *maps;	/* NULL: empty */
 	uint64_t ip;
@@ -172,8 +178,8 @@ struct session {
 	struct pf_arena arena;
 
 	/* ordered events */
-	struct qent *q;
-	size_t nq, qcap;
+	struct qent *q, *qtmp;
+	size_t nq, qcap, qtmp_cap;
 	uint64_t seq, max_ts, next_flush, qmax;
 
 	/* folding */
@@ -187,6 +193,8 @@ struct session {
 	uint32_t *pool;			/* frame cache values: n, ids */
 	size_t npool, pool_cap;
 	struct fcache *fc;
+	struct nslot *names;
+	size_t names_n, names_cap;
 	char *line;
 	size_t line_cap;
 	uint64_t first_sample_off;
@@ -993,13 +1001,70 @@ record_time(struct session *s, const unsigned char *r, uint16_t type, uint16_t s
 static int deliver(struct session *s, uint64_t off);
 
 static int
-qcmp(const void *a, const void *b)
+qless(const struct qent *x, const struct qent *y)
 {
-	const struct qent *x = a, *y = b;
+	return x->ts < y->ts || (x->ts == y->ts && x->seq < y->seq);
+}
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+/*
+ * Sorts the queue by time, then arrival.  It is a few runs already in
+ * order (what the last flush left, then each CPU's buffer in turn), so
+ * the runs are merged, pairwise, until one is left.
+ */
+static int
+sort_queue(struct session *s)
+{
+	struct qent *a = s->q, *b, *t;
+	size_t n = s->nq, i, nr = 0, *runs = NULL, cap = 0;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || qless(&a[i], &a[i - 1])) {
+			if (pf_grow(&runs, &cap, nr + 2, sizeof(*runs)) != 0)
+				return -1;
+			runs[nr++] = i;
+		}
+	if (nr <= 1) {
+		free(runs);
+		return 0;
+	}
+	runs[nr] = n;
+	if (pf_grow(&s->qtmp, &s->qtmp_cap, n, sizeof(*s->qtmp)) != 0) {
+		free(runs);
+		return -1;
+	}
+	b = s->qtmp;
+	while (nr > 1) {
+		size_t r, k = 0;
+
+		for (r = 0; r < nr; r += 2) {
+			size_t lo = runs[r], mid = r + 1 < nr ? runs[r + 1] : runs[nr];
+			size_t hi = r + 1 < nr ? runs[r + 2] : runs[nr], x = lo, y = mid, o = lo;
+
+			while (x < mid && y < hi)
+				b[o++] = qless(&a[y], &a[x]) ? a[y++] : a[x++];
+			while (x < mid)
+				b[o++] = a[x++];
+			while (y < hi)
+				b[o++] = a[y++];
+			runs[k++] = lo;
+		}
+		runs[k] = n;
+		nr = k;
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != s->q) {
+		/* The result is in the spare buffer: swap the buffers. */
+		size_t c = s->qcap;
+
+		s->qtmp = s->q;
+		s->qcap = s->qtmp_cap;
+		s->qtmp_cap = c;
+		s->q = a;
+	}
+	free(runs);
+	return 0;
 }
 
 /* perf's do_flush(): delivers the queued records up to limit, in order. */
@@ -1010,7 +1075,8 @@ flush_upto(struct session *s, uint64_t limit)
 
 	if (limit == 0 || s->nq == 0)
 		return 0;
-	qsort(s->q, s->nq, sizeof(*s->q), qcmp);
+	if (sort_queue(s) != 0)
+		return nomem(s);
 	for (i = 0; i < s->nq && s->q[i].ts <= limit; i++)
 		if (deliver(s, s->q[i].off) != 0) {
 			s->nq = 0;
@@ -1338,11 +1404,50 @@ find_sym(struct session *s, struct map *m, uint64_t ip)
 	return pf_symtab_find(&d->syms, a);
 }
 
+/*
+ * The frame names already made, by (dso, symbol, java) or, for an unknown
+ * symbol with --addrs, (dso, address, java): a slot to fill or a filled
+ * one.  The table grows with distinct symbols, not samples.
+ */
+static struct nslot *
+names_find(struct session *s, uint64_t a, uint64_t b)
+{
+	uint64_t h;
+	size_t i;
+
+	if (s->names_cap == 0 || (s->names_n + 1) * 2 > s->names_cap) {
+		size_t cap = s->names_cap ? s->names_cap * 2 : 4096, j;
+		struct nslot *nt = calloc(cap, sizeof(*nt));
+
+		if (nt == NULL)
+			return NULL;
+		for (j = 0; j < s->names_cap; j++) {
+			struct nslot *o = &s->names[j];
+
+			if (!o->used)
+				continue;
+			h = (o->a * 0x9e3779b97f4a7c15ull) ^ (o->b * 0xc2b2ae3d27d4eb4full);
+			for (i = (size_t)(h ^ h >> 31) & (cap - 1); nt[i].used; i = (i + 1) & (cap - 1))
+				;
+			nt[i] = *o;
+		}
+		free(s->names);
+		s->names = nt;
+		s->names_cap = cap;
+	}
+	h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full);
+	for (i = (size_t)(h ^ h >> 31) & (s->names_cap - 1); s->names[i].used;
+	    i = (i + 1) & (s->names_cap - 1))
+		if (s->names[i].a == a && s->names[i].b == b)
+			break;
+	return &s->names[i];
+}
+
 /* The frame ids of one resolved frame, via the cache of the namer's
  * results; -1 on error (err filled or unsupported set). */
 static int
-frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t ip,
-    int java, int raw, const uint32_t **ids, uint32_t *nids)
+frame(struct session *s, struct thread *th, struct map *m, int have_map, int cpumode,
+    uint64_t ip, int java, int raw, const uint32_t **ids, uint32_t *nids)
 {
 	uint64_t h = (ip * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(uintptr_t)th->maps >> 4) ^
 	    (uint64_t)cpumode * 131 ^ (uint64_t)java;
@@ -1359,11 +1464,16 @@ frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t
 	uint64_t addr;
 	long k;
 
+	struct nslot *ns;
+	uint64_t ka, kb;
+
 	if (c->maps == space && c->ip == ip && c->version == version && c->mode == mode) {
 		*nids = s->pool[c->off];
 		*ids = s->pool + c->off + 1;
 		return 0;
 	}
+	if (!have_map)
+		m = find_map(s, th, cpumode, ip);
 	if (m != NULL)
 		sym = find_sym(s, m, ip);
 	if (s->unsupported)
@@ -1375,6 +1485,23 @@ frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t
 	addr = ip;
 	if (!raw && m != NULL && m->dso->kind == PF_DSO_USER && !m->identity)
 		addr = ip - m->start + m->pgoff;
+	/* The names depend on the symbol and dso only (and the address of an
+	 * unknown one with --addrs): one namer call for each. */
+	ka = (uint64_t)(m != NULL ? m->dso->id + 1 : 0) << 32 |
+	    (uint64_t)(sym != NULL ? (uint32_t)(sym - m->dso->syms.s) + 1 : 0);
+	kb = (sym == NULL && s->o->include_addrs ? addr << 1 : 0) | (uint64_t)java;
+	if ((ns = names_find(s, ka, kb)) == NULL)
+		return nomem(s);
+	if (ns->used) {
+		c->maps = space;
+		c->ip = ip;
+		c->version = version;
+		c->mode = mode;
+		c->off = ns->off;
+		*nids = s->pool[c->off];
+		*ids = s->pool + c->off + 1;
+		return 0;
+	}
 	pclen = (size_t)snprintf(pc, sizeof(pc), "%" PRIx64, addr);
 	dname = m != NULL ? m->dso->name : "[unknown]";
 	need = (sym != NULL ? sym->len : 9) + strlen(dname) + 16;
@@ -1410,6 +1537,12 @@ frame(struct session *s, struct thread *th, struct map *m, int cpumode, uint64_t
 	c->version = version;
 	c->mode = mode;
 	c->off = (uint32_t)s->npool;
+	ns = names_find(s, ka, kb);	/* the table may have grown: again */
+	ns->used = 1;
+	ns->a = ka;
+	ns->b = kb;
+	ns->off = c->off;
+	s->names_n++;
 	s->pool[s->npool] = (uint32_t)k;
 	memcpy(s->pool + s->npool + 1, *ids, (size_t)k * sizeof(uint32_t));
 	*ids = s->pool + s->npool + 1;
@@ -1676,7 +1809,6 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 
 		for (i = 0; i < nr && kept < MAX_STACK; i++) {
 			uint64_t e = rd64(chain + 8 * i);
-			struct map *m;
 
 			if (e >= CONTEXT_MAX) {
 				if (e == CONTEXT_HV)
@@ -1695,8 +1827,7 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 				continue;
 			}
 			kept++;
-			m = find_map(s, th, mode, e);
-			if (frame(s, th, m, mode, e, java, 0, &ids, &nids) != 0) {
+			if (frame(s, th, NULL, 0, mode, e, java, 0, &ids, &nids) != 0) {
 				free(starts);
 				return -1;
 			}
@@ -1741,7 +1872,7 @@ do_sample(struct session *s, const unsigned char *r, uint16_t size, uint64_t off
 				m = find_map(s, th, cpumode, ip);
 			}
 		}
-		if (frame(s, th, m, cpumode, ip, java, 1, &ids, &nids) != 0)
+		if (frame(s, th, m, 1, cpumode, ip, java, 1, &ids, &nids) != 0)
 			return -1;
 		if (push(s, ids, nids) != 0)
 			return -1;
@@ -1861,10 +1992,12 @@ session_release(struct session *s)
 	free(s->attrs);
 	free(s->ids);
 	free(s->q);
+	free(s->qtmp);
 	free(s->events);
 	free(s->stack);
 	free(s->pool);
 	free(s->fc);
+	free(s->names);
 	free(s->line);
 }
 
