@@ -217,13 +217,34 @@ src_close(struct elf_src *s)
 	s->fd = -1;
 }
 
-/* Opens path as perf's symsrc__init() does; 0 or -1. */
+/*
+ * The sections perf's symsrc__init() looks for, after checking the build
+ * id against the recorded one; 0, or -1 for a file perf passes over.
+ */
 static int
-src_open(struct elf_src *s, const char *path, const struct pf_dso *d)
+src_sections(struct elf_src *s, const struct pf_dso *d)
 {
 	uint8_t bid[20];
 	int n;
 
+	if (d->has_bid) {
+		n = elf_build_id(s->elf, bid);
+		if (n <= 0 || n != d->bid_len || memcmp(bid, d->bid, (size_t)n) != 0)
+			return -1;
+	}
+	s->symtab = section_by_name(s->elf, &s->eh, ".symtab", &s->symsh, NULL);
+	if (s->symtab != NULL && s->symsh.sh_type != SHT_SYMTAB)
+		s->symtab = NULL;
+	s->dynsym = section_by_name(s->elf, &s->eh, ".dynsym", &s->dynsh, &s->dynidx);
+	if (s->dynsym != NULL && s->dynsh.sh_type != SHT_DYNSYM)
+		s->dynsym = NULL;
+	return 0;
+}
+
+/* Opens path as perf's symsrc__init() does; 0 or -1. */
+static int
+src_open(struct elf_src *s, const char *path, const struct pf_dso *d)
+{
 	memset(s, 0, sizeof(*s));
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->fd < 0)
@@ -232,17 +253,8 @@ src_open(struct elf_src *s, const char *path, const struct pf_dso *d)
 	if (s->elf == NULL || elf_kind(s->elf) != ELF_K_ELF ||
 	    gelf_getehdr(s->elf, &s->eh) == NULL)
 		goto bad;
-	if (d->has_bid) {
-		n = elf_build_id(s->elf, bid);
-		if (n <= 0 || n != d->bid_len || memcmp(bid, d->bid, (size_t)n) != 0)
-			goto bad;
-	}
-	s->symtab = section_by_name(s->elf, &s->eh, ".symtab", &s->symsh, NULL);
-	if (s->symtab != NULL && s->symsh.sh_type != SHT_SYMTAB)
-		s->symtab = NULL;
-	s->dynsym = section_by_name(s->elf, &s->eh, ".dynsym", &s->dynsh, &s->dynidx);
-	if (s->dynsym != NULL && s->dynsh.sh_type != SHT_DYNSYM)
-		s->dynsym = NULL;
+	if (src_sections(s, d) != 0)
+		goto bad;
 	return 0;
 bad:
 	src_close(s);
@@ -260,8 +272,6 @@ src_open_vdso(struct elf_src *s, const struct pf_dso *d)
 	const unsigned char *img = (const unsigned char *)getauxval(AT_SYSINFO_EHDR);
 	Elf64_Ehdr eh;
 	size_t size;
-	uint8_t bid[20];
-	int n;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
@@ -277,17 +287,8 @@ src_open_vdso(struct elf_src *s, const struct pf_dso *d)
 	s->elf = elf_memory(s->mem, size);
 	if (s->elf == NULL || gelf_getehdr(s->elf, &s->eh) == NULL)
 		goto bad;
-	if (d->has_bid) {
-		n = elf_build_id(s->elf, bid);
-		if (n <= 0 || n != d->bid_len || memcmp(bid, d->bid, (size_t)n) != 0)
-			goto bad;
-	}
-	s->symtab = section_by_name(s->elf, &s->eh, ".symtab", &s->symsh, NULL);
-	if (s->symtab != NULL && s->symsh.sh_type != SHT_SYMTAB)
-		s->symtab = NULL;
-	s->dynsym = section_by_name(s->elf, &s->eh, ".dynsym", &s->dynsh, &s->dynidx);
-	if (s->dynsym != NULL && s->dynsh.sh_type != SHT_DYNSYM)
-		s->dynsym = NULL;
+	if (src_sections(s, d) != 0)
+		goto bad;
 	return 0;
 bad:
 	src_close(s);

@@ -17,7 +17,7 @@ struct pf_sym {
 	uint64_t start, end;
 	const char *name;	/* NUL-terminated, in the table's arena */
 	uint32_t len;
-	uint32_t l, r, p;	/* tree links (UINT32_MAX: none) */
+	uint32_t c[2], p;	/* tree links: left, right, parent (UINT32_MAX: none) */
 	uint8_t red, dead, bind;
 };
 

@@ -41,10 +41,8 @@ set_child(struct pf_symtab *t, uint32_t parent, uint32_t old, uint32_t new)
 {
 	if (parent == NIL)
 		t->root = new;
-	else if (t->s[parent].l == old)
-		t->s[parent].l = new;
 	else
-		t->s[parent].r = new;
+		t->s[parent].c[t->s[parent].c[1] == old] = new;
 }
 
 static int
@@ -67,11 +65,13 @@ rotate_set_parents(struct pf_symtab *t, uint32_t old, uint32_t new, int red)
 	set_child(t, parent, old, new);
 }
 
+/* Rebalances after node was linked in red, as the kernel's __rb_insert(). */
 static void
 insert_fixup(struct pf_symtab *t, uint32_t node)
 {
 	struct pf_sym *s = t->s;
 	uint32_t parent = s[node].p, gparent, tmp;
+	int d;
 
 	for (;;) {
 		if (parent == NIL) {
@@ -81,75 +81,41 @@ insert_fixup(struct pf_symtab *t, uint32_t node)
 		if (!s[parent].red)
 			break;
 		gparent = s[parent].p;
-		tmp = s[gparent].r;
-		if (parent != tmp) {
-			/* parent is gparent's left child */
-			if (tmp != NIL && s[tmp].red) {
-				/* Uncle red: recolour and go up two levels. */
-				s[tmp].red = 0;
-				s[parent].red = 0;
-				node = gparent;
-				parent = s[node].p;
-				s[node].red = 1;
-				continue;
-			}
-			tmp = s[parent].r;
-			if (node == tmp) {
-				/* Inner grandchild: rotate left at parent. */
-				tmp = s[node].l;
-				s[parent].r = tmp;
-				s[node].l = parent;
-				if (tmp != NIL) {
-					s[tmp].p = parent;
-					s[tmp].red = 0;
-				}
-				s[parent].p = node;
-				s[parent].red = 1;
-				parent = node;
-				tmp = s[node].r;
-			}
-			/* Outer grandchild: rotate right at gparent. */
-			s[gparent].l = tmp;
-			s[parent].r = gparent;
-			if (tmp != NIL) {
-				s[tmp].p = gparent;
-				s[tmp].red = 0;
-			}
-			rotate_set_parents(t, gparent, parent, 1);
-			break;
-		} else {
-			tmp = s[gparent].l;
-			if (tmp != NIL && s[tmp].red) {
-				s[tmp].red = 0;
-				s[parent].red = 0;
-				node = gparent;
-				parent = s[node].p;
-				s[node].red = 1;
-				continue;
-			}
-			tmp = s[parent].l;
-			if (node == tmp) {
-				tmp = s[node].r;
-				s[parent].l = tmp;
-				s[node].r = parent;
-				if (tmp != NIL) {
-					s[tmp].p = parent;
-					s[tmp].red = 0;
-				}
-				s[parent].p = node;
-				s[parent].red = 1;
-				parent = node;
-				tmp = s[node].l;
-			}
-			s[gparent].r = tmp;
-			s[parent].l = gparent;
-			if (tmp != NIL) {
-				s[tmp].p = gparent;
-				s[tmp].red = 0;
-			}
-			rotate_set_parents(t, gparent, parent, 1);
-			break;
+		d = parent == s[gparent].c[1];	/* parent's side of gparent */
+		tmp = s[gparent].c[!d];
+		if (tmp != NIL && s[tmp].red) {
+			/* Uncle red: recolour and go up two levels. */
+			s[tmp].red = 0;
+			s[parent].red = 0;
+			node = gparent;
+			parent = s[node].p;
+			s[node].red = 1;
+			continue;
 		}
+		tmp = s[parent].c[!d];
+		if (node == tmp) {
+			/* Inner grandchild: rotate at parent, away from d. */
+			tmp = s[node].c[d];
+			s[parent].c[!d] = tmp;
+			s[node].c[d] = parent;
+			if (tmp != NIL) {
+				s[tmp].p = parent;
+				s[tmp].red = 0;
+			}
+			s[parent].p = node;
+			s[parent].red = 1;
+			parent = node;
+			tmp = s[node].c[!d];
+		}
+		/* Outer grandchild: rotate at gparent, towards !d. */
+		s[gparent].c[d] = tmp;
+		s[parent].c[!d] = gparent;
+		if (tmp != NIL) {
+			s[tmp].p = gparent;
+			s[tmp].red = 0;
+		}
+		rotate_set_parents(t, gparent, parent, 1);
+		break;
 	}
 }
 
@@ -172,16 +138,13 @@ pf_symtab_add(struct pf_symtab *t, uint64_t start, uint64_t end, int bind,
 	n->len = (uint32_t)len;
 	if (n->name == NULL || len > UINT32_MAX)
 		return -1;
-	n->l = n->r = NIL;
+	n->c[0] = n->c[1] = NIL;
 	n->red = 1;
 	n->dead = 0;
 	t->n++;
 	while (*link != NIL) {
 		parent = *link;
-		if (start < t->s[parent].start)
-			link = &t->s[parent].l;
-		else
-			link = &t->s[parent].r;
+		link = &t->s[parent].c[start >= t->s[parent].start];
 	}
 	n->p = parent;
 	*link = i;
@@ -190,109 +153,62 @@ pf_symtab_add(struct pf_symtab *t, uint64_t start, uint64_t end, int bind,
 	return 0;
 }
 
+/* Rebalances after a black node left parent, as ____rb_erase_color(). */
 static void
 erase_fixup(struct pf_symtab *t, uint32_t parent)
 {
 	struct pf_sym *s = t->s;
 	uint32_t node = NIL, sibling, tmp1, tmp2;
+	int d;
 
 	for (;;) {
-		sibling = s[parent].r;
-		if (node != sibling) {
-			/* node is parent's left child */
-			if (is_red(t, sibling)) {
-				tmp1 = s[sibling].l;
-				s[parent].r = tmp1;
-				s[sibling].l = parent;
-				s[tmp1].p = parent;
-				s[tmp1].red = 0;
-				rotate_set_parents(t, parent, sibling, 1);
-				sibling = tmp1;
-			}
-			tmp1 = s[sibling].r;
-			if (!is_red(t, tmp1)) {
-				tmp2 = s[sibling].l;
-				if (!is_red(t, tmp2)) {
-					s[sibling].p = parent;
-					s[sibling].red = 1;
-					if (s[parent].red) {
-						s[parent].red = 0;
-					} else {
-						node = parent;
-						parent = s[node].p;
-						if (parent != NIL)
-							continue;
-					}
-					break;
-				}
-				tmp1 = s[tmp2].r;
-				s[sibling].l = tmp1;
-				s[tmp2].r = sibling;
-				s[parent].r = tmp2;
-				if (tmp1 != NIL) {
-					s[tmp1].p = sibling;
-					s[tmp1].red = 0;
-				}
-				tmp1 = sibling;
-				sibling = tmp2;
-			}
-			tmp2 = s[sibling].l;
-			s[parent].r = tmp2;
-			s[sibling].l = parent;
-			s[tmp1].p = sibling;
+		d = node == s[parent].c[1];	/* node's side of parent */
+		sibling = s[parent].c[!d];
+		if (is_red(t, sibling)) {
+			tmp1 = s[sibling].c[d];
+			s[parent].c[!d] = tmp1;
+			s[sibling].c[d] = parent;
+			s[tmp1].p = parent;
 			s[tmp1].red = 0;
-			if (tmp2 != NIL)
-				s[tmp2].p = parent;
-			rotate_set_parents(t, parent, sibling, 0);
-			break;
-		} else {
-			sibling = s[parent].l;
-			if (is_red(t, sibling)) {
-				tmp1 = s[sibling].r;
-				s[parent].l = tmp1;
-				s[sibling].r = parent;
-				s[tmp1].p = parent;
-				s[tmp1].red = 0;
-				rotate_set_parents(t, parent, sibling, 1);
-				sibling = tmp1;
-			}
-			tmp1 = s[sibling].l;
-			if (!is_red(t, tmp1)) {
-				tmp2 = s[sibling].r;
-				if (!is_red(t, tmp2)) {
-					s[sibling].p = parent;
-					s[sibling].red = 1;
-					if (s[parent].red) {
-						s[parent].red = 0;
-					} else {
-						node = parent;
-						parent = s[node].p;
-						if (parent != NIL)
-							continue;
-					}
-					break;
-				}
-				tmp1 = s[tmp2].l;
-				s[sibling].r = tmp1;
-				s[tmp2].l = sibling;
-				s[parent].l = tmp2;
-				if (tmp1 != NIL) {
-					s[tmp1].p = sibling;
-					s[tmp1].red = 0;
-				}
-				tmp1 = sibling;
-				sibling = tmp2;
-			}
-			tmp2 = s[sibling].r;
-			s[parent].l = tmp2;
-			s[sibling].r = parent;
-			s[tmp1].p = sibling;
-			s[tmp1].red = 0;
-			if (tmp2 != NIL)
-				s[tmp2].p = parent;
-			rotate_set_parents(t, parent, sibling, 0);
-			break;
+			rotate_set_parents(t, parent, sibling, 1);
+			sibling = tmp1;
 		}
+		tmp1 = s[sibling].c[!d];
+		if (!is_red(t, tmp1)) {
+			tmp2 = s[sibling].c[d];
+			if (!is_red(t, tmp2)) {
+				s[sibling].p = parent;
+				s[sibling].red = 1;
+				if (s[parent].red) {
+					s[parent].red = 0;
+				} else {
+					node = parent;
+					parent = s[node].p;
+					if (parent != NIL)
+						continue;
+				}
+				break;
+			}
+			tmp1 = s[tmp2].c[!d];
+			s[sibling].c[d] = tmp1;
+			s[tmp2].c[!d] = sibling;
+			s[parent].c[!d] = tmp2;
+			if (tmp1 != NIL) {
+				s[tmp1].p = sibling;
+				s[tmp1].red = 0;
+			}
+			tmp1 = sibling;
+			sibling = tmp2;
+		}
+		tmp2 = s[sibling].c[d];
+		s[parent].c[!d] = tmp2;
+		s[sibling].c[d] = parent;
+		s[tmp1].p = sibling;
+		s[tmp1].red = 0;
+		if (tmp2 != NIL)
+			s[tmp2].p = parent;
+		rotate_set_parents(t, parent, sibling, 0);
+		break;
 	}
 }
 
@@ -301,7 +217,7 @@ static void
 erase(struct pf_symtab *t, uint32_t node)
 {
 	struct pf_sym *s = t->s;
-	uint32_t child = s[node].r, tmp = s[node].l, parent, rebalance, pp;
+	uint32_t child = s[node].c[1], tmp = s[node].c[0], parent, rebalance, pp;
 	uint8_t pred;
 
 	if (tmp == NIL) {
@@ -324,23 +240,23 @@ erase(struct pf_symtab *t, uint32_t node)
 		uint32_t successor = child, child2;
 		uint8_t sred;
 
-		tmp = s[child].l;
+		tmp = s[child].c[0];
 		if (tmp == NIL) {
 			parent = successor;
-			child2 = s[successor].r;
+			child2 = s[successor].c[1];
 		} else {
 			do {
 				parent = successor;
 				successor = tmp;
-				tmp = s[tmp].l;
+				tmp = s[tmp].c[0];
 			} while (tmp != NIL);
-			child2 = s[successor].r;
-			s[parent].l = child2;
-			s[successor].r = child;
+			child2 = s[successor].c[1];
+			s[parent].c[0] = child2;
+			s[successor].c[1] = child;
 			s[child].p = successor;
 		}
-		tmp = s[node].l;
-		s[successor].l = tmp;
+		tmp = s[node].c[0];
+		s[successor].c[0] = tmp;
 		s[tmp].p = successor;
 		pp = s[node].p;
 		pred = s[node].red;
@@ -369,8 +285,8 @@ first(const struct pf_symtab *t)
 
 	if (n == NIL)
 		return NIL;
-	while (t->s[n].l != NIL)
-		n = t->s[n].l;
+	while (t->s[n].c[0] != NIL)
+		n = t->s[n].c[0];
 	return n;
 }
 
@@ -379,13 +295,13 @@ next(const struct pf_symtab *t, uint32_t n)
 {
 	uint32_t p;
 
-	if (t->s[n].r != NIL) {
-		n = t->s[n].r;
-		while (t->s[n].l != NIL)
-			n = t->s[n].l;
+	if (t->s[n].c[1] != NIL) {
+		n = t->s[n].c[1];
+		while (t->s[n].c[0] != NIL)
+			n = t->s[n].c[0];
 		return n;
 	}
-	while ((p = t->s[n].p) != NIL && n == t->s[p].r)
+	while ((p = t->s[n].p) != NIL && n == t->s[p].c[1])
 		n = p;
 	return p;
 }
@@ -480,9 +396,9 @@ pf_symtab_find(const struct pf_symtab *t, uint64_t ip)
 		const struct pf_sym *s = &t->s[n];
 
 		if (ip < s->start)
-			n = s->l;
+			n = s->c[0];
 		else if (ip > s->end || (ip == s->end && ip != s->start))
-			n = s->r;
+			n = s->c[1];
 		else
 			return s;
 	}
