@@ -40,7 +40,7 @@
 enum {
 	REC_MMAP = 1, REC_LOST = 2, REC_COMM = 3, REC_EXIT = 4, REC_FORK = 7,
 	REC_SAMPLE = 9, REC_MMAP2 = 10, REC_AUX = 11, REC_KSYMBOL = 17,
-	REC_KERNEL_MAX = 64,
+	REC_KERNEL_LAST = 21, REC_KERNEL_MAX = 64,
 	REC_HEADER_ATTR = 64, REC_HEADER_BUILD_ID = 67, REC_FINISHED_ROUND = 68,
 	REC_EVENT_UPDATE = 78, REC_AUXTRACE_INFO = 70,
 	REC_AUXTRACE = 71, REC_HEADER_FEATURE = 80, REC_COMPRESSED = 81,
@@ -1149,7 +1149,8 @@ read_records(struct session *s)
 			return bad(s, off, "record of type %u and %u bytes runs past the end of the "
 			    "data section (%llu bytes left): a truncated file?", type, size,
 			    (unsigned long long)(end - off));
-		if (rd32(b + off) >= REC_USER_MAX)
+		if (rd32(b + off) >= REC_USER_MAX ||
+		    (rd32(b + off) > REC_KERNEL_LAST && rd32(b + off) < REC_KERNEL_MAX))
 			return bad(s, off, "unknown record type %u", rd32(b + off));
 		if (type >= REC_KERNEL_MAX) {
 			switch (type) {
@@ -1300,8 +1301,31 @@ do_mmap(struct session *s, const unsigned char *r, uint16_t size, int v2, uint64
 				s->kref_addr = pgoff;
 			return 0;
 		}
-		if (name[0] == '/' || name[0] == '[')
-			return unsupported(s, "kernel modules (%s)", name);
+		if (name[0] == '/' || name[0] == '[') {
+			/* A kernel module: its map is kept so that a sample
+			 * in it is noticed (see find_sym()). */
+			char mod[512];
+			const char *b = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+			size_t q, k = strcspn(b, ".");
+
+			if (b[0] == '[')
+				snprintf(mod, sizeof(mod), "%.500s", b);
+			else
+				snprintf(mod, sizeof(mod), "[%.*s]", (int)k, b);
+			for (q = 1; mod[q] != ']' && mod[q] != '\0'; q++)
+				if (mod[q] == '-')
+					mod[q] = '_';
+			if ((d = dso_find(s, mod, 1)) == NULL)
+				return nomem(s);
+			d->kind = PF_DSO_MODULE;
+			if (start + len < start)
+				return bad(s, off, "mmap of %llu bytes at 0x%llx wraps around",
+				    (unsigned long long)len, (unsigned long long)start);
+			if ((m = map_new(s, start, start + len, pgoff, d, 0)) == NULL ||
+			    maps_insert(s, &s->kmaps, m) != 0)
+				return nomem(s);
+			s->kmaps.version++;
+		}
 		return 0;
 	}
 	th = thread_findnew(s, pid, tid);
@@ -1395,6 +1419,12 @@ find_sym(struct session *s, struct map *m, uint64_t ip)
 	struct pf_dso *d = m->dso;
 	uint64_t a = m->identity ? ip : ip - m->start + m->pgoff;
 
+	if (d->kind == PF_DSO_MODULE) {
+		/* perf reads a module's .ko (its sections placed as the
+		 * kernel placed them), which this reader does not. */
+		unsupported(s, "samples in the kernel module %s", d->name);
+		return NULL;
+	}
 	if (!d->loaded) {
 		if (d->kind == PF_DSO_USER)
 			pf_dso_load_user(d, &s->src);
