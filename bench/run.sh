@@ -604,7 +604,7 @@ section_collapse_perfdata() {
 	bench_cmds "perf.data, $n samples" "$rec" \
 		"perf script | pf-collapse -j 1" 'sh -c "perf script -i \"\$1\" 2>/dev/null | \"\$2\" -j 1" sh "$IN" "$PFC"' \
 		"pf-collapse -j 1 perf.data" '"$PFC" -j 1 --native "$IN"' \
-		"pf-collapse perf.data (nproc=$NPROC)" '"$PFC" --native "$IN"'
+		"pf-collapse -j $NPROC perf.data" '"$PFC" -j "$NPROC" --native "$IN"'
 	same_output 0 1
 	same_output 0 2
 	local s="perf.data, $n samples" base fast ratio ok
@@ -614,7 +614,7 @@ section_collapse_perfdata() {
 	ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 5) ? "yes" : "no" }')
 	target_note "perf.data -j 1 >= 5x perf script | pf-collapse" "$ok" "${ratio}x"
 	target_rss "perf.data peak RSS < 100 MB" 100 "$s|pf-collapse -j 1 perf.data" \
-		"$s|pf-collapse perf.data (nproc=$NPROC)"
+		"$s|pf-collapse -j $NPROC perf.data"
 }
 
 SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)

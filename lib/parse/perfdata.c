@@ -1674,6 +1674,8 @@ prepare(struct session *s)
 
 		if (s->attrs[i].name == NULL)
 			return unsupported(s, "events without a name in the file");
+		if (strpbrk(s->attrs[i].name, "\n\r") != NULL)
+			return unsupported(s, "an event name with a line break");
 		w = (int)strlen(s->attrs[i].name);
 		if (s->attrs[i].sample_type & S_CALLCHAIN)
 			s->use_callchain = 1;
@@ -2161,7 +2163,7 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 	char *buf = NULL;
 	size_t len = 0, i;
 	uint64_t start, end = 0, size = 0;
-	int fd, rc = -1, n = opts->jobs > 0 ? opts->jobs : pf_ncpus(), k, mapped = 0;
+	int fd, rc = -1, n = opts->jobs > 0 ? opts->jobs : 1, k, mapped = 0;
 	const char *name = pf_reader_name(r);
 
 	memset(stats, 0, sizeof(*stats));
@@ -2188,11 +2190,12 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 		goto out;
 	}
 	/*
-	 * Every thread replays the whole file (the records that change
-	 * threads and maps are cheap) and folds the samples of every n-th
-	 * round; the first thread also counts what is skipped.  Each sample
-	 * is folded by one thread, named as on one thread, so the merged
-	 * result does not depend on n.
+	 * Every thread replays the whole file (records, their order, threads
+	 * and maps) and folds the samples of every n-th round; the first
+	 * thread also counts what is skipped.  Each sample is folded by one
+	 * thread, named as on one thread, so the merged result does not
+	 * depend on n.  The replay is most of the work on ordinary
+	 * recordings, so one thread is the default and -j is asked for.
 	 */
 	if (n > 64)
 		n = 64;
