@@ -947,7 +947,6 @@ static int root_frame(struct parser *ps, const struct header *h, uint32_t *id,
 static int
 do_header(struct parser *ps, struct header *h, uint64_t line)
 {
-
 	if (end_sample(ps) != 0)
 		return -1;
 	ps->st->samples++;
