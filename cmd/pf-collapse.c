@@ -194,6 +194,7 @@ do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse
 	}
 	if (o->perf.srcline)
 		mode = PF_PERF_DATA_SCRIPT;
+	report_unused(pf_reader_name(r), o, PF_FORMAT_PERF);
 	if (mode != PF_PERF_DATA_SCRIPT) {
 		rc = pf_perf_data_read(p, r, &o->perf, &ps, why, sizeof(why), &err);
 		if (rc == 0 || rc < 0) {

@@ -92,16 +92,17 @@ group_perfdata() {
 	fi
 	pc=$build/pf-collapse
 	for name in $perfdata_files; do
-		# Every option on the recordings that differ in what the
-		# options touch; two on the others, on the fallback (it runs
-		# perf script) and under the sanitizers (they look at the
-		# code's paths, not at the options').
-		case $name:$label in
-		fp:* | events:* | system:* | node:*) opts=$perfdata_opts ;;
+		# Every option on a program's and on the system's recording
+		# (kernel frames); fewer on the others, on the fallback (it
+		# runs perf script) and under the sanitizers (they look at
+		# the code's paths, not at the options').
+		case $name in
+		fp | system) opts=$perfdata_opts ;;
+		node) opts="none jit all" ;;
 		*) opts="none all" ;;
 		esac
 		case $label in
-		*san*) opts="none all" ;;
+		*san*) opts="all" ;;
 		esac
 		for opt in $opts; do
 			case $opt in
