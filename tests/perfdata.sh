@@ -11,6 +11,10 @@
 # `perf script -i FILE | pf-collapse`.  When perf cannot record, the group
 # says so in one line and records nothing.
 #
+# Totals: the counts folded from each recording add up to the periods that
+# perfdata/total.py, a reading of the format independent of pf and perf,
+# finds for the event pf-collapse keeps.
+#
 # Stored: perfdata/stored/NAME.data, recorded on another machine, with the
 # build-id cache of its binary beside it (perfdata/stored/debug), must fold
 # to NAME.OPTION.folded (made by perf script and the text path when they
@@ -84,6 +88,20 @@ perfdata_cleanup() {
 	done
 }
 
+# totals_match FILE WHAT: the counts pf-collapse folds from FILE add up to
+# what total.py reads in it.
+totals_match() {
+	want=$(python3 "$root/tests/perfdata/total.py" "$1" 2> "$tmp/pd.err" | cut -d' ' -f2)
+	got=$(PERF_BUILDID_DIR=$root/tests/perfdata/stored/debug \
+	    "$build/pf-collapse" --native "$1" 2> /dev/null | awk '{ s += $NF } END { printf "%.0f", s }')
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		pass
+	else
+		echo "pf-collapse: ${got:-nothing}, total.py: ${want:-nothing}" >> "$tmp/pd.err"
+		fail "$2" "$tmp/pd.err"
+	fi
+}
+
 group_perfdata() {
 	group_begin "$label: perfdata"
 	perfdata_record
@@ -153,6 +171,18 @@ group_perfdata() {
 		fi
 		;;
 	esac
+
+	# Totals, from an independent reading of the files (total.py).
+	if command -v python3 > /dev/null 2>&1; then
+		for data in "$root"/tests/perfdata/stored/*.data; do
+			[ -f "$data" ] || continue
+			totals_match "$data" "$label/perfdata: total of stored ${data##*/}"
+		done
+		for name in $perfdata_files; do
+			case $name in pipe | dwarf) continue ;; esac
+			totals_match "$pd/$name.data" "$label/perfdata: total of $name"
+		done
+	fi
 
 	# The stored recordings, with their build-id cache.
 	sd=$root/tests/perfdata/stored
