@@ -60,7 +60,10 @@ perfdata_record() {
 	rec nocallgraph -F 4999 -- "$pd/work"
 	rec system -F 999 -g -a -- "$pd/work"
 	if command -v node > /dev/null 2>&1; then
+		# node writes an isolate-*-v8.log where it runs: in $pd.
+		cd "$pd" || return 1
 		rec node -F 4999 -g -- node --perf-basic-prof "$src/work.js"
+		cd "$root" || return 1
 	else
 		echo "perfdata: no node: the JIT recording is left out"
 	fi
