@@ -99,6 +99,7 @@ struct parser {
 	char filter[128];	/* event kept; "" until the first event */
 	int have_filter;
 	int filter_given;
+	int tid_width;		/* 5 or 7: see comm_blanks() */
 
 	/* The sample being read. */
 	int in_sample;
@@ -646,6 +647,8 @@ struct header {
 	size_t comm_len;
 	const char *pid, *tid;
 	size_t pid_len, tid_len;
+	size_t gap;		/* blanks between the comm and the TID token */
+	size_t numw;		/* width of the right-justified PID or TID */
 	const char *event;	/* NULL: the header names no event */
 	size_t event_len;
 	uint64_t period;	/* 0: none */
@@ -780,25 +783,48 @@ header_tail(const char *s, size_t n, size_t pos, struct header *h, int need_even
 	return 1;
 }
 
-/* Fills in h->comm from the text before the TID token at tid_at. */
+/*
+ * Fills in h->comm from the text before the TID token at tid_at: the comm
+ * without its trailing blanks, and in h->gap the blanks before the TID
+ * token; comm_blanks() tells how many of those belong to the comm.
+ */
 static void
 header_comm(const char *s, size_t tid_at, struct header *h)
 {
-	size_t b = 0, e = tid_at, ws, pad, width;
+	size_t b = 0, e = tid_at;
 
 	while (b < e && is_ws(s[b]))
 		b++;
 	while (e > b && is_ws(s[e - 1]))
 		e--;
-	/* perf prints "%s %5d": whitespace beyond one separator and the
-	 * TID's padding belongs to the comm ("trailing " stays whole). */
-	ws = tid_at - e;
-	width = h->pid != NULL ? h->pid_len : h->tid_len;
-	pad = width < 5 ? 5 - width : 0;
-	if (ws > 1 + pad && e > b)
-		e += ws - 1 - pad;
 	h->comm = s + b;
 	h->comm_len = e - b;
+	h->gap = e > b ? tid_at - e : 0;
+	h->numw = h->pid != NULL ? h->pid_len : h->tid_len;
+}
+
+/*
+ * The blanks before the TID that are the end of the comm.  perf prints
+ * "%s %Nd": the comm, one blank and the PID (or TID) right-justified in N
+ * columns, N = 5 before perf 6.5 and 7 since, so whatever the separator
+ * and the padding do not explain belongs to the comm ("trailing ").  A
+ * header with fewer blanks than 7 columns need was printed with N = 5,
+ * whatever `width` says.
+ */
+static size_t
+comm_blanks(const struct header *h, int width)
+{
+	size_t pad7 = h->numw < 7 ? 7 - h->numw : 0, pad5 = h->numw < 5 ? 5 - h->numw : 0;
+	size_t pad = width == 7 && h->gap >= 1 + pad7 ? pad7 : pad5;
+
+	return h->gap > 1 + pad ? h->gap - 1 - pad : 0;
+}
+
+/* Whether a header's blanks before its TID rule out 7 columns. */
+static int
+header_too_narrow_for_7(const struct header *h)
+{
+	return h->gap > 0 && h->numw < 7 && h->gap < 1 + (7 - h->numw);
 }
 
 /*
@@ -992,9 +1018,9 @@ static int
 root_frame(struct parser *ps, const struct header *h, uint32_t *id, int *java)
 {
 	char buf[512];
-	size_t len, i;
+	size_t len, i, clen = h->comm_len + comm_blanks(h, ps->tid_width);
 
-	len = h->comm_len < 256 ? h->comm_len : 256;
+	len = clen < 256 ? clen : 256;
 	memcpy(buf, h->comm, len);
 	if (ps->o->include_tid || ps->o->include_pid) {
 		buf[len++] = '-';
@@ -1018,7 +1044,7 @@ root_frame(struct parser *ps, const struct header *h, uint32_t *id, int *java)
 	}
 	/* Java signatures are tidied for the process "java" (also with
 	 * --pid and --tid). */
-	*java = h->comm_len == 4 && memcmp(h->comm, "java", 4) == 0;
+	*java = clen == 4 && memcmp(h->comm, "java", 4) == 0;
 	*id = pf_profile_intern(ps->p, buf, len);
 	return *id == UINT32_MAX ? -1 : 0;
 }
@@ -1161,6 +1187,34 @@ finish_stats(struct parser *ps)
 	}
 }
 
+/*
+ * The width perf gave the PIDs and TIDs of this input (see comm_blanks()),
+ * from the sample headers of its first megabyte: 5 when one of them is too
+ * narrow for 7 columns, else 7.  Frame lines (indented with a tab) are
+ * passed over; 256 headers that fit 7 columns settle it.
+ */
+static int
+tid_width(struct pf_reader *r, struct pf_error *err)
+{
+	const char *buf, *s, *e;
+	size_t n = pf_reader_peek(r, &buf, (size_t)1 << 20, err);
+	struct header h;
+	int wide = 0;
+
+	for (s = buf; s < buf + n && wide < 256; s = e + 1) {
+		e = memchr(s, '\n', (size_t)(buf + n - s));
+		if (e == NULL)
+			e = buf + n;
+		if (e == s || s[0] == '\t' || s[0] == '#' ||
+		    !parse_header(s, (size_t)(e - s), &h) || h.gap == 0 || h.numw >= 7)
+			continue;
+		if (header_too_narrow_for_7(&h))
+			return 5;
+		wide++;
+	}
+	return 7;
+}
+
 int
 pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
@@ -1171,6 +1225,7 @@ pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
 
 	if (parser_init(&ps, p, opts, stats, pf_reader_name(r), err) != 0)
 		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+	ps.tid_width = tid_width(r, err);
 	rc = parse_reader(&ps, r);
 	finish_stats(&ps);
 	parser_release(&ps);
@@ -1190,6 +1245,7 @@ struct job {
 	uint64_t start, end;
 	uint64_t lines;
 	struct evlist events;
+	int tid_width;
 	int rc;
 };
 
@@ -1210,6 +1266,7 @@ run_job(void *arg)
 		pf_reader_free(r);
 		return NULL;
 	}
+	ps.tid_width = j->tid_width;
 	j->rc = parse_reader(&ps, r);
 	j->lines = pf_reader_lineno(r);
 	j->events = ps.events;
@@ -1318,7 +1375,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	struct pf_profile *acc = NULL;
 	uint64_t start, end, cut[257], line_off = 0;
 	char ev[128];
-	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1;
+	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1, width;
 
 	memset(stats, 0, sizeof(*stats));
 	if (njobs > 256)
@@ -1331,6 +1388,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 			return pf_perf_collapse_serial(p, r, opts, stats, err);
 		o.event_filter = ev;
 	}
+	width = tid_width(r, err);
 	/* Cut the file at sample boundaries into njobs parts. */
 	cut[0] = start;
 	for (i = 1, k = 1; i < njobs; i++) {
@@ -1357,6 +1415,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 		jobs[i].start = cut[i];
 		jobs[i].end = cut[i + 1];
 		jobs[i].rc = -1;
+		jobs[i].tid_width = width;
 		if (jobs[i].p == NULL)
 			goto nomem;
 	}
