@@ -196,6 +196,47 @@ int pf_reader_slurp(struct pf_reader *r, char **buf, size_t *len, struct pf_erro
 /* Bytes consumed so far (of the decompressed input). */
 uint64_t pf_reader_bytes(const struct pf_reader *r);
 
+/* ------------------------------------------------------------ frame names */
+
+/*
+ * Frame names tidied the way users of each platform expect (names.c), for
+ * every parser of symbols printed as text, so that one function is one
+ * frame whichever profiler recorded it.  pf_name_tidy() rewrites
+ * s[0..n-1] in place and returns its new length (never longer); ';'
+ * always becomes ':', and the flags add:
+ */
+enum {
+	PF_NAME_RUST = 1,	/* legacy Rust demangled, "::h<hash>" dropped */
+	PF_NAME_PARAMS = 2,	/* a trailing parameter list cut: "f(int)" */
+	PF_NAME_QUOTES = 4,	/* ' and " removed (stackcollapse-perf.pl) */
+	PF_NAME_JAVA = 8,	/* Java's "Lorg/x/Y" loses its 'L' */
+};
+size_t pf_name_tidy(char *s, size_t n, unsigned flags);
+/* Where a trailing parameter list of s starts (at its '('), or n: a '('
+ * in template arguments, "(anonymous namespace)", operator() and a
+ * parenthesized scope followed by "::" or "." are part of the name. */
+size_t pf_name_params(const char *s, size_t n);
+/* Where the next "->" of a "caller->inlined" chain (old perf, DTrace's
+ * Java frames) starts in s, or n; "operator->" is a name. */
+size_t pf_name_arrow(const char *s, size_t n);
+/* perf dsos of kernel code ([kernel.kallsyms], vmlinux, *.ko) and of JIT
+ * code (/tmp/perf-PID.map, jitted-PID-N.so): the _[k] and _[j] frames. */
+int pf_name_kernel_dso(const char *m, size_t n);
+int pf_name_jit_dso(const char *m, size_t n);
+
+/*
+ * The frame name of one frame of perf script text, or of a perf.data
+ * sample, so that both name it alike: sym is the symbol without its
+ * "+0x..." offset (empty or "[unknown]" when perf did not know it: then
+ * the name is the dso's file name in brackets, with the address when
+ * o->include_addrs), dso the file (NULL when not printed), inlined marks
+ * an inlined frame (_[i]), java the process "java".  Writes the name to
+ * *buf (grown as needed, *cap its size); returns its length, -1 on ENOMEM.
+ */
+long pf_perf_frame_name(char **buf, size_t *cap, const char *sym, size_t slen,
+    const char *dso, size_t dlen, const char *addr, size_t alen, int inlined,
+    int java, const struct pf_perf_options *o);
+
 /* ------------------------------------------------------------ the parsers */
 
 int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,

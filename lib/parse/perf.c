@@ -193,215 +193,14 @@ bad_line(struct parser *ps, uint64_t line)
 
 /* -------------------------------------------------------------- name tidy */
 
-/* Kernel code: [kernel.kallsyms], [module], vmlinux, vmlinux-VERSION, *.ko */
-static int
-is_kernel_dso(const char *m, size_t n)
-{
-	const char *base = m;
-	size_t i, bn;
-
-	if (n > 0 && m[0] == '[')
-		return mem_find(m, n, "unknown") == NULL;
-	for (i = 0; i < n; i++)
-		if (m[i] == '/')
-			base = m + i + 1;
-	bn = n - (size_t)(base - m);
-	if (has_suffix(m, n, "vmlinux") || has_prefix(base, bn, "vmlinux-"))
-		return 1;
-	return has_suffix(m, n, ".ko") || has_suffix(m, n, ".ko.xz") ||
-	    has_suffix(m, n, ".ko.gz") || has_suffix(m, n, ".ko.zst");
-}
-
-/* JIT code: /tmp/perf-PID.map (perf map files), jitted-PID-N.so (jitdump) */
-static int
-is_jit_dso(const char *m, size_t n)
-{
-	const char *s = mem_find(m, n, "/tmp/perf-"), *base = m;
-	size_t i, bn;
-
-	if (s != NULL) {
-		s += 10;
-		i = 0;
-		while (s + i < m + n && is_digit(s[i]))
-			i++;
-		if (i > 0 && (size_t)(m + n - (s + i)) >= 4 && memcmp(s + i, ".map", 4) == 0)
-			return 1;
-	}
-	for (i = 0; i < n; i++)
-		if (m[i] == '/')
-			base = m + i + 1;
-	bn = n - (size_t)(base - m);
-	if (!has_prefix(base, bn, "jitted-") || !has_suffix(base, bn, ".so"))
-		return 0;
-	for (i = 7; i < bn - 3; i++)
-		if (!is_digit(base[i]) && base[i] != '-')
-			return 0;
-	return bn > 10;
-}
-
-static int
-is_ident(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$';
-}
-
-/*
- * Where a trailing parameter list starts, or n.  perf prints C++ names
- * without parameters, so a '(' outside template arguments and braces that
- * is followed by "::" or "." after its ')' is part of the name (a function-
- * local scope such as "f(int)::{lambda()#1}", or a Go method receiver
- * "net/http.(*Client).Do"), and so are "(anonymous namespace)" and the
- * "()" of operator().  Any other such '(' starts an argument list (Java's
- * "call(Ljava/lang/Object;)V", a demangled "f(int) const") and is cut,
- * together with everything after it, as stackcollapse-perf.pl does.
- */
-static size_t
-params_start(const char *s, size_t n)
-{
-	size_t i = 0, j;
-	int angle = 0, brace = 0, depth;
-
-	while (i < n) {
-		char c = s[i];
-
-		if (c == 'o' && (i == 0 || !is_ident(s[i - 1])) &&
-		    has_prefix(s + i, n - i, "operator") &&
-		    (i + 8 == n || !is_ident(s[i + 8]))) {
-			int k = 0;
-
-			i += 8;
-			while (i < n && s[i] == ' ')
-				i++;
-			if (i + 1 < n && ((s[i] == '(' && s[i + 1] == ')') ||
-			    (s[i] == '[' && s[i + 1] == ']'))) {
-				i += 2;
-				continue;
-			}
-			while (i < n && k < 3 && strchr("<>=!+-*/%^&|~,", s[i]) != NULL &&
-			    s[i] != '\0') {
-				i++;
-				k++;
-			}
-			continue;
-		}
-		if (c == '<') {
-			angle++;
-		} else if (c == '>') {
-			if (angle > 0 && !(i > 0 && s[i - 1] == '-'))
-				angle--;
-		} else if (c == '{') {
-			brace++;
-		} else if (c == '}') {
-			if (brace > 0)
-				brace--;
-		} else if (c == '(' && angle == 0 && brace == 0) {
-			if (has_prefix(s + i, n - i, "(anonymous namespace)")) {
-				i += 21;
-				continue;
-			}
-			for (depth = 0, j = i; j < n; j++) {
-				if (s[j] == '(')
-					depth++;
-				else if (s[j] == ')' && --depth == 0)
-					break;
-			}
-			if (j >= n)
-				return i;	/* unbalanced: a truncated signature */
-			if (j + 1 < n && (s[j + 1] == '.' ||
-			    (s[j + 1] == ':' && j + 2 < n && s[j + 2] == ':'))) {
-				i = j + 1;
-				continue;
-			}
-			return i;
-		}
-		i++;
-	}
-	return n;
-}
-
-/* Appends s[0..n-1] to the scratch buffer at *len. */
-static int
-scratch_put(struct parser *ps, size_t *len, const char *s, size_t n)
-{
-	if (pf_grow(&ps->scratch, &ps->scratch_cap, *len + n + 1, 1) != 0)
-		return -1;
-	memcpy(ps->scratch + *len, s, n);
-	*len += n;
-	return 0;
-}
-
-/*
- * Turns one "SYMBOL" of a frame line into its frame name in the scratch
- * buffer, from offset `at`; returns the new length or -1.
- */
+/* Turns one "SYMBOL" of a frame line into its frame name in the scratch
+ * buffer; returns the length or -1. */
 static long
-tidy_name(struct parser *ps, size_t at, const char *func, size_t flen,
-    const char *pc, size_t pclen, const char *mod, size_t mlen, int have_mod,
-    int inlined, int java)
+tidy_name(struct parser *ps, const char *func, size_t flen, const char *pc,
+    size_t pclen, const char *mod, size_t mlen, int have_mod, int inlined, int java)
 {
-	size_t len = at, i, start, cut;
-
-	if (flen == 9 && memcmp(func, "[unknown]", 9) == 0) {
-		const char *base = "unknown";
-		size_t bn = 7;
-
-		if (have_mod && !(mlen == 9 && memcmp(mod, "[unknown]", 9) == 0)) {
-			base = mod;
-			bn = mlen;
-			for (i = 0; i < mlen; i++)
-				if (mod[i] == '/') {
-					base = mod + i + 1;
-					bn = mlen - i - 1;
-				}
-		}
-		if (scratch_put(ps, &len, "[", 1) || scratch_put(ps, &len, base, bn))
-			return -1;
-		if (ps->o->include_addrs && (scratch_put(ps, &len, " <", 2) ||
-		    scratch_put(ps, &len, pc, pclen) || scratch_put(ps, &len, ">", 1)))
-			return -1;
-		if (scratch_put(ps, &len, "]", 1))
-			return -1;
-	} else if (scratch_put(ps, &len, func, flen)) {
-		return -1;
-	}
-
-	/* Generic tidy: ';' would split the frame, quotes are noise. */
-	for (i = at; i < len; i++)
-		if (ps->scratch[i] == ';')
-			ps->scratch[i] = ':';
-	/* A file name in brackets has no parameter list to cut. */
-	if (!(flen == 9 && memcmp(func, "[unknown]", 9) == 0)) {
-		cut = params_start(ps->scratch + at, len - at);
-		if (at + cut < len) {
-			/* "f (int)" -> "f", not "f " with an invisible blank. */
-			len = at + cut;
-			while (len > at && is_ws(ps->scratch[len - 1]))
-				len--;
-		}
-	}
-	for (start = i = at; i < len; i++)
-		if (ps->scratch[i] != '"' && ps->scratch[i] != '\'')
-			ps->scratch[start++] = ps->scratch[i];
-	len = start;
-
-	/* Java: "Lorg/foo/Bar:.baz" -> "org/foo/Bar:.baz". */
-	if (java && len > at && ps->scratch[at] == 'L' &&
-	    memchr(ps->scratch + at, '/', len - at) != NULL) {
-		memmove(ps->scratch + at, ps->scratch + at + 1, len - at - 1);
-		len--;
-	}
-
-	if (inlined) {
-		if (scratch_put(ps, &len, "_[i]", 4))
-			return -1;
-	} else if (ps->o->annotate_kernel && have_mod && is_kernel_dso(mod, mlen)) {
-		if (scratch_put(ps, &len, "_[k]", 4))
-			return -1;
-	} else if (ps->o->annotate_jit && have_mod && is_jit_dso(mod, mlen)) {
-		if (scratch_put(ps, &len, "_[j]", 4))
-			return -1;
-	}
-	return (long)len;
+	return pf_perf_frame_name(&ps->scratch, &ps->scratch_cap, func, flen,
+	    have_mod ? mod : NULL, mlen, pc, pclen, inlined, java, ps->o);
 }
 
 /*
@@ -479,15 +278,9 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 
 	/* Old perf printed inlined chains as "a->b->c". */
 	part = func;
-	while (part <= func + flen) {
-		const char *arrow = memmem(part, (size_t)(func + flen - part), "->", 2);
-
-		/* "operator->" is a name, not old perf's inline arrow. */
-		while (arrow != NULL && arrow - func >= 8 && memcmp(arrow - 8, "operator", 8) == 0)
-			arrow = memmem(arrow + 2, (size_t)(func + flen - arrow - 2), "->", 2);
-
-		plen = arrow != NULL ? (size_t)(arrow - part) : (size_t)(func + flen - part);
-		len = tidy_name(ps, 0, part, plen, pc, pclen, mod, mlen, have_mod, k > 0, java);
+	for (;;) {
+		plen = pf_name_arrow(part, (size_t)(func + flen - part));
+		len = tidy_name(ps, part, plen, pc, pclen, mod, mlen, have_mod, k > 0, java);
 		if (len < 0)
 			return -1;
 		if (pf_grow(&ps->ids, &ps->ids_cap, (size_t)k + 1, sizeof(*ps->ids)) != 0)
@@ -496,9 +289,9 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 		if (ps->ids[k] == UINT32_MAX)
 			return -1;
 		k++;
-		if (arrow == NULL)
+		if (part + plen == func + flen)
 			break;
-		part = arrow + 2;
+		part += plen + 2;
 	}
 	return k;
 }
@@ -580,6 +373,17 @@ is_srcline(const char *s, size_t n)
 			return 1;
 		i++;
 	}
+	return 0;
+}
+
+/* Appends s[0..n-1] to the scratch buffer at *len. */
+static int
+scratch_put(struct parser *ps, size_t *len, const char *s, size_t n)
+{
+	if (pf_grow(&ps->scratch, &ps->scratch_cap, *len + n + 1, 1) != 0)
+		return -1;
+	memcpy(ps->scratch + *len, s, n);
+	*len += n;
 	return 0;
 }
 
