@@ -336,7 +336,7 @@ struct pf_collapse_stats {
 	struct pf_perf_stats perf;	/* when format is PF_FORMAT_PERF */
 	uint64_t samples;		/* samples (or map entries) read */
 	uint64_t dropped;		/* of those, left out on purpose */
-	char note[256];			/* something the user should hear, or "" */
+	char note[512];			/* something the user should hear, or "" */
 };
 
 /*

@@ -130,6 +130,47 @@ choose_type(const Profile *pr, const char *want, const char *name,
 	return (int64_t)pr->n_sample_type - 1;
 }
 
+/*
+ * The note for a profile whose chosen sample type is 0 in every sample: a
+ * Go heap profile written when everything had been freed has nothing in
+ * use, and an empty output would say nothing of why.  Names the type and
+ * the others, with their totals.
+ */
+static void
+zero_note(const Profile *pr, size_t ty, struct pf_collapse_stats *st)
+{
+	size_t i, j, used;
+	int m, first = 1;
+
+	m = snprintf(st->note, sizeof(st->note), "the sample type %s/%s is 0 in "
+	    "every sample, so nothing was folded",
+	    string_at(pr, pr->sample_type[ty]->type), string_at(pr, pr->sample_type[ty]->unit));
+	used = m > 0 ? (size_t)m : 0;
+	if (pr->n_sample_type == 1) {
+		snprintf(st->note + used, sizeof(st->note) - used,
+		    " (the profile has no other type)");
+		return;
+	}
+	for (i = 0; i < pr->n_sample_type && used < sizeof(st->note) - 1; i++) {
+		uint64_t total = 0;
+
+		if (i == ty)
+			continue;
+		for (j = 0; j < pr->n_sample; j++)
+			if (i < pr->sample[j]->n_value && pr->sample[j]->value[i] > 0)
+				total = (uint64_t)pr->sample[j]->value[i] > UINT64_MAX - total ?
+				    UINT64_MAX : total + (uint64_t)pr->sample[j]->value[i];
+		m = snprintf(st->note + used, sizeof(st->note) - used, "%s %s/%s (total %llu)",
+		    first ? "; the other types:" : ",",
+		    string_at(pr, pr->sample_type[i]->type),
+		    string_at(pr, pr->sample_type[i]->unit), (unsigned long long)total);
+		used += m > 0 ? (size_t)m : 0;
+		first = 0;
+	}
+	if (used < sizeof(st->note) - 1)
+		snprintf(st->note + used, sizeof(st->note) - used, "; choose one with --sample-type");
+}
+
 /* The frame of one line (function name, ';' made ':'). */
 static uint32_t
 line_frame(struct pf_profile *p, const Profile *pr, const struct idx *fns,
@@ -167,6 +208,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 	uint32_t *stack = NULL, *locframes = NULL;
 	size_t *locfirst = NULL;
 	int64_t ty;
+	size_t kept = 0;
 	int rc = -1;
 
 	/* protobuf-c decodes a whole message: read it all. */
@@ -243,6 +285,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 			    (stack[n++] = pf_profile_intern(p, "[no stack]", 10)) == UINT32_MAX)
 				goto nomem;
 		}
+		kept++;
 		if (pf_profile_add(p, stack, n, pf_count_from_u64((uint64_t)v), 0, err) != 0) {
 			pf_err_name(err, name);
 			goto out;
@@ -252,6 +295,8 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 		snprintf(st->note, sizeof(st->note), "left out %llu sample%s with a "
 		    "negative or missing value", (unsigned long long)st->dropped,
 		    st->dropped == 1 ? "" : "s");
+	else if (pr->n_sample > 0 && kept == 0)
+		zero_note(pr, (size_t)ty, st);
 	rc = 0;
 	goto out;
 nomem:
