@@ -258,7 +258,9 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		lines++;
 		if (starts(s, len, "Flat profile:") || starts(s, len, "Call graph") ||
 		    (starts(s, len, "index % time") && memmem(s, len, "called", 6)) ||
-		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL)
+		    (memmem(s, len, "granularity: ", 13) != NULL &&
+		    memmem(s, len, "ample hit covers ", 17) != NULL) ||
+		    starts(s, len, "flat profile:") || starts(s, len, "call graph profile:"))
 			return PF_FORMAT_GPROF;
 		if (s[0] == '@' && memchr(s, '[', len) != NULL)
 			return PF_FORMAT_DTRACE;
