@@ -170,6 +170,13 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  * Returns 1 when the input is gzip, 0 when not, -1 with err filled.
  */
 int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
+/*
+ * pf_reader_gunzip(), then: if the text starts with a UTF-16 byte-order
+ * mark (as Windows redirection writes it), makes r transcode it to UTF-8
+ * as it is read; a UTF-8 byte-order mark is dropped.  Call before reading
+ * any line.  Returns what pf_reader_gunzip returns.
+ */
+int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 
 /* ------------------------------------------------------------ folded format */
 

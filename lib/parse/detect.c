@@ -294,7 +294,7 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 int
 pf_format_detect(struct pf_reader *r, struct pf_error *err)
 {
-	if (pf_reader_gunzip(r, err) < 0)
+	if (pf_reader_decode(r, err) < 0)
 		return -1;
 	return detect(r, NULL, err);
 }
@@ -311,7 +311,7 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 
 	memset(st, 0, sizeof(*st));
 	memset(&first, 0, sizeof(first));
-	if ((gz = pf_reader_gunzip(r, err)) < 0)
+	if ((gz = pf_reader_decode(r, err)) < 0)
 		return -1;
 	st->gzip = gz;
 	if (fmt == PF_FORMAT_AUTO && (fmt = detect(r, &first, err)) < 0)

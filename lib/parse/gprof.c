@@ -67,6 +67,7 @@ struct gprof {
 	uint32_t *stack;	/* leaf first */
 	size_t depth, stackcap;
 	uint64_t steps;
+	uint64_t added;		/* stacks added to the profile */
 };
 
 static int
@@ -421,6 +422,15 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 	return 0;
 }
 
+/* A line of prose: entries hold numbers, "[N]", "<spontaneous>", "---",
+ * and BSD's "called/total" heading. */
+static int
+graph_prose(const char *s, size_t n)
+{
+	return n > 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
+	    memmem(s, n, "called/total", 12) == NULL;
+}
+
 /*
  * Whether c can reach a root without passing through the path: a search
  * of the callers with the path's functions removed.  Any walk that gets
@@ -472,6 +482,7 @@ emit(struct gprof *g, pf_count w)
 		return pf_err(g->err, g->name, 0, "out of memory");
 	for (i = 0; i < g->depth; i++)
 		frames[i] = g->stack[g->depth - 1 - i];
+	g->added++;
 	rc = pf_profile_add(g->p, frames, g->depth, w, 0, g->err);
 	if (rc != 0)
 		pf_err_name(g->err, g->name);
@@ -588,6 +599,7 @@ flat_only(struct gprof *g)
 			continue;
 		w = samples_of(g, g->flat[i].self_s);
 		g->st->samples++;
+		g->added += w > 0;
 		if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
 			pf_err_name(g->err, g->name);
 			rc = -1;
@@ -624,6 +636,7 @@ fold(struct gprof *g)
 			w = samples_of(g, g->flat[i].self_s);
 			fr = g->flat[i].frame;
 			g->st->samples++;
+			g->added += w > 0;
 			if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
 				pf_err_name(g->err, g->name);
 				return -1;
@@ -729,10 +742,13 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 			if (fr < 0)
 				goto out;
 			rows |= fr;
-		} else if (sect == GRAPH) {
+		} else if (sect == GRAPH && !graph_prose(s + i, n - i)) {
 			if (graph_line(&g, &e, s, n, line) != 0)
 				goto out;
 			rows = 1;
+		} else if (sect == GRAPH) {
+			/* The explanation after the table (without -b). */
+			sect = DONE;
 		}
 	}
 	if (!seen) {
@@ -740,6 +756,10 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 		goto out;
 	}
 	rc = fold(&g);
+	if (rc == 0 && g.added == 0)
+		snprintf(st->note, sizeof(st->note), "no function has any self time, "
+		    "so there is nothing to fold (gprof prints \"no time accumulated\" "
+		    "when the program ran for less than one sample)");
 out:
 	for (i = 0; i < g.nf; i++)
 		free(g.f[i].callers);
