@@ -237,6 +237,13 @@ long pf_perf_frame_name(char **buf, size_t *cap, const char *sym, size_t slen,
     const char *dso, size_t dlen, const char *addr, size_t alen, int inlined,
     int java, const struct pf_perf_options *o);
 
+/*
+ * What the start of an input that no format claims looks like ("a Java
+ * Flight Recorder recording (JFR; ...)"), for the error refusing it, or
+ * NULL when nothing about it is recognizable (sniff.c).
+ */
+const char *pf_sniff(const char *buf, size_t n);
+
 /* ------------------------------------------------------------ the parsers */
 
 int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
@@ -274,6 +281,13 @@ int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err);
 
 /* ------------------------------------------------------------- perf parser */
+
+/*
+ * Whether buf[0..n-1], the start of an input (all of it when whole), shows
+ * perf script's samples (a header with a timestamp and an event, or a
+ * header followed by a frame line).
+ */
+int pf_perf_sniff(const char *buf, size_t n, int whole);
 
 /* The part of the perf parser the fuzz target and unit tests reach. */
 int pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,

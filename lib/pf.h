@@ -193,10 +193,13 @@ int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *e
 /* What pf_folded_read_opts is asked to do, and what it skipped. */
 struct pf_folded_options {
 	int lenient;		/* skip malformed lines instead of failing */
+	int comments;		/* skip lines that start with '#' */
 };
 
 struct pf_folded_stats {
 	uint64_t lines;			/* lines read */
+	uint64_t stacks;		/* lines folded into the profile */
+	uint64_t comments;		/* '#' lines skipped (comments) */
 	uint64_t skipped;		/* malformed lines skipped (lenient) */
 	uint64_t first_skipped;		/* line number of the first one */
 	char first_reason[160];		/* and why it was skipped */
@@ -319,10 +322,9 @@ const char *pf_format_list(void);
 
 /*
  * Looks at the start of r (without consuming it) and returns the format it
- * is in.  Input that fits no format more specific than perf script is
- * given to the perf parser, which skips what it does not recognize;
- * pf_collapse turns "nothing recognized" into an error naming the formats
- * tried and the first line.  Returns -1 with err filled on a read error.
+ * is in, or PF_FORMAT_AUTO when the content shows no format (pf_collapse
+ * refuses such input, naming the formats tried, what it looks like and
+ * its first line).  Returns -1 with err filled on a read error.
  */
 int pf_format_detect(struct pf_reader *r, struct pf_error *err);
 

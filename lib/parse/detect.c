@@ -2,15 +2,16 @@
  * detect.c - the list of input formats, detection of the format from the
  * content, and pf_collapse, which hands an input to its parser.
  *
- * Detection looks only at the first PEEK bytes (never at the file name) and
- * asks the most specific questions first (protobuf, JSON, XML, gprof's
- * headings, bpftrace's "@[" keys, V8 log events), then looks at the shape
- * of the lines (DTrace's indented frames over an indented count, folded
- * stacks).  What fits
- * nothing else goes to the perf parser, which has always skipped lines it
- * does not know; if it finds no sample either, the input fits no format and
- * the error says which were tried and shows the first line.
+ * Detection looks only at the first PEEK bytes (never at the file name),
+ * and a format claims an input only when the content shows it: protobuf
+ * fields of profile.proto, the keys of a V8 profile, XML elements,
+ * gprof's headings, bpftrace's "@name[" keys, V8 log events, DTrace's
+ * indented frames over an indented count, perf's sample headers, folded
+ * lines.  Nothing is a fallback: an input no format claims is refused,
+ * with the formats tried, what the input looks like when that can be told
+ * (sniff.c) and its first line.
  */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -115,17 +116,78 @@ count_line(const char *s, size_t n)
 	return 1;
 }
 
-/* After the '{': the preprocessed --prof JSON starts with "code". */
+/*
+ * After the '{': the preprocessed --prof JSON starts with "code"; a V8 CPU
+ * profile has "hitCount" in its nodes (both the flat and the older nested
+ * shape), or "nodes" with their "callFrame", "samples" or "timeDeltas".
+ * A Chrome trace ("traceEvents", "ph") holds profile chunks with nodes
+ * too, but is no CPU profile; it and other JSON (a heap profile, whose
+ * nodes have "selfSize") are claimed by no format.
+ */
 static int
 json_kind(const char *s, size_t n)
 {
 	size_t i = 0;
 
+#define HAS(key) (memmem(s, n, key, sizeof(key) - 1) != NULL)
 	while (i < n && (is_blank(s[i]) || s[i] == '\n'))
 		i++;
 	if (starts(s + i, n - i, "\"code\"") || starts(s + i, n - i, "\"ticks\""))
 		return PF_FORMAT_V8PROF;
-	return PF_FORMAT_CPUPROFILE;
+	if (HAS("\"traceEvents\"") || HAS("\"ph\""))
+		return PF_FORMAT_AUTO;
+	if (HAS("\"hitCount\"") || (HAS("\"nodes\"") &&
+	    (HAS("\"callFrame\"") || HAS("\"samples\"") || HAS("\"timeDeltas\""))))
+		return PF_FORMAT_CPUPROFILE;
+#undef HAS
+	return PF_FORMAT_AUTO;
+}
+
+/* Text: no control bytes but blanks and line ends in the first bytes. */
+static int
+is_text(const char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 4096; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+			return 0;
+	}
+	return 1;
+}
+
+/* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
+static int
+bpftrace_key(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 2 || s[0] != '@')
+		return 0;
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+		i++;
+	return i < n && s[i] == '[';
+}
+
+/* gprof's headings ("Call graph:" is macOS sample's, not gprof's). */
+static int
+gprof_line(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (is_blank(s[i]) || s[i] == '\f'))
+		i++;
+	s += i;
+	len -= i;
+	return starts(s, len, "Flat profile:") || starts(s, len, "flat profile:") ||
+	    (len == 10 && memcmp(s, "Call graph", 10) == 0) ||
+	    starts(s, len, "Call graph (explanation follows)") ||
+	    starts(s, len, "call graph profile:") ||
+	    (starts(s, len, "index % time") && memmem(s, len, "called", 6)) ||
+	    (memmem(s, len, "granularity: ", 13) != NULL &&
+	    memmem(s, len, "ample hit covers ", 17) != NULL);
 }
 
 static int
@@ -142,6 +204,21 @@ varint(const unsigned char *b, size_t n, size_t *i, uint64_t *v)
 			return 0;
 	}
 	return -1;
+}
+
+/* Whether b[0..n-1] is a ValueType message: varint fields 1 and 2. */
+static int
+value_type(const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t tag, v;
+
+	while (i < n) {
+		if (varint(b, n, &i, &tag) != 0 || (tag != 8 && tag != 16) ||
+		    varint(b, n, &i, &v) != 0)
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -176,6 +253,10 @@ looks_like_pprof(const char *buf, size_t n)
 				return 0;
 			if (v > n - i)
 				return fields > 0 || n == PEEK;
+			/* A sample type is a ValueType: varints 1 and 2 (an
+			 * OpenTelemetry profile starts with messages there). */
+			if ((field == 1 || field == 11) && !value_type(b + i, (size_t)v))
+				return 0;
 			i += (size_t)v;
 		} else {
 			return 0;
@@ -219,14 +300,28 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 	const char *buf, *s, *nl;
 	size_t n, len, i = 0;
 	uint64_t lineno = 0;
-	int folded = 0, not_folded = 0, lines = 0, indented = 0;
+	int folded = 0, not_folded = 0, lines = 0, indented = 0, semicolons = 0;
 
 	/* An empty input, or one that cannot be read: the perf parser
 	 * reads nothing, or meets the same read error. */
 	n = pf_reader_peek(r, &buf, PEEK, err);
 	if (n == 0)
 		return PF_FORMAT_PERF;
-	if (looks_like_pprof(buf, n))
+	/* The first non-blank line, for a refusal to quote. */
+	for (s = buf; first != NULL && s < buf + n; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(buf + n - s));
+		if (nl == NULL)
+			nl = buf + n;
+		lineno++;
+		for (len = (size_t)(nl - s); len > 0 && is_blank(s[len - 1]); len--)
+			;
+		if (len > 0) {
+			keep_first(first, lineno, s, len);
+			break;
+		}
+	}
+	lineno = 0;
+	if (!is_text(buf, n) && looks_like_pprof(buf, n))
 		return PF_FORMAT_PPROF;
 	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -239,6 +334,8 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		return PF_FORMAT_XCTRACE;
 	if (i < n && buf[i] == '<' && memmem(buf + i, n - i, "<svg", 4) != NULL)
 		return PF_FORMAT_SVG;
+	if (i < n && (buf[i] == '<' || buf[i] == '['))
+		return PF_FORMAT_AUTO;
 
 	for (s = buf; s < buf + n && lines < MAX_LINES; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
@@ -256,13 +353,9 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 			continue;
 		keep_first(first, lineno, s, len);
 		lines++;
-		if (starts(s, len, "Flat profile:") || starts(s, len, "Call graph") ||
-		    (starts(s, len, "index % time") && memmem(s, len, "called", 6)) ||
-		    (memmem(s, len, "granularity: ", 13) != NULL &&
-		    memmem(s, len, "ample hit covers ", 17) != NULL) ||
-		    starts(s, len, "flat profile:") || starts(s, len, "call graph profile:"))
+		if (gprof_line(s, len))
 			return PF_FORMAT_GPROF;
-		if (s[0] == '@' && memchr(s, '[', len) != NULL)
+		if (bpftrace_key(s, len))
 			return PF_FORMAT_DTRACE;
 		if (starts(s, len, "v8-version,") || starts(s, len, "shared-library,") ||
 		    starts(s, len, "code-creation,") || starts(s, len, "tick,"))
@@ -279,16 +372,28 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 			indented = k > 0 && (memchr(s, '`', len) != NULL ||
 			    starts(s + k, len - k, "0x"));
 		}
-		if (folded_like(s, len))
-			folded++;
-		else
-			not_folded++;
+		/* Folded lines; '#' comments say nothing either way. */
+		if (s[0] != '#') {
+			if (folded_like(s, len)) {
+				folded++;
+				semicolons |= memchr(s, ';', len) != NULL;
+			} else {
+				not_folded++;
+			}
+		}
 		if (nl == buf + n)
 			break;
 	}
-	if (folded > 0 && not_folded == 0)
+	if (pf_perf_sniff(buf, n, n < PEEK))
+		return PF_FORMAT_PERF;
+	/*
+	 * Folded stacks: most lines are (a damaged or truncated line, a
+	 * header of another tool, does not make the file something else),
+	 * and some stack has two frames unless every line is folded.
+	 */
+	if (folded > not_folded && (semicolons || not_folded == 0))
 		return PF_FORMAT_FOLDED;
-	return PF_FORMAT_PERF;
+	return PF_FORMAT_AUTO;
 }
 
 int
@@ -300,6 +405,63 @@ pf_format_detect(struct pf_reader *r, struct pf_error *err)
 }
 
 /* -------------------------------------------------------------- dispatch */
+
+/*
+ * An input no format claims: an error that lists the formats tried, says
+ * what the input looks like when that can be told, and quotes its first
+ * line.
+ */
+static int
+refuse(struct pf_reader *r, const struct first_line *first, struct pf_error *err)
+{
+	const char *buf, *looks;
+	size_t n = pf_reader_peek(r, &buf, PEEK, err);
+
+	looks = pf_sniff(buf, n);
+	if (first->lineno == 0)
+		return pf_err(err, pf_reader_name(r), 0, "not a profile in any format "
+		    "pf-collapse knows (tried %s)%s%s", pf_format_list(),
+		    looks != NULL ? "; it looks like " : "", looks != NULL ? looks : "");
+	return pf_err(err, pf_reader_name(r), first->lineno, "not a profile in any "
+	    "format pf-collapse knows (tried %s); %s%s%sthe first line is '%s'",
+	    pf_format_list(), looks != NULL ? "it looks like " : "",
+	    looks != NULL ? looks : "", looks != NULL ? "; " : "", first->text);
+}
+
+/*
+ * Folded stacks as pf-collapse reads them: a '#' comment line (the header
+ * some profilers write) and a damaged line (a truncated last line, a line
+ * without a count) are skipped and counted in the note, so a folded file
+ * stays a folded file.
+ */
+static int
+folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	struct pf_folded_options fo = { .lenient = 1, .comments = 1 };
+	struct pf_folded_stats fs;
+	char bad[300];
+
+	if (pf_folded_read_opts(p, r, &fo, &fs, err) != 0)
+		return -1;
+	if (fs.skipped > 0 && fs.stacks == 0)
+		return pf_err(err, pf_reader_name(r), fs.first_skipped, "not folded "
+		    "stacks: no line is one (%s)", fs.first_reason);
+	st->samples = fs.stacks;
+	st->dropped = fs.skipped;
+	bad[0] = '\0';
+	if (fs.skipped > 0)
+		snprintf(bad, sizeof(bad), "%llu malformed line%s (first at line %llu: %s)",
+		    (unsigned long long)fs.skipped, fs.skipped == 1 ? "" : "s",
+		    (unsigned long long)fs.first_skipped, fs.first_reason);
+	if (fs.comments > 0)
+		snprintf(st->note, sizeof(st->note), "skipped %llu '#' comment line%s%s%s",
+		    (unsigned long long)fs.comments, fs.comments == 1 ? "" : "s",
+		    bad[0] != '\0' ? " and " : "", bad);
+	else if (bad[0] != '\0')
+		snprintf(st->note, sizeof(st->note), "skipped %s", bad);
+	return 0;
+}
 
 int
 pf_collapse(struct pf_profile *p, struct pf_reader *r,
@@ -316,6 +478,8 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 	st->gzip = gz;
 	if (fmt == PF_FORMAT_AUTO && (fmt = detect(r, &first, err)) < 0)
 		return -1;
+	if (fmt == PF_FORMAT_AUTO)
+		return refuse(r, &first, err);
 	st->format = fmt;
 	switch (fmt) {
 	case PF_FORMAT_PERF:
@@ -327,7 +491,7 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 			    "the first line is '%s'", pf_format_list(), first.text);
 		return rc;
 	case PF_FORMAT_FOLDED:
-		return pf_folded_read(p, r, err);
+		return folded_read(p, r, st, err);
 	case PF_FORMAT_CPUPROFILE:
 		return pf_cpuprofile_read(p, r, o, st, err);
 	case PF_FORMAT_GPROF:

@@ -453,6 +453,7 @@ struct header {
 	size_t pid_len, tid_len;
 	size_t gap;		/* blanks between the comm and the TID token */
 	size_t numw;		/* width of the right-justified PID or TID */
+	int timed;		/* the TID is followed by a timestamp */
 	const char *event;	/* NULL: the header names no event */
 	size_t event_len;
 	uint64_t period;	/* 0: none */
@@ -647,6 +648,7 @@ parse_header(const char *s, size_t n, struct header *h)
 	if (pos == n)
 		return 0;
 	first = pos;
+	h->timed = 0;
 	for (pass = 0; pass < 2; pass++) {
 		pos = first;
 		next_token(s, n, &pos, &ts, &tl);	/* the comm's first word */
@@ -669,6 +671,7 @@ parse_header(const char *s, size_t n, struct header *h)
 					if (!is_time_token(s + ts2, tl2))
 						continue;
 					header_comm(s, ts, h);
+					h->timed = 1;
 					return header_tail(s, n, p2, h, 0);
 				}
 				header_comm(s, ts, h);
@@ -681,6 +684,7 @@ parse_header(const char *s, size_t n, struct header *h)
 				if (!next_token(s, n, &p2, &ts2, &tl2) || !is_time_token(s + ts2, tl2))
 					continue;
 				header_comm(s, ts, h);
+				h->timed = 1;
 				return header_tail(s, n, p2, h, 0);
 			}
 			/* No timestamp: the TID must end the line or be
@@ -876,6 +880,69 @@ frame_parts(const char *s, size_t n, const char **addr, size_t *alen,
 	*rest = s + i;
 	*rlen = n - i;
 	return 1;
+}
+
+/*
+ * Whether buf[0..n-1], the start of an input (all of it when whole), shows
+ * perf script's samples: a header with a timestamp and an event, or a
+ * header (perf script -F comm,tid,ip,sym has neither) followed by an
+ * indented frame line, or, as old perf printed them, a header with an event
+ * followed by an unindented frame line with its (dso).  Detection asks
+ * this: perf script text is read only when it is seen, never as what is
+ * left when nothing else fits.
+ */
+static int
+lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return 0;
+	return 1;
+}
+
+int
+pf_perf_sniff(const char *buf, size_t n, int whole)
+{
+	const char *s, *e, *addr, *rest;
+	size_t len, alen, rlen;
+	struct header h;
+	int after_header = 0;
+
+	pthread_once(&tables_once, init_tables);
+	for (s = buf; s < buf + n; s = e + 1) {
+		e = memchr(s, '\n', (size_t)(buf + n - s));
+		if (e == NULL) {
+			if (!whole)
+				break;
+			e = buf + n;
+		}
+		len = (size_t)(e - s);
+		while (len > 0 && (is_ws(s[len - 1]) || s[len - 1] == '\r'))
+			len--;
+		if (len == 0 || s[0] == '#' || memchr(s, '\0', len) != NULL) {
+			after_header = 0;
+			continue;
+		}
+		/* perf indents frames with a tab (or, before, many blanks)
+		 * and prints addresses in lower case. */
+		if (after_header && frame_parts(s, len, &addr, &alen, &rest, &rlen) &&
+		    !is_digit(rest[0]) && rest[0] != '-' && lower_hex(addr, alen) &&
+		    (s[0] == '\t' || (len > 8 && memcmp(s, "        ", 8) == 0) ||
+		    (after_header == 2 && rest[rlen - 1] == ')')))
+			return 1;
+		if (is_ws(s[0]) && frame_parts(s, len, &addr, &alen, &rest, &rlen) &&
+		    !is_digit(rest[0]) && rest[0] != '-')
+			continue;
+		after_header = parse_header(s, len, &h);
+		if (after_header && h.event != NULL) {
+			if (h.timed)
+				return 1;
+			after_header = 2;
+		}
+	}
+	return 0;
 }
 
 static int
