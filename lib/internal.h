@@ -18,6 +18,29 @@ int pf_err(struct pf_error *err, const char *name, uint64_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void pf_err_name(struct pf_error *err, const char *name);
 
+/* Whether s[0..n-1] starts with, ends with, holds the string x. */
+static inline int
+pf_mem_starts(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s, x, m) == 0;
+}
+
+static inline int
+pf_mem_ends(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s + n - m, x, m) == 0;
+}
+
+static inline int
+pf_mem_has(const char *s, size_t n, const char *x)
+{
+	return memmem(s, n, x, strlen(x)) != NULL;
+}
+
 /* ------------------------------------------------------------------ arena */
 
 /*
@@ -243,6 +266,9 @@ long pf_perf_frame_name(char **buf, size_t *cap, const char *sym, size_t slen,
  * NULL when nothing about it is recognizable (sniff.c).
  */
 const char *pf_sniff(const char *buf, size_t n);
+/* Whether the first 4 KiB of buf are text: no control bytes but blanks and
+ * line ends (a binary format has some). */
+int pf_text_like(const char *buf, size_t n);
 
 /* ------------------------------------------------------------ the parsers */
 

@@ -143,21 +143,6 @@ json_kind(const char *s, size_t n)
 	return PF_FORMAT_AUTO;
 }
 
-/* Text: no control bytes but blanks and line ends in the first bytes. */
-static int
-is_text(const char *buf, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < 4096; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-			return 0;
-	}
-	return 1;
-}
-
 /* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
 static int
 bpftrace_key(const char *s, size_t n)
@@ -321,7 +306,7 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 		}
 	}
 	lineno = 0;
-	if (!is_text(buf, n) && looks_like_pprof(buf, n))
+	if (!pf_text_like(buf, n) && looks_like_pprof(buf, n))
 		return PF_FORMAT_PPROF;
 	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;

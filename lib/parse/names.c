@@ -22,22 +22,6 @@
 #include "internal.h"
 
 static int
-has_prefix(const char *s, size_t n, const char *pre)
-{
-	size_t m = strlen(pre);
-
-	return n >= m && memcmp(s, pre, m) == 0;
-}
-
-static int
-has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-
-	return n >= m && memcmp(s + n - m, suf, m) == 0;
-}
-
-static int
 is_ident(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '$';
@@ -183,7 +167,7 @@ rust_raw(const char *s, size_t n, char *out)
 	size_t i = 3, o = 0, len = 0, last = 0, last_o = 0;
 	int elems = 0;
 
-	if (!has_prefix(s, n, "_ZN") || s[n - 1] != 'E')
+	if (!pf_mem_starts(s, n, "_ZN") || s[n - 1] != 'E')
 		return 0;
 	n--;
 	while (i < n) {
@@ -259,7 +243,7 @@ pf_name_params(const char *s, size_t n)
 		char c = s[i];
 
 		if (c == 'o' && (i == 0 || !is_ident(s[i - 1])) &&
-		    has_prefix(s + i, n - i, "operator") &&
+		    pf_mem_starts(s + i, n - i, "operator") &&
 		    (i + 8 == n || !is_ident(s[i + 8]))) {
 			int k = 0;
 
@@ -289,7 +273,7 @@ pf_name_params(const char *s, size_t n)
 			if (brace > 0)
 				brace--;
 		} else if (c == '(' && angle == 0 && brace == 0) {
-			if (has_prefix(s + i, n - i, "(anonymous namespace)")) {
+			if (pf_mem_starts(s + i, n - i, "(anonymous namespace)")) {
 				i += 21;
 				continue;
 			}
@@ -374,10 +358,10 @@ pf_name_kernel_dso(const char *m, size_t n)
 		if (m[i] == '/')
 			base = m + i + 1;
 	bn = n - (size_t)(base - m);
-	if (has_suffix(m, n, "vmlinux") || has_prefix(base, bn, "vmlinux-"))
+	if (pf_mem_ends(m, n, "vmlinux") || pf_mem_starts(base, bn, "vmlinux-"))
 		return 1;
-	return has_suffix(m, n, ".ko") || has_suffix(m, n, ".ko.xz") ||
-	    has_suffix(m, n, ".ko.gz") || has_suffix(m, n, ".ko.zst");
+	return pf_mem_ends(m, n, ".ko") || pf_mem_ends(m, n, ".ko.xz") ||
+	    pf_mem_ends(m, n, ".ko.gz") || pf_mem_ends(m, n, ".ko.zst");
 }
 
 int
@@ -398,7 +382,7 @@ pf_name_jit_dso(const char *m, size_t n)
 		if (m[i] == '/')
 			base = m + i + 1;
 	bn = n - (size_t)(base - m);
-	if (!has_prefix(base, bn, "jitted-") || !has_suffix(base, bn, ".so"))
+	if (!pf_mem_starts(base, bn, "jitted-") || !pf_mem_ends(base, bn, ".so"))
 		return 0;
 	for (i = 7; i < bn - 3; i++)
 		if (!isdigit((unsigned char)base[i]) && base[i] != '-')

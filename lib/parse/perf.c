@@ -49,28 +49,6 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-has_prefix(const char *s, size_t n, const char *pre)
-{
-	size_t m = strlen(pre);
-
-	return n >= m && memcmp(s, pre, m) == 0;
-}
-
-static int
-has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-
-	return n >= m && memcmp(s + n - m, suf, m) == 0;
-}
-
-static const char *
-mem_find(const char *s, size_t n, const char *needle)
-{
-	return memmem(s, n, needle, strlen(needle));
-}
-
 /* ------------------------------------------------------------------ parser */
 
 /*
@@ -273,7 +251,7 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 	}
 	/* stackcollapse-perf.pl leaves out "(...)" symbols (process names in
 	 * old perf output); C++'s "(anonymous namespace)::f" is a real one. */
-	if (func[0] == '(' && !has_prefix(func, flen, "(anonymous namespace)"))
+	if (func[0] == '(' && !pf_mem_starts(func, flen, "(anonymous namespace)"))
 		return 0;
 
 	/* Old perf printed inlined chains as "a->b->c". */
@@ -403,10 +381,10 @@ do_srcline(struct parser *ps, const char *s, size_t n, uint64_t line)
 	}
 	while (n > 0 && is_ws(s[n - 1]))
 		n--;
-	if (has_suffix(s, n, " (inlined)"))
+	if (pf_mem_ends(s, n, " (inlined)"))
 		n -= 10;
 	{
-		const char *d = mem_find(s, n, " (discriminator ");
+		const char *d = memmem(s, n, " (discriminator ", 16);
 
 		if (d != NULL)
 			n = (size_t)(d - s);
@@ -415,7 +393,7 @@ do_srcline(struct parser *ps, const char *s, size_t n, uint64_t line)
 	 * "[kernel.kallsyms][addr]" say perf did not know it. */
 	for (i = n; i > 0 && is_digit(s[i - 1]); i--)
 		;
-	if (i == n || i < 2 || s[i - 1] != ':' || has_prefix(s, n, "??"))
+	if (i == n || i < 2 || s[i - 1] != ':' || pf_mem_starts(s, n, "??"))
 		return 0;
 	for (i = ps->nframes - ps->last_line_frames; i < ps->nframes; i++) {
 		len = 0;

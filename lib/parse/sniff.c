@@ -12,20 +12,6 @@
 
 #include "internal.h"
 
-static int
-has(const char *buf, size_t n, const char *s)
-{
-	return memmem(buf, n, s, strlen(s)) != NULL;
-}
-
-static int
-starts(const char *buf, size_t n, const char *s)
-{
-	size_t m = strlen(s);
-
-	return n >= m && memcmp(buf, s, m) == 0;
-}
-
 /* The first n bytes of buf, after blanks and newlines (and a UTF-8 BOM). */
 static const char *
 skip_space(const char *buf, size_t *n)
@@ -74,30 +60,30 @@ legacy_pprof_cpu(const unsigned char *b, size_t n)
 static const char *
 json_kind(const char *t, size_t n)
 {
-	if (t[0] == '[' && has(t, n, "\"ph\""))
+	if (t[0] == '[' && pf_mem_has(t, n, "\"ph\""))
 		return "a Chrome trace (trace event JSON, as the Performance panel "
 		    "saves it)";
 	if (t[0] != '{')
 		return "a JSON document, of no profile format pf-collapse knows";
-	if (has(t, n, "\"traceEvents\"") || (has(t, n, "\"ph\"") && has(t, n, "\"ts\"")))
+	if (pf_mem_has(t, n, "\"traceEvents\"") || (pf_mem_has(t, n, "\"ph\"") && pf_mem_has(t, n, "\"ts\"")))
 		return "a Chrome trace (trace event JSON, as the Performance panel "
 		    "saves it)";
-	if (has(t, n, "\"selfSize\"") && has(t, n, "\"callFrame\""))
+	if (pf_mem_has(t, n, "\"selfSize\"") && pf_mem_has(t, n, "\"callFrame\""))
 		return "a V8 heap profile (.heapprofile: allocation sizes, not samples)";
-	if (has(t, n, "speedscope.app/file-format-schema"))
+	if (pf_mem_has(t, n, "speedscope.app/file-format-schema"))
 		return "a speedscope profile (speedscope's own JSON)";
-	if (has(t, n, "\"cost_centres\"") && has(t, n, "\"program\""))
+	if (pf_mem_has(t, n, "\"cost_centres\"") && pf_mem_has(t, n, "\"program\""))
 		return "a GHC profile (+RTS -pj JSON)";
-	if (has(t, n, "\"gc_samples\"") && has(t, n, "\"frames\""))
+	if (pf_mem_has(t, n, "\"gc_samples\"") && pf_mem_has(t, n, "\"frames\""))
 		return "a stackprof profile (Ruby, JSON)";
-	if (has(t, n, "\"recording\"") && has(t, n, "\"instrumentTypes\""))
+	if (pf_mem_has(t, n, "\"recording\"") && pf_mem_has(t, n, "\"instrumentTypes\""))
 		return "a Safari Web Inspector timeline recording";
-	if ((has(t, n, "\"meta\"") && has(t, n, "\"threads\"")) ||
-	    (has(t, n, "\"profile\"") && has(t, n, "\"libs\"")))
+	if ((pf_mem_has(t, n, "\"meta\"") && pf_mem_has(t, n, "\"threads\"")) ||
+	    (pf_mem_has(t, n, "\"profile\"") && pf_mem_has(t, n, "\"libs\"")))
 		return "a Firefox profile (Gecko profiler JSON)";
-	if (has(t, n, "\"costs\"") && has(t, n, "\"callchain\""))
+	if (pf_mem_has(t, n, "\"costs\"") && pf_mem_has(t, n, "\"callchain\""))
 		return "a gprof2dot JSON profile";
-	if (has(t, n, "\"nodes\"") && has(t, n, "\"callFrame\""))
+	if (pf_mem_has(t, n, "\"nodes\"") && pf_mem_has(t, n, "\"callFrame\""))
 		return "a V8 profile of another kind (nodes without samples)";
 	return "a JSON document, of no profile format pf-collapse knows";
 }
@@ -120,57 +106,56 @@ text_kind(const char *t, size_t n)
 {
 	size_t l1 = first_line(t, n);
 
-	if (starts(t, n, "# callgrind format") || (has(t, n, "\nfn=") &&
-	    (starts(t, n, "version:") || has(t, n, "\nevents:") || has(t, n, "creator:"))))
+	if (pf_mem_starts(t, n, "# callgrind format") || (pf_mem_has(t, n, "\nfn=") &&
+	    (pf_mem_starts(t, n, "version:") || pf_mem_has(t, n, "\nevents:") || pf_mem_has(t, n, "creator:"))))
 		return "callgrind output (valgrind --tool=callgrind, or another "
 		    "writer of its format)";
-	if (starts(t, n, "goroutine profile: total") ||
-	    starts(t, n, "threadcreate profile: total"))
+	if (pf_mem_starts(t, n, "goroutine profile: total") ||
+	    pf_mem_starts(t, n, "threadcreate profile: total"))
 		return "Go's debug=1 text profile (legacy pprof text; without "
 		    "?debug=1 Go writes the protobuf profile pf-collapse reads)";
-	if (starts(t, n, "heap profile:") || starts(t, n, "--- threadz") ||
-	    starts(t, n, "--- contention") || starts(t, n, "--- heapz") ||
-	    starts(t, n, "--- mutex") || starts(t, n, "heap_v2/") ||
-	    (starts(t, n, "---") && has(t, l1, "profile")))
+	if (pf_mem_starts(t, n, "heap profile:") || pf_mem_starts(t, n, "--- threadz") ||
+	    pf_mem_starts(t, n, "--- contention") || pf_mem_starts(t, n, "--- heapz") ||
+	    pf_mem_starts(t, n, "--- mutex") || pf_mem_starts(t, n, "heap_v2/") ||
+	    (pf_mem_starts(t, n, "---") && pf_mem_has(t, l1, "profile")))
 		return "a legacy pprof text profile (gperftools, or Go's debug=1 "
 		    "text; go tool pprof -proto converts it)";
-	if (starts(t, n, "Analysis of sampling"))
+	if (pf_mem_starts(t, n, "Analysis of sampling"))
 		return "macOS sample output (sample(1), or Activity Monitor's "
 		    "\"Sample Process\")";
-	if (starts(t, n, "Function Stack,") && has(t, l1, "CPU Time"))
+	if (pf_mem_starts(t, n, "Function Stack,") && pf_mem_has(t, l1, "CPU Time"))
 		return "an Intel VTune CSV report";
-	if (starts(t, n, "Index") && has(t, l1, "CPU Time:Total"))
+	if (pf_mem_starts(t, n, "Index") && pf_mem_has(t, l1, "CPU Time:Total"))
 		return "an Intel VTune gprof-like report (gprof-cc)";
-	if (starts(t, n, "Level,Function Name,"))
+	if (pf_mem_starts(t, n, "Level,Function Name,"))
 		return "a Visual Studio profiler CSV report (CallTreeSummary)";
-	if (has(t, l1, "Time and Allocation Profiling Report"))
+	if (pf_mem_has(t, l1, "Time and Allocation Profiling Report"))
 		return "a GHC .prof report (+RTS -p)";
-	if (starts(t, n, "JAVA PROFILE 1."))
+	if (pf_mem_starts(t, n, "JAVA PROFILE 1."))
 		return "a Java HPROF text dump (-agentlib:hprof)";
-	if (starts(t, n, "@ ") && has(t, l1, " samples]"))
+	if (pf_mem_starts(t, n, "@ ") && pf_mem_has(t, l1, " samples]"))
 		return "pmcstat callgraph output (FreeBSD pmcstat -G)";
-	if (has(t, l1, "log opened (PC)") || has(t, n, ":PUSH:"))
+	if (pf_mem_has(t, l1, "log opened (PC)") || pf_mem_has(t, n, ":PUSH:"))
 		return "a Papyrus stack profiling log (Skyrim, Fallout 4)";
-	if (starts(t, n, "Weight\t") && has(t, l1, "Symbol Name"))
+	if (pf_mem_starts(t, n, "Weight\t") && pf_mem_has(t, l1, "Symbol Name"))
 		return "a copy of an Instruments call tree (text; xctrace export "
 		    "gives the XML pf-collapse reads)";
-	if (starts(t, n, "<!DOCTYPE html") || starts(t, n, "<!doctype html") ||
-	    starts(t, n, "<html") || starts(t, n, "<HTML"))
+	if (pf_mem_starts(t, n, "<!DOCTYPE html") || pf_mem_starts(t, n, "<!doctype html") ||
+	    pf_mem_starts(t, n, "<html") || pf_mem_starts(t, n, "<HTML"))
 		return "an HTML page";
 	if (t[0] == '<')
 		return "an XML document, neither a flame graph SVG nor an "
 		    "xctrace export";
-	if (starts(t, n, "# ") && (has(t, n, "\n## ") || has(t, n, "\n```") ||
-	    has(t, n, "](")))
+	if (pf_mem_starts(t, n, "# ") && (pf_mem_has(t, n, "\n## ") || pf_mem_has(t, n, "\n```") ||
+	    pf_mem_has(t, n, "](")))
 		return "a Markdown document";
 	if (t[0] == '{' || t[0] == '[')
 		return json_kind(t, n);
 	return NULL;
 }
 
-/* Whether buf looks like text: no control bytes but blanks and line ends. */
-static int
-is_text(const char *buf, size_t n)
+int
+pf_text_like(const char *buf, size_t n)
 {
 	size_t i;
 
@@ -214,33 +199,33 @@ pf_sniff(const char *buf, size_t n)
 	const char *t;
 	size_t tn = n;
 
-	if (starts(buf, n, "\x7f" "ELF"))
+	if (pf_mem_starts(buf, n, "\x7f" "ELF"))
 		return "an ELF binary (a program or library, not a profile; "
 		    "perf record writes perf.data)";
-	if (starts(buf, n, "FLR\0"))
+	if (pf_mem_starts(buf, n, "FLR\0"))
 		return "a Java Flight Recorder recording (JFR; "
 		    "async-profiler's converter turns it into collapsed stacks)";
-	if (starts(buf, n, "PK\x03\x04")) {
-		if (n > 38 && starts(buf + 30, n - 30, "Stats.txt"))
+	if (pf_mem_starts(buf, n, "PK\x03\x04")) {
+		if (n > 38 && pf_mem_starts(buf + 30, n - 30, "Stats.txt"))
 			return "a Very Sleepy capture (a zip archive)";
-		if (has(buf, n < 512 ? n : 512, ".trace/"))
+		if (pf_mem_has(buf, n < 512 ? n : 512, ".trace/"))
 			return "an Instruments .trace bundle in a zip archive "
 			    "(xctrace export gives the XML pf-collapse reads)";
 		return "a zip archive";
 	}
-	if (starts(buf, n, "%PDF"))
+	if (pf_mem_starts(buf, n, "%PDF"))
 		return "a PDF document";
-	if (starts(buf, n, "\x89PNG"))
+	if (pf_mem_starts(buf, n, "\x89PNG"))
 		return "a PNG image";
-	if (starts(buf, n, "PERFILE2"))
+	if (pf_mem_starts(buf, n, "PERFILE2"))
 		return "a perf.data recording (give its file name, not the "
 		    "standard input)";
 	if (legacy_pprof_cpu(b, n))
 		return "a legacy pprof CPU profile (the binary format of gperftools "
 		    "and old Go; go tool pprof -proto converts it)";
-	if (!is_text(buf, n)) {
-		if (n > 2 && b[0] == 0x0a && (has(buf, n, "process.") ||
-		    has(buf, n, "service.") || has(buf, n, "telemetry.")))
+	if (!pf_text_like(buf, n)) {
+		if (n > 2 && b[0] == 0x0a && (pf_mem_has(buf, n, "process.") ||
+		    pf_mem_has(buf, n, "service.") || pf_mem_has(buf, n, "telemetry.")))
 			return "an OpenTelemetry profile (OTLP protobuf, not pprof's "
 			    "profile.proto)";
 		if (utf16_without_bom(b, n))
