@@ -49,17 +49,24 @@ is_rust_hash(const char *s, size_t n)
 	return 1;
 }
 
-/* The length of s without a ".llvm.NNN" suffix that LTO appends. */
+/* The length of s without the ".llvm.NNN" suffix that LTO appends, or
+ * " (.llvm.NNN)" as illumos' DTrace prints it. */
 static size_t
 strip_llvm_suffix(const char *s, size_t n)
 {
-	size_t i = n;
+	size_t i, m = n;
 
+	if (m > 0 && s[m - 1] == ')')
+		m--;
+	i = m;
 	while (i > 0 && (isxdigit((unsigned char)s[i - 1]) || s[i - 1] == '@'))
 		i--;
-	if (i < n && i >= 6 && memcmp(s + i - 6, ".llvm.", 6) == 0)
-		return i - 6;
-	return n;
+	if (i == m || i < 6 || memcmp(s + i - 6, ".llvm.", 6) != 0)
+		return n;
+	i -= 6;
+	if (m == n)
+		return i;
+	return i >= 2 && s[i - 1] == '(' && s[i - 2] == ' ' ? i - 2 : n;
 }
 
 /* Appends the UTF-8 encoding of code point c (not a surrogate) at out. */

@@ -40,6 +40,10 @@ test_rust(void)
 	    R, "tikv-server`<F as alloc::boxed::FnBox<A>>::call_box");
 	tidy_is("rust/llvm_suffix", "core::fmt::write::h0123456789abcdef.llvm.4471535961577836873",
 	    R, "core::fmt::write");
+	tidy_is("rust/llvm_suffix_dtrace",
+	    "crucible_downstairs::recv_task::_$u7b$$u7b$closure$u7d$$u7d$::h2313d0ca35c97b46 "
+	    "(.llvm.9599067906520872268)", R, "crucible_downstairs::recv_task::{{closure}}");
+	tidy_is("rust/llvm_suffix_not_rust", "f (.llvm.12)", R, "f (.llvm.12)");
 	tidy_is("rust/unicode_escape", "m::caf$u{e9}::f$u3bb$::h0123456789abcdef", R,
 	    "m::caf$u{e9}::f\xce\xbb");
 	/* Only an element's own "_$" loses its '_'. */
