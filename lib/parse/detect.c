@@ -287,11 +287,14 @@ detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 	uint64_t lineno = 0;
 	int folded = 0, not_folded = 0, lines = 0, indented = 0, semicolons = 0;
 
-	/* An empty input, or one that cannot be read: the perf parser
-	 * reads nothing, or meets the same read error. */
+	/* An empty input (or blanks only), or one that cannot be read: the
+	 * perf parser reads nothing, or meets the same read error. */
 	n = pf_reader_peek(r, &buf, PEEK, err);
-	if (n == 0)
+	for (i = 0; i < n && (is_blank(buf[i]) || buf[i] == '\n' || buf[i] == '\f'); i++)
+		;
+	if (i == n && n < PEEK)
 		return PF_FORMAT_PERF;
+	i = 0;
 	/* The first non-blank line, for a refusal to quote. */
 	for (s = buf; first != NULL && s < buf + n; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
