@@ -24,7 +24,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PF_VERSION_STRING PF_VERSION
+#define PF_VERSION_STRING "0.1.0"
+
+/*
+ * The library is built with -fvisibility=hidden: what is declared here with
+ * PF_API is its interface, everything else stays inside it.
+ */
+#if defined(__GNUC__)
+#define PF_API __attribute__((visibility("default")))
+#else
+#define PF_API
+#endif
 
 /* ------------------------------------------------------------------ errors */
 
@@ -39,7 +49,7 @@ struct pf_error {
 };
 
 /* Formats "NAME line N: MSG" (or "NAME: MSG", or "MSG") into buf. */
-const char *pf_error_string(const struct pf_error *e, char *buf, size_t size);
+PF_API const char *pf_error_string(const struct pf_error *e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ counts */
 
@@ -63,61 +73,61 @@ enum {
  * Parses a non-negative decimal ("42", "0.5", "7.", "1e3" is rejected).
  * Digits beyond the ninth fractional one are rounded half-up.
  */
-int pf_count_parse(const char *s, size_t n, pf_count *out);
+PF_API int pf_count_parse(const char *s, size_t n, pf_count *out);
 /* a + b into *out; PF_COUNT_OVERFLOW if the sum is beyond PF_COUNT_MAX. */
-int pf_count_add(pf_count a, pf_count b, pf_count *out);
+PF_API int pf_count_add(pf_count a, pf_count b, pf_count *out);
 /* Writes the shortest exact decimal ("42", "0.5"); returns its length.
  * buf must hold PF_COUNT_BUFSIZE bytes. */
 #define PF_COUNT_BUFSIZE 48
-size_t pf_count_format(pf_count c, char *buf);
+PF_API size_t pf_count_format(pf_count c, char *buf);
 /* From a whole number. */
 static inline pf_count pf_count_from_u64(uint64_t v) { return (pf_count)v * PF_COUNT_ONE; }
 /* Nearest double, for layout and display only. */
-double pf_count_to_double(pf_count c);
+PF_API double pf_count_to_double(pf_count c);
 
 /* ----------------------------------------------------------------- profile */
 
 struct pf_profile;
 
-struct pf_profile *pf_profile_new(void);
-void pf_profile_free(struct pf_profile *p);
+PF_API struct pf_profile *pf_profile_new(void);
+PF_API void pf_profile_free(struct pf_profile *p);
 
 /*
  * Interns a frame name (any bytes but ';' and '\n') and returns its id, or
  * UINT32_MAX when memory runs out.  The same bytes give the same id.
  */
-uint32_t pf_profile_intern(struct pf_profile *p, const char *name, size_t len);
+PF_API uint32_t pf_profile_intern(struct pf_profile *p, const char *name, size_t len);
 /* The name of frame id, not NUL-terminated; *len receives its length. */
-const char *pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len);
-size_t pf_profile_nframes(const struct pf_profile *p);
+PF_API const char *pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len);
+PF_API size_t pf_profile_nframes(const struct pf_profile *p);
 
 /*
  * Adds counts to the stack frames[0..n-1] (root first), creating it when it is
  * new.  For a one-column profile pass b = 0.  Returns 0, or -1 with
  * err filled on overflow or when memory runs out.
  */
-int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
+PF_API int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err);
 
 /* 1 for an ordinary profile, 2 for a differential one (before, after). */
-int pf_profile_columns(const struct pf_profile *p);
-void pf_profile_set_columns(struct pf_profile *p, int columns);
+PF_API int pf_profile_columns(const struct pf_profile *p);
+PF_API void pf_profile_set_columns(struct pf_profile *p, int columns);
 
 /*
  * An ordered profile (a flame chart) keeps its stacks in the order they are
  * added and merges a stack only into the one added just before it; it is
  * written in that order.  Set it before adding the first stack.
  */
-void pf_profile_set_ordered(struct pf_profile *p, int ordered);
-int pf_profile_ordered(const struct pf_profile *p);
+PF_API void pf_profile_set_ordered(struct pf_profile *p, int ordered);
+PF_API int pf_profile_ordered(const struct pf_profile *p);
 
-size_t pf_profile_nstacks(const struct pf_profile *p);
+PF_API size_t pf_profile_nstacks(const struct pf_profile *p);
 /* Stack i (0 <= i < nstacks, in insertion order): frames and counts. */
-const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
+PF_API const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
     size_t *n, pf_count *a, pf_count *b);
 
 /* Adds every stack of src into dst (frames are re-interned). */
-int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
+PF_API int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
     struct pf_error *err);
 
 /*
@@ -125,7 +135,7 @@ int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
  * their folded text ("a;b;c"), or in the order added for an ordered
  * profile, or NULL when memory runs out.  Free it with free().
  */
-size_t *pf_profile_sorted(const struct pf_profile *p);
+PF_API size_t *pf_profile_sorted(const struct pf_profile *p);
 
 /* --------------------------------------------------------------- input */
 
@@ -145,23 +155,23 @@ enum {
 	PF_LINE_ERROR = -1,
 };
 
-struct pf_reader *pf_reader_open(const char *path, struct pf_error *err);
-struct pf_reader *pf_reader_mem(const char *name, const void *buf, size_t len);
+PF_API struct pf_reader *pf_reader_open(const char *path, struct pf_error *err);
+PF_API struct pf_reader *pf_reader_mem(const char *name, const void *buf, size_t len);
 /* A range [start, end) of an open file descriptor, for parallel parsing:
  * lines that *start* before end are returned (the last may run past end). */
-struct pf_reader *pf_reader_range(const char *name, int fd, uint64_t start,
+PF_API struct pf_reader *pf_reader_range(const char *name, int fd, uint64_t start,
     uint64_t end);
-void pf_reader_free(struct pf_reader *r);
+PF_API void pf_reader_free(struct pf_reader *r);
 
-int pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
+PF_API int pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
     struct pf_error *err);
 /* The 1-based number of the line last returned. */
-uint64_t pf_reader_lineno(const struct pf_reader *r);
-const char *pf_reader_name(const struct pf_reader *r);
+PF_API uint64_t pf_reader_lineno(const struct pf_reader *r);
+PF_API const char *pf_reader_name(const struct pf_reader *r);
 /* Whether the last line returned ended with a newline. */
-int pf_reader_terminated(const struct pf_reader *r);
+PF_API int pf_reader_terminated(const struct pf_reader *r);
 /* Peeks at up to n bytes of the input's start without consuming them. */
-size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
+PF_API size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
     struct pf_error *err);
 
 /*
@@ -169,14 +179,14 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  * read (any format may be compressed).  Call before reading any line.
  * Returns 1 when the input is gzip, 0 when not, -1 with err filled.
  */
-int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
+PF_API int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
 /*
  * pf_reader_gunzip(), then: if the text starts with a UTF-16 byte-order
  * mark (as Windows redirection writes it), makes r transcode it to UTF-8
  * as it is read; a UTF-8 byte-order mark is dropped.  Call before reading
  * any line.  Returns what pf_reader_gunzip returns.
  */
-int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
+PF_API int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 
 /* ------------------------------------------------------------ folded format */
 
@@ -188,7 +198,7 @@ int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
  * input makes it differential (its earlier stacks have 0 after).  Returns 0,
  * or -1 with err naming the line; the lines before it stay added.
  */
-int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
+PF_API int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
 
 /* What pf_folded_read_opts is asked to do, and what it skipped. */
 struct pf_folded_options {
@@ -211,7 +221,7 @@ struct pf_folded_stats {
  * NULL).  A count beyond 2^64, or a sum beyond it, is an error even then.
  * pf_folded_read is this function with no options.
  */
-int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
     const struct pf_folded_options *o, struct pf_folded_stats *st,
     struct pf_error *err);
 
@@ -219,7 +229,7 @@ int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
  * Writes p sorted and merged, one "stack count[ count]" line per stack.
  * Returns 0, or -1 with err set when the write fails.
  */
-int pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err);
+PF_API int pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err);
 
 /* ------------------------------------------------------------- perf script */
 
@@ -267,7 +277,7 @@ struct pf_perf_stats {
  * Folds `perf script` text from r into p.  A regular file is parsed on
  * opts->jobs threads; the result does not depend on the thread count.
  */
-int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     struct pf_error *err);
 
@@ -277,7 +287,7 @@ int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
  * set) and sets *is_data; otherwise returns NULL with *is_data = 0.  On
  * failure returns NULL, *is_data = 1 and fills err.
  */
-struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
+PF_API struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
     int *is_data, struct pf_error *err);
 
 /*
@@ -289,7 +299,7 @@ struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
  * compressed records, ...), with why[] saying what, and p untouched.
  */
 #define PF_PERF_DATA_UNSUPPORTED 1
-int pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     char *why, size_t whysize, struct pf_error *err);
 
@@ -314,11 +324,11 @@ enum pf_format {
 };
 
 /* "perf", "folded", ...; NULL for an unknown format. */
-const char *pf_format_name(int format);
+PF_API const char *pf_format_name(int format);
 /* The format named name (as pf_format_name gives it, or "auto"), or -1. */
-int pf_format_lookup(const char *name);
+PF_API int pf_format_lookup(const char *name);
 /* The names of every format, comma-separated ("perf, folded, ..."). */
-const char *pf_format_list(void);
+PF_API const char *pf_format_list(void);
 
 /*
  * Looks at the start of r (without consuming it) and returns the format it
@@ -326,7 +336,7 @@ const char *pf_format_list(void);
  * refuses such input, naming the formats tried, what it looks like and
  * its first line).  Returns -1 with err filled on a read error.
  */
-int pf_format_detect(struct pf_reader *r, struct pf_error *err);
+PF_API int pf_format_detect(struct pf_reader *r, struct pf_error *err);
 
 struct pf_collapse_options {
 	int format;			/* enum pf_format */
@@ -352,14 +362,14 @@ struct pf_collapse_stats {
  * Folds r, in the format o->format (or detected), into p.  Input that is
  * gzip-compressed is inflated first.  Returns 0, or -1 with err filled.
  */
-int pf_collapse(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_collapse(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
     struct pf_error *err);
 
 /* ------------------------------------------------------------------- misc */
 
 /* Number of online CPUs (at least 1). */
-int pf_ncpus(void);
+PF_API int pf_ncpus(void);
 
 /* ================================================================
  * Transforms, merging and differential profiles (pf-merge, pf-diff):
@@ -367,30 +377,30 @@ int pf_ncpus(void);
  * ================================================================ */
 
 /* Sum of the first (a) or second (b) column of every stack, in *total. */
-int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
+PF_API int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
     struct pf_error *err);
 
 /*
  * c * f, rounded half-up to PF_COUNT_DIGITS digits, exactly.  Returns
  * PF_COUNT_OK or PF_COUNT_OVERFLOW.
  */
-int pf_count_mul(pf_count c, pf_count f, pf_count *out);
+PF_API int pf_count_mul(pf_count c, pf_count f, pf_count *out);
 /* c * num / den, rounded half-up (den > 0).  PF_COUNT_OVERFLOW as above. */
-int pf_count_muldiv(pf_count c, pf_count num, pf_count den, pf_count *out);
+PF_API int pf_count_muldiv(pf_count c, pf_count num, pf_count den, pf_count *out);
 
 /*
  * Each of these replaces *pp by a new profile on success (the old one is
  * freed) and leaves it alone on failure (-1, err filled).
  */
 /* Multiplies every count by factor; overflow is an error. */
-int pf_transform_scale(struct pf_profile **pp, pf_count factor,
+PF_API int pf_transform_scale(struct pf_profile **pp, pf_count factor,
     struct pf_error *err);
 /* Scales every count so the first column sums to total (a profile whose
  * total is 0 is left as it is). */
-int pf_transform_normalize(struct pf_profile **pp, pf_count total,
+PF_API int pf_transform_normalize(struct pf_profile **pp, pf_count total,
     struct pf_error *err);
 /* Prefixes every stack with the root frame label. */
-int pf_transform_tag(struct pf_profile **pp, const char *label,
+PF_API int pf_transform_tag(struct pf_profile **pp, const char *label,
     struct pf_error *err);
 
 /*
@@ -412,30 +422,30 @@ enum pf_filter_kind {
 
 struct pf_filter;
 
-struct pf_filter *pf_filter_new(void);
-void pf_filter_free(struct pf_filter *f);
+PF_API struct pf_filter *pf_filter_new(void);
+PF_API void pf_filter_free(struct pf_filter *f);
 /*
  * Adds one step.  arg is the pattern (INCLUDE..PRUNE), the s/RE/REPL/[g]
  * expression (RENAME), the count (MIN_COUNT), the number of stacks (TOP) or
  * NULL.  A bad argument is an error whose message quotes it and, for a
  * pattern, gives PCRE2's message and the offset it reports.
  */
-int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
+PF_API int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
     const char *arg, struct pf_error *err);
 /* The number of steps in the chain. */
-size_t pf_filter_count(const struct pf_filter *f);
+PF_API size_t pf_filter_count(const struct pf_filter *f);
 /* Whether step i works stack by stack, so that applying it to each input
  * and then adding them up is the same as applying it to the sum: false for
  * MIN_COUNT and TOP, which weigh the whole profile. */
-int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
+PF_API int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
 /* Applies steps [from, to) of the chain to *pp. */
-int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
+PF_API int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
     struct pf_profile **pp, struct pf_error *err);
-int pf_filter_apply(const struct pf_filter *f, struct pf_profile **pp,
+PF_API int pf_filter_apply(const struct pf_filter *f, struct pf_profile **pp,
     struct pf_error *err);
 
 /* Replaces hex numbers "0x[0-9a-fA-F]+" in every frame by "0x...". */
-int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
+PF_API int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
 
 /*
  * Pairs two one-column profiles into a differential one: the union of their
@@ -444,7 +454,7 @@ int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
  * total and rounded down to whole numbers, as FlameGraph's difffolded.pl
  * does.  Returns a new profile, or NULL with err filled.
  */
-struct pf_profile *pf_diff_pair(const struct pf_profile *before,
+PF_API struct pf_profile *pf_diff_pair(const struct pf_profile *before,
     const struct pf_profile *after, int normalize, struct pf_error *err);
 
 /*
@@ -461,7 +471,7 @@ struct pf_summary_options {
 	double min_delta_pct;	/* < 0: not used */
 };
 
-int pf_diff_summary_write(const struct pf_profile *d,
+PF_API int pf_diff_summary_write(const struct pf_profile *d,
     const struct pf_summary_options *o, FILE *out, struct pf_error *err);
 
 /*
@@ -498,7 +508,7 @@ struct pf_merge_options {
  * runs out.  Which inputs fail, and whether the sum overflows, does not
  * depend on the number of threads.
  */
-struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
+PF_API struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
     const struct pf_merge_options *o, struct pf_error *err);
 /* ============================================================ flame graphs */
 /*
@@ -522,8 +532,8 @@ struct pf_rgb {
 };
 
 /* The palette called name ("hot", "java", ...); -1 if there is none. */
-int pf_palette_parse(const char *name, enum pf_palette *out);
-const char *pf_palette_name(enum pf_palette p);
+PF_API int pf_palette_parse(const char *name, enum pf_palette *out);
+PF_API const char *pf_palette_name(enum pf_palette p);
 
 /*
  * The colour of a frame called name[0..len-1] (with its "_[k]"-style
@@ -532,7 +542,7 @@ const char *pf_palette_name(enum pf_palette p);
  * when rng is not NULL it comes from that random state instead (--random).
  * Frames named "-" and "--" (separators) are grey in every palette.
  */
-struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
+PF_API struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
     uint64_t *rng);
 
 /*
@@ -544,9 +554,9 @@ struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
 struct pf_palette_map;
 
 /* Loads path; a missing file gives an empty map. */
-struct pf_palette_map *pf_palette_map_load(const char *path, struct pf_error *err);
-void pf_palette_map_free(struct pf_palette_map *m);
-int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
+PF_API struct pf_palette_map *pf_palette_map_load(const char *path, struct pf_error *err);
+PF_API void pf_palette_map_free(struct pf_palette_map *m);
+PF_API int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
     struct pf_error *err);
 
 /* --------------------------------------------------------------- flame tree */
@@ -587,7 +597,7 @@ struct pf_flame_options {
 	const char *encoding;	/* input names' encoding; NULL: UTF-8 */
 };
 
-void pf_flame_options_init(struct pf_flame_options *o);
+PF_API void pf_flame_options_init(struct pf_flame_options *o);
 
 /*
  * A flame graph: the merged tree of the stacks read into it, then laid out
@@ -598,31 +608,31 @@ void pf_flame_options_init(struct pf_flame_options *o);
 struct pf_flame;
 
 /* Returns NULL when memory runs out or o->encoding is unknown (err says). */
-struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
-void pf_flame_free(struct pf_flame *f);
+PF_API struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
+PF_API void pf_flame_free(struct pf_flame *f);
 
 /* Adds the folded stacks of r (as pf_folded_read() reads them; may be called
  * once per input).  Returns 0, or -1 with err naming the line. */
-int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
+PF_API int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
 /* Adds the stacks of a profile. */
-int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
+PF_API int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
     struct pf_error *err);
 /*
  * Loads flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
  * giving extra attributes to the frames called NAME.
  */
-int pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
+PF_API int pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
 
 /* Sum of the counts read (the after column of a differential graph). */
-pf_count pf_flame_total(const struct pf_flame *f);
+PF_API pf_count pf_flame_total(const struct pf_flame *f);
 /* Number of frames drawn (after pruning); valid after a write. */
-size_t pf_flame_nframes_drawn(const struct pf_flame *f);
+PF_API size_t pf_flame_nframes_drawn(const struct pf_flame *f);
 
 /*
  * Lays the graph out and writes it.  An empty graph is still written (a
  * valid picture saying so) and the call returns 0; check pf_flame_total().
  */
-int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
+PF_API int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err);
 
 /* ============================================================== HTML pages */
@@ -641,7 +651,7 @@ int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
  * returns 0; check pf_flame_total().  Returns -1 with err filled when
  * memory runs out or the write fails.
  */
-int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
+PF_API int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
 
 /* ================================================================= exports */
 /*

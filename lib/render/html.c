@@ -19,10 +19,10 @@
 
 /* lib/render/html.js and html.css as C strings, made by the Makefile. */
 static const char script[] =
-#include "html-script.h"
+#include "render/html.js.inc"
     ;
 static const char style[] =
-#include "html-style.h"
+#include "render/html.css.inc"
     ;
 
 /* "00" to "99", for writing numbers two digits at a time. */

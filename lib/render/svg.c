@@ -17,7 +17,7 @@
 
 /* lib/render/svg.js as a C string, made by the Makefile. */
 static const char script[] =
-#include "svg-script.h"
+#include "render/svg.js.inc"
     ;
 
 struct out {
