@@ -77,7 +77,7 @@ flame_opt_diff_mode(const char *arg, struct pf_flame_options *o)
 static inline int
 flame_read_input(struct pf_flame *f, const char *path)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_reader *r = pf_reader_open(path, &err);
 	int rc = 0;
 

@@ -179,7 +179,7 @@ is_perf_data(struct pf_reader *r)
 static int
 do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse_options *o)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_collapse_options po = *o;
 	struct pf_collapse_stats st;
 	struct pf_perf_stats ps;
@@ -229,7 +229,7 @@ do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse
 static int
 do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options *o)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_collapse_options po;
 	struct pf_collapse_stats st;
 	struct pf_reader *r;
@@ -304,7 +304,7 @@ main(int argc, char **argv)
 	};
 	struct pf_collapse_options co;
 	struct pf_perf_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_profile *p;
 	const char *output = NULL;
 	FILE *out = stdout;

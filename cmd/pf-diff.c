@@ -48,7 +48,7 @@ help(void)
 static struct pf_profile *
 load(const char *path, const struct pf_folded_options *fo, int strip)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_folded_stats st;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = NULL;
@@ -99,7 +99,7 @@ main(int argc, char **argv)
 	};
 	struct pf_summary_options so = { 20, 0, -1.0 };
 	struct pf_folded_options fo = { 0 };
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_profile *before = NULL, *after = NULL, *d = NULL;
 	const char *output = NULL;
 	int ch, normalize = 0, strip = 0, summary = 0, rval = 1;

@@ -79,7 +79,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pf_flame_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_palette_map *map = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *mapfile = NULL;

@@ -144,7 +144,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pf_flame_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_palette_map *map = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
@@ -247,7 +247,7 @@ main(int argc, char **argv)
 	if ((f = pf_flame_new(&o, &err)) == NULL) {
 		report(&err);
 		pf_palette_map_free(map);
-		return strstr(err.msg, "encoding") != NULL ? 2 : 1;
+		return err.code == PF_ERR_USAGE ? 2 : 1;
 	}
 	if (nameattr != NULL) {
 		struct pf_reader *r = pf_reader_open(nameattr, &err);

@@ -13,9 +13,19 @@
 
 #define PF_UNUSED(x) ((void)(x))
 
-/* Fills err (when not NULL); always returns -1 so callers can `return`. */
+/*
+ * Errors.  Each fills err (when not NULL) and returns -1, so that callers
+ * can `return pf_err(...)`.  pf_err is an input error (PF_ERR_INPUT), the
+ * common case; pf_errc says which code and the column; pf_nomem is "out of
+ * memory" (PF_ERR_NOMEM).  name is the input (NULL: none), line 0 when
+ * there is none.
+ */
 int pf_err(struct pf_error *err, const char *name, uint64_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pf_errc(struct pf_error *err, enum pf_error_code code, const char *name,
+    uint64_t line, uint64_t column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+int pf_nomem(struct pf_error *err, const char *name, uint64_t line);
 void pf_err_name(struct pf_error *err, const char *name);
 
 /* Whether s[0..n-1] starts with, ends with, holds the string x. */

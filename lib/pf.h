@@ -39,16 +39,34 @@
 /* ------------------------------------------------------------------ errors */
 
 /*
+ * What kind of failure an error is, for callers that act on it (an exit
+ * status, whether to go on with the next input); the message is for people
+ * and is not meant to be parsed.
+ */
+enum pf_error_code {
+	PF_ERR_NONE = 0,	/* no error (a zeroed struct pf_error) */
+	PF_ERR_NOMEM,		/* memory ran out */
+	PF_ERR_INPUT,		/* the input is malformed: name, line, column say where */
+	PF_ERR_USAGE,		/* an option or argument is invalid */
+	PF_ERR_IO,		/* opening, reading, writing or running failed */
+	PF_ERR_UNSUPPORTED,	/* valid input or a request that pf cannot handle */
+};
+
+/*
  * What went wrong, and where.  name is the input as the user gave it ('-'
- * is shown as "<stdin>"), line is 1-based or 0 when the error has no line.
+ * is shown as "<stdin>"), line is 1-based or 0 when the error has no line,
+ * column 1-based or 0 when the input has no columns there.  code is an
+ * enum pf_error_code.  Initialize one with { 0 }.
  */
 struct pf_error {
 	char name[256];
 	uint64_t line;
 	char msg[512];
+	int code;
+	uint64_t column;
 };
 
-/* Formats "NAME line N: MSG" (or "NAME: MSG", or "MSG") into buf. */
+/* Formats "'NAME' line N: MSG" (or "'NAME': MSG", or "MSG") into buf. */
 PF_API const char *pf_error_string(const struct pf_error *e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ counts */

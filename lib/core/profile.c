@@ -198,10 +198,10 @@ append_stack(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 	struct stack *s;
 
 	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
-		return pf_err(err, NULL, 0, "too many stacks");
+		return pf_errc(err, PF_ERR_UNSUPPORTED, NULL, 0, 0, "too many stacks");
 	if (pf_grow(&p->stacks, &p->stacks_cap, p->nstacks + 1, sizeof(*p->stacks)) != 0 ||
 	    pf_grow(&p->pool, &p->pool_cap, p->pool_len + n, sizeof(*p->pool)) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	s = &p->stacks[p->nstacks++];
 	s->a = a;
 	s->b = b;
@@ -246,7 +246,7 @@ pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 	}
 	if ((p->nstacks + 1) * 2 > p->table_mask + 1) {
 		if (table_grow(p) != 0)
-			return pf_err(err, NULL, 0, "out of memory");
+			return pf_nomem(err, NULL, 0);
 		for (i = h & p->table_mask; p->table[i] != 0; i = (i + 1) & p->table_mask)
 			;
 	}
@@ -287,7 +287,7 @@ pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	free(map);
 	free(ids);

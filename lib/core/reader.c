@@ -101,7 +101,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	struct stat st;
 
 	if (r == NULL) {
-		pf_err(err, path, 0, "out of memory");
+		pf_nomem(err, path, 0);
 		return NULL;
 	}
 	if (strcmp(path, "-") == 0) {
@@ -109,7 +109,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	} else {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
-			pf_err(err, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
+			pf_errc(err, PF_ERR_IO, NULL, 0, 0, "cannot open '%s': %s", path, strerror(errno));
 			free(r);
 			return NULL;
 		}
@@ -117,7 +117,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	}
 	if (fstat(r->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			pf_err(err, NULL, 0, "cannot read '%s': Is a directory", path);
+			pf_errc(err, PF_ERR_IO, NULL, 0, 0, "cannot read '%s': Is a directory", path);
 			pf_reader_free(r);
 			return NULL;
 		}
@@ -172,11 +172,11 @@ pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
 	int pfd[2], rc;
 
 	if (r == NULL) {
-		pf_err(err, name, 0, "out of memory");
+		pf_nomem(err, name, 0);
 		return NULL;
 	}
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
-		pf_err(err, name, 0, "pipe: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, name, 0, 0, "pipe: %s", strerror(errno));
 		free(r);
 		return NULL;
 	}
@@ -188,11 +188,12 @@ pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
 	if (rc != 0) {
 		close(pfd[0]);
 		if (rc == ENOENT)
-			pf_err(err, name, 0, "is a perf.data file, but '%s' is not "
+			pf_errc(err, PF_ERR_UNSUPPORTED, name, 0, 0,
+			    "is a perf.data file, but '%s' is not "
 			    "installed (install linux-perf, or run 'perf script' "
 			    "and give pf-collapse its output)", argv[0]);
 		else
-			pf_err(err, name, 0, "cannot run '%s': %s", argv[0], strerror(rc));
+			pf_errc(err, PF_ERR_IO, name, 0, 0, "cannot run '%s': %s", argv[0], strerror(rc));
 		free(r);
 		return NULL;
 	}
@@ -237,13 +238,13 @@ child_status(struct pf_reader *r, struct pf_error *err)
 
 	r->child = 0;
 	if (waitpid(pid, &status, 0) < 0)
-		return pf_err(err, r->name, 0, "waitpid: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "waitpid: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
-		return pf_err(err, r->name, 0, "'perf script' failed with exit status %d",
+		return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "'perf script' failed with exit status %d",
 		    WEXITSTATUS(status));
-	return pf_err(err, r->name, 0, "'perf script' was killed by signal %d",
+	return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "'perf script' was killed by signal %d",
 	    WTERMSIG(status));
 }
 
@@ -267,7 +268,7 @@ read_raw(struct pf_reader *r, struct pf_error *err)
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
-			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
+			return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "read error: %s", strerror(errno));
 	}
 	if (n == 0) {
 		g->src_eof = 1;
@@ -351,7 +352,7 @@ source_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
-			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
+			return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "read error: %s", strerror(errno));
 	}
 	if (n == 0) {
 		if (r->child > 0)
@@ -437,7 +438,7 @@ fill(struct pf_reader *r, size_t want, struct pf_error *err)
 			cap *= 2;
 		b = realloc(r->buf, cap);
 		if (b == NULL)
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		r->buf = b;
 		r->cap = cap;
 	}
@@ -564,10 +565,10 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 		return 0;
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
-		return pf_err(err, r->name, 0, "out of memory");
+		return pf_nomem(err, r->name, 0);
 	if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
 		free(g);
-		return pf_err(err, r->name, 0, "gzip: cannot initialize zlib");
+		return pf_errc(err, PF_ERR_NOMEM, r->name, 0, 0, "gzip: cannot initialize zlib");
 	}
 	have = r->end - r->start;
 	if (r->mem) {
@@ -587,7 +588,7 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 		if (g->in == NULL) {
 			inflateEnd(&g->zs);
 			free(g);
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		}
 		memcpy(g->in, r->buf + r->start, have);
 		g->zs.next_in = g->in;
@@ -631,11 +632,12 @@ pf_reader_decode(struct pf_reader *r, struct pf_error *err)
 		return gz;
 	u = calloc(1, sizeof(*u));
 	if (u == NULL)
-		return pf_err(err, r->name, 0, "out of memory");
+		return pf_nomem(err, r->name, 0);
 	u->cd = iconv_open("UTF-8", enc);
 	if (u->cd == (iconv_t)-1) {
 		free(u);
-		return pf_err(err, r->name, 0, "cannot convert %s input: %s", enc,
+		return pf_errc(err, PF_ERR_UNSUPPORTED, r->name, 0, 0,
+		    "cannot convert %s input: %s", enc,
 		    strerror(errno));
 	}
 	/* What is buffered already, after the mark, is the first input. */
@@ -645,7 +647,7 @@ pf_reader_decode(struct pf_reader *r, struct pf_error *err)
 	if (u->in == NULL) {
 		iconv_close(u->cd);
 		free(u);
-		return pf_err(err, r->name, 0, "out of memory");
+		return pf_nomem(err, r->name, 0);
 	}
 	memcpy(u->in, r->buf + r->start + 2, have);
 	u->inlen = have;
@@ -687,7 +689,7 @@ pf_reader_slurp(struct pf_reader *r, char **bufp, size_t *lenp, struct pf_error 
 	for (;;) {
 		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
 			free(buf);
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		}
 		got = pf_reader_read(r, buf + len, cap - len, err);
 		if (got == (size_t)-1) {

@@ -105,7 +105,7 @@ pf_flame_new(const struct pf_flame_options *o, struct pf_error *err)
 		iconv_t cd = iconv_open("UTF-8", o->encoding);
 
 		if (cd == (iconv_t)-1) {
-			pf_err(err, NULL, 0, "unknown encoding '%s'", o->encoding);
+			pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "unknown encoding '%s'", o->encoding);
 			pf_flame_free(f);
 			return NULL;
 		}
@@ -114,7 +114,7 @@ pf_flame_new(const struct pf_flame_options *o, struct pf_error *err)
 	return f;
 nomem:
 	pf_flame_free(f);
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 	return NULL;
 }
 
@@ -331,7 +331,7 @@ add_text(struct pf_flame *f, const char *s, size_t n, pf_count a, pf_count b,
 nomem:
 	f->path_len = 0;
 	f->prev_len = 0;
-	return pf_err(err, NULL, 0, "out of memory");
+	return pf_nomem(err, NULL, 0);
 }
 
 /* --reverse: the frames of s in the opposite order. */
@@ -342,7 +342,7 @@ add_reversed(struct pf_flame *f, const char *s, size_t n, pf_count a, pf_count b
 	size_t i, end = n, used = 0;
 
 	if (pf_grow(&f->rev, &f->rev_cap, n + 1, 1) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	for (i = n; i-- > 0;) {
 		if (s[i] != ';')
 			continue;
@@ -428,7 +428,7 @@ pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
 			const char *nm = pf_profile_frame(p, fr[j], &len);
 
 			if (pf_grow(&buf, &cap, used + len + 2, 1) != 0) {
-				pf_err(err, NULL, 0, "out of memory");
+				pf_nomem(err, NULL, 0);
 				goto out;
 			}
 			if (j > 0)
@@ -547,7 +547,7 @@ pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err)
 		    pf_hash_bytes(line, (size_t)(tab - line), 0), 1, &nomem);
 		if (slot == NULL ||
 		    pf_grow(&f->attr, &f->attr_cap, f->nattr + 1, sizeof(*f->attr)) != 0)
-			return pf_err(err, name, 0, "out of memory");
+			return pf_nomem(err, name, 0);
 		if (slot->value == UINT32_MAX) {
 			slot->value = (uint32_t)f->nattr;
 			memset(&f->attr[f->nattr++], 0, sizeof(*f->attr));
@@ -583,10 +583,10 @@ pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err)
 			if (dst != NULL) {
 				free(*dst);
 				if ((*dst = dup_n(eq + 1, (size_t)(q - eq - 1))) == NULL)
-					return pf_err(err, name, 0, "out of memory");
+					return pf_nomem(err, name, 0);
 			} else if (append_attr(&na->g_attrs, &glen, p, (size_t)(eq - p),
 			    eq + 1, (size_t)(q - eq - 1)) != 0) {
-				return pf_err(err, name, 0, "out of memory");
+				return pf_nomem(err, name, 0);
 			}
 			p = q;
 		}
@@ -673,7 +673,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 	if (!f->summed) {
 		if (f->columns == 2) {
 			if ((f->selfdelta = malloc((nn + 1) * sizeof(*f->selfdelta))) == NULL)
-				return pf_err(err, NULL, 0, "out of memory");
+				return pf_nomem(err, NULL, 0);
 			for (i = 0; i < nn; i++)
 				f->selfdelta[i] = pf_count_to_double(f->node[i].total[1]) -
 				    pf_count_to_double(f->node[i].total[0]);
@@ -692,7 +692,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 	f->grand = f->node[0].total[1];
 	if (f->o.total != 0) {
 		if (f->o.total < f->grand)
-			return pf_err(err, NULL, 0, "--total is less than the sum of the counts");
+			return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "--total is less than the sum of the counts");
 		f->grand = f->o.total;
 	}
 	if (f->grand == 0)
@@ -769,7 +769,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_error *err)
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	free(first);
 	free(kids);

@@ -271,7 +271,7 @@ pf_palette_map_load(const char *path, struct pf_error *err)
 
 	if (m == NULL || pf_strmap_init(&m->map, 64) != 0) {
 		free(m);
-		pf_err(err, path, 0, "out of memory");
+		pf_nomem(err, path, 0);
 		return NULL;
 	}
 	if (access(path, F_OK) != 0 && errno == ENOENT)
@@ -309,7 +309,7 @@ pf_palette_map_load(const char *path, struct pf_error *err)
 		c.g = (uint8_t)cg;
 		c.b = (uint8_t)cb;
 		if (map_put(m, line, (size_t)(arrow - line), c) != 0) {
-			pf_err(err, path, 0, "out of memory");
+			pf_nomem(err, path, 0);
 			goto fail;
 		}
 	}
@@ -356,14 +356,14 @@ pf_palette_map_save(const struct pf_palette_map *m, const char *path,
 	int rc = -1;
 
 	if (order == NULL)
-		return pf_err(err, path, 0, "out of memory");
+		return pf_nomem(err, path, 0);
 	for (i = 0; i < m->n; i++)
 		order[i] = i;
 	qsort_r(order, m->n, sizeof(*order), cmp_keys, (void *)m);
 	/* Written beside and renamed, so a failed write keeps the old map. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL) {
-		pf_err(err, tmp, 0, "cannot create: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, tmp, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < m->n; i++) {
@@ -375,13 +375,13 @@ pf_palette_map_save(const struct pf_palette_map *m, const char *path,
 	}
 	if (ferror(f) || fclose(f) != 0) {
 		f = NULL;
-		pf_err(err, tmp, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, tmp, 0, 0, "write error: %s", strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	f = NULL;
 	if (rename(tmp, path) != 0) {
-		pf_err(err, path, 0, "cannot replace: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, path, 0, 0, "cannot replace: %s", strerror(errno));
 		unlink(tmp);
 		goto out;
 	}

@@ -151,7 +151,7 @@ add_node(struct cpuprof *c, json_t *obj, json_t *cf, size_t parent)
 	const char *fn = str_field(cf, "functionName");
 
 	if (pf_grow(&c->nodes, &c->cap, c->nnodes + 1, sizeof(*c->nodes)) != 0)
-		return pf_err(c->err, c->name, 0, "out of memory");
+		return pf_nomem(c->err, c->name, 0);
 	n = &c->nodes[c->nnodes];
 	n->id = int_field(obj, "id", (json_int_t)c->nnodes);
 	n->parent = parent;
@@ -162,7 +162,7 @@ add_node(struct cpuprof *c, json_t *obj, json_t *cf, size_t parent)
 	if (parent == NO_PARENT && strcmp(fn, "(root)") == 0)
 		n->frame = UINT32_MAX;
 	else if ((n->frame = frame_of(c, cf)) == UINT32_MAX)
-		return pf_err(c->err, c->name, 0, "out of memory");
+		return pf_nomem(c->err, c->name, 0);
 	c->nnodes++;
 	return 0;
 }
@@ -191,7 +191,7 @@ index_ids(struct cpuprof *c)
 
 	c->ids = malloc((c->nnodes + 1) * sizeof(*c->ids));
 	if (c->ids == NULL)
-		return pf_err(c->err, c->name, 0, "out of memory");
+		return pf_nomem(c->err, c->name, 0);
 	for (i = 0; i < c->nnodes; i++) {
 		c->ids[i].id = c->nodes[i].id;
 		c->ids[i].index = i;
@@ -284,7 +284,7 @@ read_nested(struct cpuprof *c, json_t *head)
 	rc = index_ids(c);
 	goto out;
 nomem:
-	pf_err(c->err, c->name, 0, "out of memory");
+	pf_nomem(c->err, c->name, 0);
 out:
 	free(w);
 	return rc;
@@ -304,7 +304,7 @@ emit(struct cpuprof *c, size_t i, pf_count weight)
 		if (c->nodes[k].frame == UINT32_MAX)
 			continue;
 		if (pf_grow(&c->stack, &c->stackcap, n + 1, sizeof(*c->stack)) != 0)
-			return pf_err(c->err, c->name, 0, "out of memory");
+			return pf_nomem(c->err, c->name, 0);
 		c->stack[n++] = c->nodes[k].frame;
 	}
 	for (k = 0; k < n / 2; k++) {
@@ -315,7 +315,7 @@ emit(struct cpuprof *c, size_t i, pf_count weight)
 	if (n == 0) {
 		/* Samples of the root itself: keep their weight. */
 		if (pf_grow(&c->stack, &c->stackcap, 1, sizeof(*c->stack)) != 0)
-			return pf_err(c->err, c->name, 0, "out of memory");
+			return pf_nomem(c->err, c->name, 0);
 		c->stack[0] = pf_profile_intern(c->p, "(root)", 6);
 		n = 1;
 	}
@@ -378,7 +378,7 @@ fold(struct cpuprof *c, json_t *root)
 	int rc = -1, have_times;
 
 	if ((have_times = sample_times(root, ns, &t, &end)) < 0)
-		return pf_err(c->err, c->name, 0, "out of memory");
+		return pf_nomem(c->err, c->name, 0);
 	if (c->o->weight_time && !have_times) {
 		pf_err(c->err, c->name, 0, "--weight=time needs sample times "
 		    "(\"timeDeltas\" or \"timestamps\" as long as \"samples\")");
@@ -461,7 +461,9 @@ pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
 	if (root == NULL) {
 		if (err->msg[0] != '\0')
 			return -1;	/* a read error */
-		return pf_err(err, c.name, (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+		return pf_errc(err, PF_ERR_INPUT, c.name,
+		    (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+		    (uint64_t)(jerr.column > 0 ? jerr.column : 0),
 		    "not valid JSON (column %d): %s", jerr.column, jerr.text);
 	}
 	if (o->time_order)

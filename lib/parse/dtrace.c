@@ -67,7 +67,7 @@ is_hex(char c)
 static int
 nomem(struct dt *d)
 {
-	return pf_err(d->err, d->name, d->line, "out of memory");
+	return pf_nomem(d->err, d->name, d->line);
 }
 
 /* "func+0x1c" -> "func", "func+46" -> "func"; anything else is kept. */

@@ -292,7 +292,7 @@ flat_row(struct gprof *g, const char *s, size_t n)
 	if (i == n)
 		return 0;
 	if (pf_grow(&g->flat, &g->flatcap, g->nflat + 1, sizeof(*g->flat)) != 0)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	fl = &g->flat[g->nflat];
 	if (pf_count_parse(t[2], tl[2], &fl->self_s) != PF_COUNT_OK)
 		return 0;
@@ -300,7 +300,7 @@ flat_row(struct gprof *g, const char *s, size_t n)
 	if (name_index(s + i, n - i, &name, &len, &idx, &unlisted) != 0)
 		return 0;
 	if ((fl->frame = intern(g, name, len)) == UINT32_MAX)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	g->nflat++;
 	return 1;
 }
@@ -366,7 +366,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			return pf_err(g->err, g->name, line, "function [%llu] has two "
 			    "entries", (unsigned long long)idx);
 		if ((f->frame = intern(g, name, nlen)) == UINT32_MAX)
-			return pf_err(g->err, g->name, line, "out of memory");
+			return pf_nomem(g->err, g->name, line);
 		if (pf_count_parse(num[1], numl[1], &f->self_s) != PF_COUNT_OK)
 			return pf_err(g->err, g->name, line, "bad self time");
 		f->has_self = 1;
@@ -377,7 +377,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 				continue;
 			if (pf_grow(&f->callers, &f->cap, f->ncallers + 1,
 			    sizeof(*f->callers)) != 0)
-				return pf_err(g->err, g->name, line, "out of memory");
+				return pf_nomem(g->err, g->name, line);
 			f->callers[f->ncallers++] = e->callers[k];
 		}
 		e->n = 0;
@@ -416,7 +416,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			return pf_err(g->err, g->name, line, "bad call count");
 	}
 	if (pf_grow(&e->callers, &e->cap, e->n + 1, sizeof(*e->callers)) != 0)
-		return pf_err(g->err, g->name, line, "out of memory");
+		return pf_nomem(g->err, g->name, line);
 	e->callers[e->n].caller = (uint32_t)idx;
 	e->callers[e->n++].calls = calls;
 	return 0;
@@ -479,7 +479,7 @@ emit(struct gprof *g, pf_count w)
 	int rc;
 
 	if (frames == NULL)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->depth; i++)
 		frames[i] = g->stack[g->depth - 1 - i];
 	g->added++;
@@ -515,7 +515,7 @@ expand(struct gprof *g, uint32_t fi, pf_count w)
 	if (ok == NULL || pf_grow(&g->stack, &g->stackcap, g->depth + 1,
 	    sizeof(*g->stack)) != 0) {
 		free(ok);
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	}
 	g->onpath[fi] = 1;
 	for (k = 0; k < f->ncallers; k++) {
@@ -589,7 +589,7 @@ flat_only(struct gprof *g)
 	int rc = 0;
 
 	if (listed == NULL)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->nf; i++)
 		if (g->f[i].frame != UINT32_MAX && g->f[i].frame < nframes)
 			listed[g->f[i].frame] = 1;
@@ -648,7 +648,7 @@ fold(struct gprof *g)
 	g->seen = calloc(g->nf + 1, sizeof(*g->seen));
 	g->todo = malloc((g->nf + 1) * sizeof(*g->todo));
 	if (g->onpath == NULL || g->seen == NULL || g->todo == NULL)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->nf; i++) {
 		if (g->f[i].frame == UINT32_MAX)
 			continue;
@@ -658,7 +658,7 @@ fold(struct gprof *g)
 			continue;
 		g->depth = 0;
 		if (pf_grow(&g->stack, &g->stackcap, 1, sizeof(*g->stack)) != 0)
-			return pf_err(g->err, g->name, 0, "out of memory");
+			return pf_nomem(g->err, g->name, 0);
 		g->stack[g->depth++] = g->f[i].frame;
 		if (expand(g, (uint32_t)i, w) != 0)
 			return -1;

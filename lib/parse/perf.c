@@ -145,7 +145,7 @@ parser_release(struct parser *ps)
 static int
 nomem(struct parser *ps, uint64_t line)
 {
-	return pf_err(ps->err, ps->name, line, "out of memory");
+	return pf_nomem(ps->err, ps->name, line);
 }
 
 static int
@@ -1073,7 +1073,7 @@ pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
 	int rc;
 
 	if (parser_init(&ps, p, opts, stats, pf_reader_name(r), err) != 0)
-		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+		return pf_nomem(err, pf_reader_name(r), 0);
 	ps.tid_width = tid_width(r, err);
 	rc = parse_reader(&ps, r);
 	finish_stats(&ps);
@@ -1107,11 +1107,11 @@ run_job(void *arg)
 
 	j->rc = -1;
 	if (r == NULL) {
-		pf_err(&j->err, j->name, 0, "out of memory");
+		pf_nomem(&j->err, j->name, 0);
 		return NULL;
 	}
 	if (parser_init(&ps, j->p, &j->o, &j->st, j->name, &j->err) != 0) {
-		pf_err(&j->err, j->name, 0, "out of memory");
+		pf_nomem(&j->err, j->name, 0);
 		pf_reader_free(r);
 		return NULL;
 	}
@@ -1254,7 +1254,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	if (jobs == NULL || acc == NULL) {
 		free(jobs);
 		pf_profile_free(acc);
-		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+		return pf_nomem(err, pf_reader_name(r), 0);
 	}
 	for (i = 0; i < k; i++) {
 		jobs[i].p = pf_profile_new();
@@ -1309,7 +1309,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, pf_reader_name(r), 0, "out of memory");
+	pf_nomem(err, pf_reader_name(r), 0);
 out:
 	for (i = 0; i < k; i++) {
 		pf_profile_free(jobs[i].p);
@@ -1414,7 +1414,7 @@ pf_perf_data_script(struct pf_reader *r, int srcline, int *is_data,
 		return NULL;
 	*is_data = 1;
 	if (strcmp(pf_reader_name(r), "<stdin>") == 0) {
-		pf_err(err, "-", 0, "perf.data on standard input is not supported: "
+		pf_errc(err, PF_ERR_UNSUPPORTED, "-", 0, 0, "perf.data on standard input is not supported: "
 		    "give its file name, or pipe 'perf script' output instead");
 		return NULL;
 	}

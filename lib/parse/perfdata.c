@@ -266,7 +266,7 @@ bad(struct session *s, uint64_t off, const char *fmt, ...)
 static int
 nomem(struct session *s)
 {
-	return pf_err(s->err, s->name, 0, "out of memory");
+	return pf_nomem(s->err, s->name, 0);
 }
 
 /* ------------------------------------------------------------------ dsos */
@@ -2173,7 +2173,7 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 		if (end > 0) {
 			map = mmap(NULL, (size_t)end, PROT_READ, MAP_PRIVATE, fd, 0);
 			if (map == MAP_FAILED)
-				return pf_err(err, name, 0, "cannot map the file: %s", strerror(errno));
+				return pf_errc(err, PF_ERR_IO, name, 0, 0, "cannot map the file: %s", strerror(errno));
 			base = map;
 			mapped = 1;
 			madvise(map, (size_t)end, MADV_SEQUENTIAL);
@@ -2202,12 +2202,12 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 	if (n < 1 || size < min_parallel)
 		n = 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL) {
-		pf_err(err, name, 0, "out of memory");
+		pf_nomem(err, name, 0);
 		goto out;
 	}
 	for (k = 0; k < n; k++)
 		if (worker_init(&w[k], name, base, size, mapped, opts, n, k) != 0) {
-			pf_err(err, name, 0, "out of memory");
+			pf_nomem(err, name, 0);
 			n = k + 1;
 			goto out;
 		}

@@ -300,7 +300,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, name, 0, "out of memory");
+	pf_nomem(err, name, 0);
 out:
 	if (pr != NULL)
 		perftools__profiles__profile__free_unpacked(pr, NULL);

@@ -233,7 +233,7 @@ add_frame(struct svg *s, xmlNode *g)
 	if (rect == NULL)
 		return 0;
 	if (pf_grow(&s->f, &s->cap, s->nf + 1, sizeof(*s->f)) != 0)
-		return pf_err(s->err, s->name, 0, "out of memory");
+		return pf_nomem(s->err, s->name, 0);
 	f = &s->f[s->nf];
 	memset(f, 0, sizeof(*f));
 	text = title != NULL ? xmlNodeGetContent(title) : mouseover_text(g);
@@ -275,7 +275,7 @@ add_frame(struct svg *s, xmlNode *g)
 			name[i] = name[i] == ';' ? ':' : ' ';
 	f->name = pf_profile_intern(s->p, name, nlen);
 	if (f->name == UINT32_MAX)
-		rc = pf_err(s->err, s->name, 0, "out of memory");
+		rc = pf_nomem(s->err, s->name, 0);
 	else
 		s->nf++;
 out:
@@ -573,7 +573,7 @@ parented:
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(s->err, s->name, 0, "out of memory");
+	pf_nomem(s->err, s->name, 0);
 out:
 	free(ys);
 	free(stack);
@@ -582,7 +582,7 @@ out:
 
 /* libxml2 2.9 passes a non-const error; later versions a const one. */
 struct xml_error {
-	uint64_t line;
+	uint64_t line, column;
 	char msg[200];
 	int seen;
 };
@@ -596,6 +596,7 @@ first_error(void *arg, xmlError *e)
 		return;
 	x->seen = 1;
 	x->line = e->line > 0 ? (uint64_t)e->line : 0;
+	x->column = e->int2 > 0 ? (uint64_t)e->int2 : 0;
 	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
 }
 
@@ -620,7 +621,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	if (pf_reader_slurp(r, &buf, &len, err) != 0)
 		goto out;
 	if (len > INT32_MAX) {
-		pf_err(err, s.name, 0, "SVG too large (more than 2 GiB)");
+		pf_errc(err, PF_ERR_UNSUPPORTED, s.name, 0, 0, "SVG too large (more than 2 GiB)");
 		goto out;
 	}
 	/* No network, no entity expansion, no messages on stderr; the first
@@ -634,7 +635,8 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 
 		while (m > 0 && first.msg[m - 1] == '\n')
 			first.msg[--m] = '\0';
-		pf_err(err, s.name, first.line, "not well-formed XML%s%s",
+		pf_errc(err, PF_ERR_INPUT, s.name, first.line, first.column,
+		    "not well-formed XML%s%s",
 		    m > 0 ? ": " : "", first.msg);
 		goto out;
 	}

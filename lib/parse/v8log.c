@@ -176,7 +176,7 @@ add_code(struct v8log *v, const struct code *c)
 
 	clear_range(v, c->start, code_end(c) - c->start);
 	if (pf_grow(&v->code, &v->ccap, v->ncode + 1, sizeof(*v->code)) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	at = lower(v, c->start);
 	memmove(v->code + at + 1, v->code + at, (v->ncode - at) * sizeof(*v->code));
 	v->code[at] = *c;
@@ -288,7 +288,7 @@ code_creation(struct v8log *v, struct field *f, size_t nf)
 	/* Commas in names are escaped or quoted, so the name is one field. */
 	if ((len = unescape(v, f[at + 2].s, f[at + 2].n)) == SIZE_MAX ||
 	    pf_v8_frame_name(v->p, c.js ? NULL : type, v->buf, len, &c.frame) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	return add_code(v, &c);
 }
 
@@ -303,7 +303,7 @@ tick(struct v8log *v, struct field *f, size_t nf)
 	    decval(f[3].s, f[3].n, &ext) != 0 || hexval(f[4].s, f[4].n, &tos) != 0)
 		return pf_err(v->err, v->name, v->line, "cannot read this tick");
 	if (pf_grow(&v->stack, &v->scap, nf + 2, sizeof(*v->stack)) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	if (ext) {
 		/* In an external callback the pc may point anywhere in it. */
 		pc = tos;
@@ -386,7 +386,7 @@ event(struct v8log *v, const char *s, size_t n)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
 			    "shared-library event");
 		if (pf_grow(&v->libs, &v->lcap, v->nlibs + 1, sizeof(*v->libs)) != 0)
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		l = &v->libs[v->nlibs];
 		/* NAME,START,END[,SLIDE]; older logs have no slide. */
 		last = nf >= 5 ? nf - 2 : nf - 1;
@@ -398,14 +398,14 @@ event(struct v8log *v, const char *s, size_t n)
 		nm = malloc(len + 3);
 		if (nm == NULL || (len = unescape(v, f[1].s, len)) == SIZE_MAX) {
 			free(nm);
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		}
 		nm[0] = '[';
 		memcpy(nm + 1, v->buf, len);
 		nm[len + 1] = ']';
 		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l->frame) != 0) {
 			free(nm);
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		}
 		free(nm);
 		v->nlibs++;
@@ -429,7 +429,7 @@ pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 	v.err = err;
 	v.name = pf_reader_name(r);
 	if ((v.unknown = pf_profile_intern(p, "[unknown]", 9)) == UINT32_MAX)
-		return pf_err(err, v.name, 0, "out of memory");
+		return pf_nomem(err, v.name, 0);
 	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
 		v.line = pf_reader_lineno(r);
 		if (lt == PF_LINE_ERROR)

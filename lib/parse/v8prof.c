@@ -78,7 +78,9 @@ pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
 	if (root == NULL) {
 		if (err->msg[0] != '\0')
 			return -1;
-		return pf_err(err, v.name, (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+		return pf_errc(err, PF_ERR_INPUT, v.name,
+		    (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+		    (uint64_t)(jerr.column > 0 ? jerr.column : 0),
 		    "not valid JSON (column %d): %s", jerr.column, jerr.text);
 	}
 	code = json_object_get(root, "code");
@@ -140,7 +142,7 @@ pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, v.name, 0, "out of memory");
+	pf_nomem(err, v.name, 0);
 out:
 	json_decref(root);
 	free(ids);

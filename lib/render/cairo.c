@@ -144,10 +144,10 @@ pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
 	if (st == CAIRO_STATUS_WRITE_ERROR)
-		return pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	if (st != CAIRO_STATUS_SUCCESS)
-		return pf_err(err, NULL, 0, "cairo: %s", cairo_status_to_string(st));
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "cairo: %s", cairo_status_to_string(st));
 	if (fflush(out) != 0)
-		return pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	return 0;
 }

@@ -342,7 +342,7 @@ pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 		return -1;
 	init_digit_pairs();
 	if ((o.buf = malloc(o.cap)) == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	if (title == NULL)
 		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
 		    "Flame Graph";
@@ -365,14 +365,14 @@ pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 		pf_outbuf_puts(&o, ",\"empty\":true}");
 	} else if (write_data(f, &o, title) != 0) {
 		free(o.buf);
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	}
 	pf_outbuf_puts(&o, "\n</script>\n<script>\n");
 	pf_outbuf_put(&o, script, sizeof(script) - 1);
 	pf_outbuf_puts(&o, "</script>\n</body>\n</html>\n");
 	pf_outbuf_flush(&o);
 	if (o.failed || fflush(fp) != 0) {
-		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;

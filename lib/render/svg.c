@@ -396,7 +396,7 @@ pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
 	if (o.w.buf == NULL || o.countname == NULL) {
 		free(o.w.buf);
 		free(o.countname);
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	}
 	o.countname_len = pf_clean_utf8(f->o.countname, strlen(f->o.countname),
 	    o.countname);
@@ -430,7 +430,7 @@ pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
 done:
 	pf_outbuf_flush(&o.w);
 	if (o.w.failed || fflush(fp) != 0) {
-		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;

@@ -59,7 +59,7 @@ pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err)
 {
 	if (f->o.bgcolors != NULL && !pf_bgcolors_ok(f->o.bgcolors))
-		return pf_err(err, NULL, 0, "unknown --bgcolors '%s' (yellow, blue, "
+		return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "unknown --bgcolors '%s' (yellow, blue, "
 		    "green, grey or #RRGGBB)", f->o.bgcolors);
 	if (pf_flame_layout(f, err) != 0)
 		return -1;

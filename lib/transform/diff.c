@@ -17,7 +17,7 @@ add_column(struct pf_profile *d, const struct pf_profile *src, int col,
 	int rc = -1;
 
 	if (pf_idmap_init(&m, src, d) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	for (i = 0; i < pf_profile_nstacks(src); i++) {
 		const uint32_t *f = pf_profile_stack(src, i, &n, &a, NULL);
 
@@ -47,7 +47,7 @@ pf_diff_pair(const struct pf_profile *before, const struct pf_profile *after,
 	pf_count t1 = 0, t2 = 0;
 
 	if (d == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		return NULL;
 	}
 	pf_profile_set_columns(d, 2);
@@ -202,7 +202,7 @@ pf_diff_summary_write(const struct pf_profile *d,
 
 	if (sa == NULL || sb == NULL || ia == NULL || ib == NULL || stamp == NULL ||
 	    rows == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (i = 0; i < pf_profile_nstacks(d); i++) {
@@ -237,7 +237,7 @@ pf_diff_summary_write(const struct pf_profile *d,
 	fill_rows(rows, ia, ib, nf, ta, tb, &nrows);
 	write_table(out, d, rows, nrows, "inclusive", o, ta, tb);
 	if (fflush(out) != 0 || ferror(out)) {
-		pf_err(err, NULL, 0, "write error");
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error");
 		goto out;
 	}
 	rc = 0;

@@ -26,7 +26,7 @@ check(int ok, const char *name)
 static char *
 render(const char *folded, const struct pf_flame_options *o, size_t *len)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_reader *r = pf_reader_mem("test", folded, strlen(folded));
 	struct pf_flame *f = pf_flame_new(o, &err);
 	char *buf = NULL;
@@ -311,7 +311,7 @@ static void
 test_profile(void)
 {
 	const char *text = "b;c 2\na;x 1\na 0.5\nb;c;d 3\n";
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_flame_options o;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = pf_reader_mem("t", text, strlen(text));
