@@ -146,7 +146,7 @@ main(int argc, char **argv)
 		rval = 1;
 		goto out;
 	}
-	if (pf_flame_write_html(f, out, &err) != 0) {
+	if (pf_flame_write(f, PF_OUTPUT_HTML, out, &err) != 0) {
 		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	} else if (pf_flame_total(f) == 0) {

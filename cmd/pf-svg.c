@@ -146,6 +146,7 @@ main(int argc, char **argv)
 	struct pf_flame_options o;
 	struct pf_error err = { 0 };
 	struct pf_palette_map *map = NULL;
+	struct pf_nameattr *attrs = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
 	enum pf_output_format fmt = PF_OUTPUT_SVG;
@@ -229,11 +230,7 @@ main(int argc, char **argv)
 	} else if (output != NULL && ends_with(output, ".pdf")) {
 		fmt = PF_OUTPUT_PDF;
 	}
-	if (o.bgcolors != NULL && strcmp(o.bgcolors, "yellow") != 0 &&
-	    strcmp(o.bgcolors, "blue") != 0 && strcmp(o.bgcolors, "green") != 0 &&
-	    strcmp(o.bgcolors, "grey") != 0 && strcmp(o.bgcolors, "gray") != 0 &&
-	    !(o.bgcolors[0] == '#' && strlen(o.bgcolors) == 7 &&
-	    strspn(o.bgcolors + 1, "0123456789abcdefABCDEF") == 6)) {
+	if (o.bgcolors != NULL && !pf_palette_bgcolors_ok(o.bgcolors)) {
 		warnx("unknown --bgcolors '%s' (yellow, blue, green, grey or #RRGGBB)",
 		    o.bgcolors);
 		return 2;
@@ -243,22 +240,23 @@ main(int argc, char **argv)
 		report(&err);
 		return 1;
 	}
-	o.palette_map = map;
-	if ((f = pf_flame_new(&o, &err)) == NULL) {
-		report(&err);
-		pf_palette_map_free(map);
-		return err.code == PF_ERR_USAGE ? 2 : 1;
-	}
 	if (nameattr != NULL) {
 		struct pf_reader *r = pf_reader_open(nameattr, &err);
 
-		if (r == NULL || pf_flame_nameattr(f, r, &err) != 0) {
+		if (r == NULL || (attrs = pf_nameattr_load(r, &err)) == NULL) {
 			report(&err);
 			pf_reader_free(r);
 			rval = 1;
 			goto out;
 		}
 		pf_reader_free(r);
+	}
+	o.palette_map = map;
+	o.nameattr = attrs;
+	if ((f = pf_flame_new(&o, &err)) == NULL) {
+		report(&err);
+		rval = err.code == PF_ERR_USAGE ? 2 : 1;
+		goto out;
 	}
 	if (argc == 0)
 		rval |= flame_read_input(f, "-");
@@ -287,6 +285,7 @@ main(int argc, char **argv)
 	}
 out:
 	pf_flame_free(f);
+	pf_nameattr_free(attrs);
 	pf_palette_map_free(map);
 	return rval;
 }

@@ -360,91 +360,21 @@ void pf_perf_data_offline(int offline);
 /* Files of at least this many bytes are read on several threads (tests). */
 void pf_perf_data_min_parallel(uint64_t bytes);
 
-/* --------------------------------------------------------- flame graphs */
+/* -------------------------------------------------------------- profile */
+
+/* The interner's tables: names[id][0..lens[id]-1] for every frame id,
+ * valid until the next pf_profile_intern. */
+void pf_profile_name_table(const struct pf_profile *p, const char *const **names,
+    const uint32_t **lens);
+
+/* ------------------------------------------------------------ frame text */
 
 /* The annotation letter ending a frame name ('k', 'j', 'i', 'w' of
  * "_[k]"...), or 0. */
 int pf_frame_annotation(const char *name, size_t len);
-/* Palette map lookups: 0 and *c when name is mapped, else -1. */
-int pf_palette_map_get(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb *c);
-int pf_palette_map_add(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb c);
-
-/*
- * The flame tree.  Node 0 is the root ("all"); a node is created after its
- * parent, so its index is larger.  Counts: [1] is the column that sets the
- * width (the only one, or "after"), [0] the "before" of a differential graph.
- */
-struct pf_flame_node {
-	pf_count total[2];		/* own counts until pf_flame_layout() */
-	uint32_t parent, name, depth;
-	/* Children while building: a list, newest first, until there are
-	 * more than a few; then they are also in the (parent, name) table. */
-	uint32_t first_child, next_sibling;
-	uint32_t nchildren;
-	uint32_t hashed;
-};
-
-/* A frame to draw, in the order drawn (parents first). */
-struct pf_flame_draw {
-	uint32_t node;
-	double x1, x2;			/* pixels */
-};
-
-/* Extra attributes of frames, from --nameattr. */
-struct pf_nameattr {
-	char *g_attrs;			/* ' k="v"...', escaped */
-	char *title;			/* replaces the <title> text, raw */
-	char *href, *target;		/* wrap the frame in <a> */
-};
-
-struct pf_flame {
-	struct pf_flame_options o;
-	struct pf_strmap names;		/* name -> id */
-	const char **name;		/* id -> bytes (in names' arena) */
-	uint32_t *name_len;
-	size_t nnames, name_cap, name_lcap;
-
-	struct pf_flame_node *node;
-	size_t nnodes, node_cap;
-	uint32_t *table;		/* node index + 1, open addressing */
-	size_t table_mask, nhashed;	/* nhashed: nodes in the table */
-
-	/* The previous stack's text and the nodes of its frames. */
-	char *prev;
-	size_t prev_len, prev_cap;
-	uint32_t *path_end, *path_node;
-	size_t path_len, path_cap, path_cap2;
-	char *rev;			/* --reverse: the reversed stack */
-	size_t rev_cap;
-
-	int columns;			/* 0 until the first line */
-	int summed;			/* totals include the children */
-	double *selfdelta;		/* differential: own after - before */
-	void *iconv;			/* iconv_t, or NULL for UTF-8 */
-
-	struct pf_strmap attr_names;	/* --nameattr: name -> index */
-	struct pf_nameattr *attr;
-	size_t nattr, attr_cap;
-
-	/* Layout results. */
-	struct pf_flame_draw *draw;
-	size_t ndraw, draw_cap;
-	uint32_t depthmax;
-	pf_count grand;			/* 100% */
-	pf_count hidden;		/* [1] counts of the frames pruned */
-	pf_count mincount;		/* frames below are not drawn */
-	double maxdelta;
-	char **label;			/* name id -> clean UTF-8, or NULL */
-	uint64_t rng;
-};
-
-/* Lays out f: fills draw, depthmax, grand, maxdelta. */
-int pf_flame_layout(struct pf_flame *f, struct pf_error *err);
-/* The frame's name for display: annotation stripped, converted to UTF-8,
- * control characters and invalid UTF-8 replaced by U+FFFD. */
-const char *pf_flame_label(struct pf_flame *f, uint32_t name, size_t *len);
+/* Whether s[0..n-1] is valid UTF-8 without control characters, that is,
+ * whether pf_clean_utf8 would leave it as it is. */
+int pf_utf8_is_clean(const char *s, size_t n);
 /* Writes s[0..n-1] to out (room for 3n+1 bytes) as valid UTF-8 without
  * control characters: each offending byte becomes U+FFFD.  Returns the
  * length written (NUL-terminated). */
@@ -456,38 +386,10 @@ size_t pf_clean_utf8(const char *s, size_t n, char *out);
 size_t pf_percent_encode(const char *s, size_t n, char *out);
 /* The inverse, in place; a '%' not followed by two hex digits stays. */
 size_t pf_percent_decode(char *s, size_t n);
-/* The colour of a node (palette, map or differential). */
-struct pf_rgb pf_flame_color(struct pf_flame *f, uint32_t node);
-/* The signed change of a node in a differential graph, in counts. */
-double pf_flame_delta(const struct pf_flame *f, uint32_t node);
-/* Frame geometry shared by the renderers. */
-struct pf_flame_geom {
-	double width, height, xpad, ypad1, ypad2, ypad3;
-};
-void pf_flame_geom(const struct pf_flame *f, struct pf_flame_geom *g);
-/* y of the top of a frame at depth d. */
-double pf_flame_y(const struct pf_flame *f, const struct pf_flame_geom *g, uint32_t d);
 
-/* Text widths for label fitting: per-ASCII-glyph advances measured through
- * cairo for the chosen font, and an average for everything else. */
-struct pf_metrics {
-	double adv[128];
-	double avg;
-};
-void pf_metrics_init(struct pf_metrics *m, const struct pf_flame_options *o);
-/* The bytes of s[0..len-1] that fit in width pixels: all of it, or a
- * prefix (at a character boundary) to be followed by "..", or 0 bytes.
- * *cut is set when ".." must follow. */
-size_t pf_metrics_fit(const struct pf_metrics *m, const char *s, size_t len,
-    double width, int *cut);
-
-/* The two colours of the background gradient. */
-void pf_flame_bgcolors(const struct pf_flame *f, const char **c1, const char **c2);
-/* Whether s is a --bgcolors value: yellow blue green grey #RRGGBB. */
-int pf_bgcolors_ok(const char *s);
-
-int pf_flame_write_svg(struct pf_flame *f, FILE *out, struct pf_error *err);
-int pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
-    struct pf_error *err);
+/* The XML namespace of the attributes pf-svg adds (pf:name, pf:count,
+ * pf:hidden, ...), which pf-collapse reads back.  lib/render/svg.js holds
+ * it too, as the script's NS. */
+#define PF_SVG_NS "urn:x-pf:flamegraph"
 
 #endif /* PF_INTERNAL_H */

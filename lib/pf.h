@@ -528,11 +528,10 @@ struct pf_merge_options {
  */
 PF_API struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
     const struct pf_merge_options *o, struct pf_error *err);
-/* ============================================================ flame graphs */
-/*
- * Section added for pf-svg (issue 3): palettes, the flame tree and its
- * layout, and the SVG, PNG and PDF renderers.
- */
+/* ================================================================
+ * Flame graphs (pf-svg, pf-html): palettes, the flame tree, its layout and
+ * the renderers: lib/palette/, lib/layout/, lib/render/.
+ * ================================================================ */
 
 /* ----------------------------------------------------------------- palettes */
 
@@ -563,11 +562,15 @@ PF_API const char *pf_palette_name(enum pf_palette p);
 PF_API struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
     uint64_t *rng);
 
+/* Whether s is a --bgcolors value: yellow, blue, green, grey (gray) or
+ * #RRGGBB. */
+PF_API int pf_palette_bgcolors_ok(const char *s);
+
 /*
  * A palette map (flamegraph.pl's palette.map): "NAME->rgb(R,G,B)" lines that
- * pin the colour of each function across graphs.  Names missing from the map
- * get their computed colour and are added; pf_palette_map_save() writes the
- * map back sorted.
+ * pin the colour of each function across graphs.  A graph drawn with a map
+ * takes the colours of the names it holds, and adds the names it lacks with
+ * their computed colour; pf_palette_map_save() writes the map back sorted.
  */
 struct pf_palette_map;
 
@@ -577,15 +580,28 @@ PF_API void pf_palette_map_free(struct pf_palette_map *m);
 PF_API int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
     struct pf_error *err);
 
+/* ------------------------------------------------------------------ nameattr */
+
+/*
+ * flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
+ * giving extra attributes to the SVG frames called NAME (title, href and
+ * target are used as the frame's tooltip and link).  Event handler
+ * attributes ("on...") are refused.  Returns NULL with err filled.
+ */
+struct pf_nameattr;
+
+PF_API struct pf_nameattr *pf_nameattr_load(struct pf_reader *r, struct pf_error *err);
+PF_API void pf_nameattr_free(struct pf_nameattr *a);
+
 /* --------------------------------------------------------------- flame tree */
 
-enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF };
+enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF, PF_OUTPUT_HTML };
 enum pf_diff_mode { PF_DIFF_SELF, PF_DIFF_INCLUSIVE };
 
 /*
  * Options of a flame graph: flamegraph.pl's, same names and meanings.
- * pf_flame_options_init() sets its defaults; strings are borrowed and must
- * outlive the graph.
+ * pf_flame_options_init() sets its defaults; strings and the objects
+ * pointed to are borrowed and must outlive the graph.
  */
 struct pf_flame_options {
 	const char *title;	/* NULL: "Flame Graph", "Icicle Graph", ... */
@@ -601,9 +617,11 @@ struct pf_flame_options {
 	const char *countname;	/* "samples" */
 	const char *nametype;	/* "Function:" */
 	enum pf_palette palette;
-	const char *bgcolors;	/* NULL: by palette; yellow blue green grey #RRGGBB */
+	const char *bgcolors;	/* NULL: by palette; see pf_palette_bgcolors_ok */
 	int random;		/* --random colours (not reproducible) */
-	struct pf_palette_map *palette_map; /* borrowed; NULL: none */
+	struct pf_palette_map *palette_map; /* NULL: none; names drawn and
+				   missing from it are added to it */
+	const struct pf_nameattr *nameattr; /* SVG only; NULL: none */
 	int reverse;		/* reverse every stack before merging */
 	int inverted;		/* icicle graph: roots at the top */
 	int flamechart;		/* keep input order, merge only neighbours */
@@ -625,7 +643,8 @@ PF_API void pf_flame_options_init(struct pf_flame_options *o);
  */
 struct pf_flame;
 
-/* Returns NULL when memory runs out or o->encoding is unknown (err says). */
+/* Returns NULL with err filled when memory runs out or o->encoding is
+ * unknown (PF_ERR_USAGE). */
 PF_API struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
 PF_API void pf_flame_free(struct pf_flame *f);
 
@@ -635,11 +654,6 @@ PF_API int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct 
 /* Adds the stacks of a profile. */
 PF_API int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
     struct pf_error *err);
-/*
- * Loads flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
- * giving extra attributes to the frames called NAME.
- */
-PF_API int pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
 
 /* Sum of the counts read (the after column of a differential graph). */
 PF_API pf_count pf_flame_total(const struct pf_flame *f);
@@ -647,29 +661,17 @@ PF_API pf_count pf_flame_total(const struct pf_flame *f);
 PF_API size_t pf_flame_nframes_drawn(const struct pf_flame *f);
 
 /*
- * Lays the graph out and writes it.  An empty graph is still written (a
- * valid picture saying so) and the call returns 0; check pf_flame_total().
+ * Lays the graph out and writes it: an interactive SVG, a PNG or PDF drawn
+ * with cairo, or one self-contained HTML page (its viewer and the data: the
+ * names of the frames once each, the tree as numeric arrays; it fetches
+ * nothing).  Frames narrower than the options' minwidth are left out, their
+ * counts staying in their parent's.  An empty graph is still written (a
+ * picture or page saying so) and the call returns 0; check
+ * pf_flame_total().  Returns -1 with err filled when an option is invalid,
+ * memory runs out or the write fails.
  */
 PF_API int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
     struct pf_error *err);
-
-/* ============================================================== HTML pages */
-/*
- * Section added for pf-html (issue 6): the flame graph as one
- * self-contained HTML page with a canvas viewer.
- */
-
-/*
- * Lays f out and writes it as an HTML page that embeds its data (the names
- * of the frames once each, the tree as numeric arrays), script and style,
- * and fetches nothing.  Frames narrower than the options' minwidth are
- * left out (their counts stay in their parent's own count); pf-html's
- * default is to keep every frame, the viewer merges what is too narrow to
- * see.  An empty graph is still written (a page saying so) and the call
- * returns 0; check pf_flame_total().  Returns -1 with err filled when
- * memory runs out or the write fails.
- */
-PF_API int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
 
 /* ================================================================= exports */
 /*
@@ -687,9 +689,9 @@ enum pf_export_format {
 };
 
 /* "pprof", "speedscope", "d3", "cpuprofile"; NULL for an unknown format. */
-const char *pf_export_name(int format);
+PF_API const char *pf_export_name(int format);
 /* The format called name (or "d3-flame-graph"), or -1. */
-int pf_export_lookup(const char *name);
+PF_API int pf_export_lookup(const char *name);
 
 struct pf_export_options {
 	int format;		/* enum pf_export_format */
@@ -712,7 +714,7 @@ struct pf_export_stats {
  * the order of its stacks where the format has one.  Returns 0, or -1
  * with err filled (a count the format cannot hold, memory, a write error).
  */
-int pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
+PF_API int pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
     FILE *out, struct pf_export_stats *st, struct pf_error *err);
 
 #endif /* PF_H */

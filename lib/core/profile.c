@@ -112,6 +112,14 @@ pf_profile_nframes(const struct pf_profile *p)
 	return p->nframes;
 }
 
+void
+pf_profile_name_table(const struct pf_profile *p, const char *const **names,
+    const uint32_t **lens)
+{
+	*names = p->frame;
+	*lens = p->frame_len;
+}
+
 int
 pf_profile_columns(const struct pf_profile *p)
 {

@@ -35,7 +35,7 @@
 
 #include "internal.h"
 
-#define PF_NS ((const xmlChar *)"urn:x-pf:flamegraph")
+#define PF_NS ((const xmlChar *)PF_SVG_NS)
 
 struct frame {
 	uint32_t name;

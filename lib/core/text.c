@@ -1,0 +1,158 @@
+/*
+ * text.c - the text conventions of frame names that parsers, layout and
+ * renderers share: the annotation suffixes of the folded format, UTF-8
+ * cleaning for display, and the percent coding that lets an SVG carry a
+ * name's exact bytes back to pf-collapse.
+ */
+#include "internal.h"
+
+int
+pf_frame_annotation(const char *name, size_t len)
+{
+	if (len >= 4 && name[len - 4] == '_' && name[len - 3] == '[' &&
+	    name[len - 1] == ']') {
+		switch (name[len - 2]) {
+		case 'k': case 'j': case 'i': case 'w':
+			return name[len - 2];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Length of the valid UTF-8 character at s (n bytes left), or 0 when the
+ * bytes there are not one: overlong forms, surrogates, U+FFFE, U+FFFF and
+ * the C1 controls are refused like broken sequences.
+ */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+	uint32_t c;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff ||
+	    (c >= 0x80 && c <= 0x9f))
+		return 0;
+	return k;
+}
+
+/* Whether byte c is one a displayed name never shows as it is. */
+static int
+control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+int
+pf_utf8_is_clean(const char *s, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			if (control(c))
+				return 0;
+			k = 1;
+		} else if ((k = utf8_char((const unsigned char *)s + i, n - i)) == 0) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+size_t
+pf_clean_utf8(const char *s, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; ) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_char((const unsigned char *)s + i, n - i);
+
+		if (k == 0 || control(c)) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+pf_percent_encode(const char *s, size_t n, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+
+	for (i = 0; i < n; ) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_char((const unsigned char *)s + i, n - i);
+
+		if (k == 0 || control(c) || c == '%') {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+pf_percent_decode(char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			s[o++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			i += 2;
+			continue;
+		}
+		s[o++] = s[i];
+	}
+	return o;
+}
