@@ -58,7 +58,7 @@ load(const char *path, const struct pf_folded_options *fo, int strip)
 		warnx("out of memory");
 		return NULL;
 	}
-	if ((r = pf_reader_open(path, &err)) == NULL ||
+	if ((r = pf_reader_open(path, &err)) == NULL || pf_reader_gunzip(r, &err) < 0 ||
 	    pf_folded_read_opts(p, r, fo, &st, &err) != 0)
 		goto fail;
 	if (st.skipped > 0)

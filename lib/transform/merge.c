@@ -42,7 +42,8 @@ load_one(struct pf_merge_input *in, const struct pf_merge_options *o)
 	}
 	if ((r = pf_reader_open(in->path, err)) == NULL)
 		goto fail;
-	if (pf_folded_read_opts(p, r, &o->read, &in->stats, err) != 0) {
+	if (pf_reader_gunzip(r, err) < 0 ||
+	    pf_folded_read_opts(p, r, &o->read, &in->stats, err) != 0) {
 		pf_reader_free(r);
 		goto fail;
 	}
