@@ -100,6 +100,29 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
+/*
+ * The picture or document format an output name's extension asks for when
+ * it is one pf-svg does not write, or NULL.  An SVG under such a name
+ * would only be found broken later.
+ */
+static const char *
+other_format(const char *path)
+{
+	static const struct { const char *ext, *name; } formats[] = {
+		{ ".jpg", "JPEG" }, { ".jpeg", "JPEG" }, { ".gif", "GIF" },
+		{ ".webp", "WebP" }, { ".bmp", "BMP" }, { ".tif", "TIFF" },
+		{ ".tiff", "TIFF" }, { ".ico", "ICO" }, { ".eps", "EPS" },
+		{ ".ps", "PostScript" }, { ".svgz", "compressed SVG" },
+		{ ".html", "HTML" }, { ".htm", "HTML" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (ends_with(path, formats[i].ext))
+			return formats[i].name;
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +172,7 @@ main(int argc, char **argv)
 	struct pf_nameattr *attrs = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
+	const char *other;
 	enum pf_output_format fmt = PF_OUTPUT_SVG;
 	FILE *out = stdout;
 	int ch, i, rval = 0;
@@ -229,6 +253,10 @@ main(int argc, char **argv)
 		fmt = PF_OUTPUT_PNG;
 	} else if (output != NULL && ends_with(output, ".pdf")) {
 		fmt = PF_OUTPUT_PDF;
+	} else if (output != NULL && (other = other_format(output)) != NULL) {
+		warnx("cannot write '%s': pf-svg writes SVG, PNG or PDF, not %s%s", output,
+		    other, strcmp(other, "HTML") == 0 ? " (pf-html does)" : "");
+		return 2;
 	}
 	if (o.bgcolors != NULL && !pf_palette_bgcolors_ok(o.bgcolors)) {
 		warnx("unknown --bgcolors '%s' (yellow, blue, green, grey or #RRGGBB)",
