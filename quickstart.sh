@@ -10,10 +10,10 @@
 #                            tools (perf, clang for make fuzz, ...)
 #
 # Missing packages are installed with apt-get, through sudo when not run as
-# root.  Nothing is installed that is already there.
+# root.  Nothing is installed that is already there.  While another
+# apt-get or dpkg holds the package manager's lock, it waits (up to
+# QUICKSTART_LOCK_WAIT seconds, default 900) instead of failing.
 set -euo pipefail
-
-cd "$(dirname "$0")"
 
 # Debian packages, in one place.
 #   build: compiler, make, pkg-config and the -dev packages of the
@@ -57,7 +57,7 @@ install_missing() {
 	done
 	[ ${#missing[@]} -gt 0 ] || return 0
 
-	local sudo=()
+	sudo=()
 	if [ "$(id -u)" -ne 0 ]; then
 		command -v sudo > /dev/null 2>&1 ||
 		    die "not root and no sudo; install these packages: ${missing[*]}"
@@ -69,9 +69,35 @@ install_missing() {
 		fi
 	fi
 	echo "quickstart.sh: installing ${missing[*]}"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -q --no-install-recommends "${missing[@]}"
+	apt_get update -q
+	apt_get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# apt_get ARG...: apt-get ARG... (through sudo when set up so), waiting and
+# trying again while another apt-get or dpkg holds the lock: on a machine
+# where something else is installing, quickstart.sh is slower, not broken.
+lock_pattern='Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock|is another process using it'
+apt_get() {
+	local waited=0 step=${QUICKSTART_LOCK_STEP:-10} limit=${QUICKSTART_LOCK_WAIT:-900}
+	local log st
+	log=$(mktemp)
+	while :; do
+		st=0
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@" 2> "$log" || st=$?
+		if [ "$st" -eq 0 ]; then
+			cat "$log" >&2
+			rm -f "$log"
+			return 0
+		fi
+		if ! grep -qE "$lock_pattern" "$log" || [ "$waited" -ge "$limit" ]; then
+			cat "$log" >&2
+			rm -f "$log"
+			return "$st"
+		fi
+		echo "quickstart.sh: the package manager is busy (another install is running); waiting" >&2
+		sleep "$step"
+		waited=$((waited + step))
+	done
 }
 
 # install_browser_driver: playwright-core, speedscope and d3-flame-graph, at
@@ -89,34 +115,43 @@ install_browser_driver() {
 	(cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts)
 }
 
-jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
+main() {
+	cd "$(dirname "$0")"
+	jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
 
-case ${1:-run} in
-run)
-	install_missing "${build_pkgs[@]}"
-	make -j"$jobs"
-	[ -f "$sample" ] || die "$sample is missing"
-	mkdir -p "$outdir"
-	build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
-	echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
+	case ${1:-run} in
+	run)
+		install_missing "${build_pkgs[@]}"
+		make -j"$jobs"
+		[ -f "$sample" ] || die "$sample is missing"
+		mkdir -p "$outdir"
+		build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
+		echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
 
-	build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
-	echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
+		build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
+		echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
 
-	build/pf-html --title "deeprec" -o "$outdir/deeprec.html" "$outdir/deeprec.folded"
-	echo "viewer:        $outdir/deeprec.html (open it in a browser)"
-	;;
-check)
-	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
-	install_browser_driver
-	make -j"$jobs" check-all
-	;;
-deps)
-	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
-	install_browser_driver
-	;;
-*)
-	echo "usage: ./quickstart.sh [run | check | deps]" >&2
-	exit 2
-	;;
-esac
+		build/pf-html --title "deeprec" -o "$outdir/deeprec.html" "$outdir/deeprec.folded"
+		echo "viewer:        $outdir/deeprec.html (open it in a browser)"
+		;;
+	check)
+		install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
+		install_browser_driver
+		make -j"$jobs" check-all
+		;;
+	deps)
+		install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
+		install_browser_driver
+		;;
+	*)
+		echo "usage: ./quickstart.sh [run | check | deps]" >&2
+		exit 2
+		;;
+	esac
+}
+
+# Sourced (by the tests), it only defines the functions above.
+sudo=()
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi
