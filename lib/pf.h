@@ -6,7 +6,9 @@
  * small integer ids, and a table of distinct stacks (sequences of frame ids,
  * root first) each with one count, or two for a differential profile.
  * Parsers turn profiler output into a profile; writers turn a profile into
- * the folded format (see pf-folded(5)) and, later, pictures.
+ * the folded format (see pf-folded(5)); a flame graph is laid out from
+ * folded stacks or a profile and drawn as SVG, PNG, PDF or an HTML page.
+ * lib/README.md draws the pipeline and says which folder owns what.
  *
  * Conventions:
  *  - pf_x_new() / pf_x_free() pairs; every free function accepts NULL.
