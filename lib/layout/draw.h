@@ -42,51 +42,51 @@ struct pf_draw_page {
 
 /* A distinct frame name: as read, and as shown. */
 struct pf_draw_name {
-	const char *raw;	/* the bytes of the input (not NUL-terminated) */
+	const char *raw;	/* the bytes of the input */
 	const char *label;	/* annotation stripped, --encoding converted,
 				   clean UTF-8 (control characters and bad
-				   bytes replaced by U+FFFD); NUL-terminated */
+				   bytes replaced by U+FFFD) */
 	uint32_t raw_len, label_len;
+	uint32_t first;		/* the first frame drawn with this name */
 };
 
 /*
- * A frame.  Counts are of the column that sets the widths (the only one, or
+ * The frames, one column per fact, each indexed by the frame's place in the
+ * order drawn (a renderer that writes one fact of every frame reads one
+ * array).  Counts are of the column that sets the widths (the only one, or
  * "after" in a differential graph): total is the frame's with its
  * children's, self what of it no drawn child holds (its own count plus the
  * children left out as too narrow), so the selves of the drawn frames add
  * up to the graph's total.
  */
-struct pf_draw_frame {
-	double x1, x2;		/* left and right edge, pixels */
-	pf_count total, self;
-	uint32_t depth;		/* 0: the root, "all" */
-	uint32_t name;		/* index into the list's names */
-	struct pf_rgb fill;
-};
-
 struct pf_draw_list {
 	struct pf_draw_page page;
-	struct pf_draw_frame *frame;
 	size_t nframes;
-	/* The names of the frames drawn, in the order of their first use. */
-	struct pf_draw_name *name;
-	size_t nnames;
-	/* Differential graphs only (NULL otherwise), per frame: the "before"
-	 * column's total and self (as above, never below 0), and the change
-	 * that colours the frame (of its own counts, or of its total with
+	double *x1, *x2;	/* left and right edge, pixels */
+	uint32_t *depth;	/* 0: the root, "all" */
+	uint32_t *name;		/* index into names */
+	struct pf_rgb *fill;
+	pf_count *total, *self;
+	/* Differential graphs only (NULL otherwise): the "before" column's
+	 * total and self (as above, never below 0), and the change that
+	 * colours the frame (of its own counts, or of its total with
 	 * --diff-mode=inclusive), in counts. */
 	pf_count *before_total, *before_self;
 	double *delta;
+
+	/* The names of the frames drawn, in the order of their first use. */
+	struct pf_draw_name *names;
+	size_t nnames;
 	struct pf_arena arena;	/* the labels that differ from their names */
 };
 
-/* The top edge of frame fr, in pixels. */
+/* The top edge of the frames at depth d, in pixels. */
 static inline double
-pf_draw_y(const struct pf_draw_page *p, const struct pf_draw_frame *fr)
+pf_draw_y(const struct pf_draw_page *p, uint32_t d)
 {
 	if (p->inverted)
-		return p->ypad1 + p->ypad3 + fr->depth * p->frame_height;
-	return p->height - p->ypad2 - (fr->depth + 1) * p->frame_height;
+		return p->ypad1 + p->ypad3 + d * p->frame_height;
+	return p->height - p->ypad2 - (d + 1) * p->frame_height;
 }
 
 void pf_draw_list_release(struct pf_draw_list *dl);

@@ -20,8 +20,14 @@
 void
 pf_draw_list_release(struct pf_draw_list *dl)
 {
-	free(dl->frame);
+	free(dl->x1);
+	free(dl->x2);
+	free(dl->depth);
 	free(dl->name);
+	free(dl->fill);
+	free(dl->total);
+	free(dl->self);
+	free(dl->names);
 	free(dl->before_total);
 	free(dl->before_self);
 	free(dl->delta);
@@ -137,18 +143,23 @@ struct todo {
 	uint32_t parent;	/* its parent's index in the draw list */
 };
 
-/* Grows the per-frame arrays of dl to hold n frames. */
+/*
+ * Gives each column of dl room for n frames: as many as the tree has
+ * nodes, since each frame is a node.  Allocated once, they are never
+ * copied; the pages of the frames not drawn are never touched, so they
+ * cost address space, not memory.
+ */
 static int
-frames_grow(struct pf_draw_list *dl, size_t n, size_t *cap, size_t *cap2,
-    size_t *cap3, size_t *cap4)
+frames_alloc(struct pf_draw_list *dl, size_t n)
 {
-	if (pf_grow(&dl->frame, cap, n, sizeof(*dl->frame)) != 0)
+#define ALLOC(a) \
+	if ((dl->a = malloc(n * sizeof(*dl->a))) == NULL) \
 		return -1;
-	if (dl->page.differential &&
-	    (pf_grow(&dl->before_total, cap2, n, sizeof(*dl->before_total)) != 0 ||
-	    pf_grow(&dl->before_self, cap3, n, sizeof(*dl->before_self)) != 0 ||
-	    pf_grow(&dl->delta, cap4, n, sizeof(*dl->delta)) != 0))
-		return -1;
+	ALLOC(x1) ALLOC(x2) ALLOC(depth) ALLOC(name) ALLOC(fill) ALLOC(total) ALLOC(self)
+	if (dl->page.differential) {
+		ALLOC(before_total) ALLOC(before_self) ALLOC(delta)
+	}
+#undef ALLOC
 	return 0;
 }
 
@@ -195,8 +206,8 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 	struct pf_rgb *name_fill = NULL;
 	const char *const *names;
 	const uint32_t *name_lens;
-	size_t ntodo = 0, todo_cap = 0, kids_cap = 0, cap = 0, cap2 = 0, cap3 = 0,
-	    cap4 = 0, names_cap = 0, fill_cap = 0, nn = pf_profile_nframes(f->names), i;
+	size_t ntodo = 0, todo_cap = 0, kids_cap = 0, names_cap = 0,
+	    fill_cap = 0, nn = pf_profile_nframes(f->names), i;
 	pf_count mincount;
 	double wpt;
 	int per_name = !f->o.random && f->columns != 2, rc = -1;
@@ -224,7 +235,8 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 		mincount = (pf_count)(f->o.minwidth / wpt * (double)PF_COUNT_ONE);
 	pf_painter_init(&painter, f->o.palette, f->o.palette_map, f->o.random);
 	pf_profile_name_table(f->names, &names, &name_lens);
-	if ((name_idx = malloc((nn + 1) * sizeof(*name_idx))) == NULL)
+	if ((name_idx = malloc((nn + 1) * sizeof(*name_idx))) == NULL ||
+	    frames_alloc(dl, f->nnodes) != 0)
 		goto nomem;
 	memset(name_idx, 0xff, (nn + 1) * sizeof(*name_idx));
 
@@ -235,7 +247,6 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 		struct todo t = todo[--ntodo];
 		const struct pf_flame_node *n = &f->node[t.node];
 		uint32_t nm = PF_NODE_NAME(n), c;
-		struct pf_draw_frame *fr;
 		size_t d = dl->nframes, nk = 0, k;
 		pf_count x;
 
@@ -245,17 +256,15 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 			pg->hidden += n->total;
 			continue;
 		}
-		if (frames_grow(dl, d + 1, &cap, &cap2, &cap3, &cap4) != 0)
-			goto nomem;
-		fr = &dl->frame[dl->nframes++];
-		fr->x1 = PF_DRAW_XPAD + pf_count_to_double(t.x) * wpt;
-		fr->x2 = PF_DRAW_XPAD + pf_count_to_double(t.x + n->total) * wpt;
-		fr->total = fr->self = n->total;
-		fr->depth = t.depth;
+		dl->nframes++;
+		dl->x1[d] = PF_DRAW_XPAD + pf_count_to_double(t.x) * wpt;
+		dl->x2[d] = PF_DRAW_XPAD + pf_count_to_double(t.x + n->total) * wpt;
+		dl->total[d] = dl->self[d] = n->total;
+		dl->depth[d] = t.depth;
 		if (t.depth > depthmax)
 			depthmax = t.depth;
 		if (t.parent != UINT32_MAX)
-			dl->frame[t.parent].self -= n->total;
+			dl->self[t.parent] -= n->total;
 		if (pg->differential) {
 			dl->before_total[d] = f->before[t.node];
 			dl->before_self[d] = 0;	/* the drawn children's, for now */
@@ -270,13 +279,14 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 		if (name_idx[nm] == UINT32_MAX) {
 			struct pf_draw_name *dn;
 
-			if (pf_grow(&dl->name, &names_cap, dl->nnames + 1,
-			    sizeof(*dl->name)) != 0 ||
+			if (pf_grow(&dl->names, &names_cap, dl->nnames + 1,
+			    sizeof(*dl->names)) != 0 ||
 			    (per_name && pf_grow(&name_fill, &fill_cap, dl->nnames + 1,
 			    sizeof(*name_fill)) != 0))
 				goto nomem;
 			name_idx[nm] = (uint32_t)dl->nnames;
-			dn = &dl->name[dl->nnames++];
+			dn = &dl->names[dl->nnames++];
+			dn->first = (uint32_t)d;
 			dn->raw = names[nm];
 			dn->raw_len = name_lens[nm];
 			if (label(f, dl, dn, err) != 0)
@@ -285,14 +295,14 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 			    dn->label, dn->label_len, &name_fill[name_idx[nm]], err) != 0)
 				goto out;
 		}
-		fr->name = name_idx[nm];
+		dl->name[d] = name_idx[nm];
 		if (per_name) {
-			fr->fill = name_fill[fr->name];
+			dl->fill[d] = name_fill[dl->name[d]];
 		} else if (!pg->differential) {
-			const struct pf_draw_name *dn = &dl->name[fr->name];
+			const struct pf_draw_name *dn = &dl->names[dl->name[d]];
 
 			if (pf_painter_fill(&painter, dn->raw, dn->raw_len, dn->label,
-			    dn->label_len, &fr->fill, err) != 0)
+			    dn->label_len, &dl->fill[d], err) != 0)
 				goto out;
 		}
 
@@ -334,7 +344,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 
 			dl->before_self[i] = dl->before_total[i] >= kids_before ?
 			    dl->before_total[i] - kids_before : 0;
-			dl->frame[i].fill = pf_palette_delta(dl->delta[i], pg->maxdelta,
+			dl->fill[i] = pf_palette_delta(dl->delta[i], pg->maxdelta,
 			    pg->negate);
 		}
 	}

@@ -86,16 +86,15 @@ draw(const struct pf_draw_list *dl, cairo_t *cr)
 	}
 	pf_metrics_init(&m, p);
 	for (i = 0; i < dl->nframes; i++) {
-		const struct pf_draw_frame *fr = &dl->frame[i];
-		const struct pf_draw_name *dn = &dl->name[fr->name];
-		double y = pf_draw_y(p, fr), w = fr->x2 - fr->x1;
+		const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+		double y = pf_draw_y(p, dl->depth[i]), w = dl->x2[i] - dl->x1[i];
 		double h = p->frame_height - 1;
 		size_t fit;
 		int cut;
 
-		cairo_set_source_rgb(cr, fr->fill.r / 255.0, fr->fill.g / 255.0,
-		    fr->fill.b / 255.0);
-		cairo_rectangle(cr, fr->x1, y, w, h);
+		cairo_set_source_rgb(cr, dl->fill[i].r / 255.0, dl->fill[i].g / 255.0,
+		    dl->fill[i].b / 255.0);
+		cairo_rectangle(cr, dl->x1[i], y, w, h);
 		cairo_fill(cr);
 		fit = pf_metrics_fit(&m, dn->label, dn->label_len, w, &cut);
 		if (fit == 0)
@@ -105,7 +104,7 @@ draw(const struct pf_draw_list *dl, cairo_t *cr)
 		memcpy(buf, dn->label, fit);
 		memcpy(buf + fit, cut ? ".." : "", cut ? 3 : 1);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_move_to(cr, fr->x1 + 3, y + h / 2 + p->fontsize / 3 + 0.5);
+		cairo_move_to(cr, dl->x1[i] + 3, y + h / 2 + p->fontsize / 3 + 0.5);
 		cairo_show_text(cr, buf);
 	}
 	free(buf);

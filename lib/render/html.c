@@ -199,7 +199,7 @@ static void
 write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 {
 	const struct pf_draw_page *pg = &dl->page;
-	uint32_t prev_depth = 0, next = 0;
+	uint32_t prev_depth = 0;
 	size_t i;
 	char *p;
 
@@ -228,34 +228,30 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		if (i > 0)
 			pf_outbuf_put(o, ",", 1);
 		pf_outbuf_put(o, "\"", 1);
-		json_text(o, dl->name[i].label, dl->name[i].label_len);
+		json_text(o, dl->names[i].label, dl->names[i].label_len);
 		pf_outbuf_put(o, "\"", 1);
 	}
-	/* Colours by name, the fill of each name's first frame (names are
-	 * numbered in the order of first use); a differential graph's are
-	 * made by the viewer. */
+	/* Colours by name, the fill of each name's first frame; a
+	 * differential graph's are made by the viewer. */
 	pf_outbuf_puts(o, "],\n\"colors\":\"");
-	for (i = 0; i < dl->nframes && !pg->differential; i++) {
-		const struct pf_draw_frame *fr = &dl->frame[i];
+	for (i = 0; i < dl->nnames && !pg->differential; i++) {
+		const struct pf_rgb *c = &dl->fill[dl->names[i].first];
 
-		if (fr->name != next)
-			continue;
-		next++;
-		hex2(o, fr->fill.r);
-		hex2(o, fr->fill.g);
-		hex2(o, fr->fill.b);
+		hex2(o, c->r);
+		hex2(o, c->g);
+		hex2(o, c->b);
 	}
 	pf_outbuf_puts(o, "\",\n\"name\":[");
 	for (i = 0; i < dl->nframes; i++) {
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
-		p = put_u64(p, dl->frame[i].name);
+		p = put_u64(p, dl->name[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "],\n\"up\":[");
 	for (i = 0; i < dl->nframes; i++) {
-		uint32_t d = dl->frame[i].depth;
+		uint32_t d = dl->depth[i];
 
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
@@ -269,7 +265,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 		if (i > 0)
 			*p++ = ',';
-		p = put_count(p, dl->frame[i].self);
+		p = put_count(p, dl->self[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "]");

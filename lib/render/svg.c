@@ -198,14 +198,14 @@ fmt_count(pf_count c, double factor, char *buf)
 static void
 title_text(struct out *o, size_t i)
 {
-	const struct pf_draw_frame *fr = &o->dl->frame[i];
-	const struct pf_draw_name *dn = &o->dl->name[fr->name];
-	double pct = 100 * pf_count_to_double(fr->total) / pf_count_to_double(o->pg->grand);
+	const struct pf_draw_list *dl = o->dl;
+	const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+	double pct = 100 * pf_count_to_double(dl->total[i]) / pf_count_to_double(o->pg->grand);
 	char num[64];
 
 	esc(o, dn->label, dn->label_len);
 	put(o, " (", 2);
-	put(o, num, fmt_count(fr->total, o->pg->factor, num));
+	put(o, num, fmt_count(dl->total[i], o->pg->factor, num));
 	put(o, " ", 1);
 	esc(o, o->countname, o->countname_len);
 	put(o, ", ", 2);
@@ -231,9 +231,9 @@ title_text(struct out *o, size_t i)
  * title replaced through --nameattr.
  */
 static void
-exact(struct out *o, const struct pf_draw_frame *fr, int all)
+exact(struct out *o, size_t i, int all)
 {
-	const struct pf_draw_name *dn = &o->dl->name[fr->name];
+	const struct pf_draw_name *dn = &o->dl->names[o->dl->name[i]];
 	size_t rn = dn->raw_len;
 
 	if (all || dn->label_len != rn || memcmp(dn->label, dn->raw, rn) != 0) {
@@ -248,11 +248,11 @@ exact(struct out *o, const struct pf_draw_frame *fr, int all)
 		puts_(o, "\"");
 		free(e);
 	}
-	if (all || o->pg->factor != 1 || fr->total % PF_COUNT_ONE != 0) {
+	if (all || o->pg->factor != 1 || o->dl->total[i] % PF_COUNT_ONE != 0) {
 		char num[PF_COUNT_BUFSIZE];
 
 		puts_(o, " pf:count=\"");
-		put(o, num, pf_count_format(fr->total, num));
+		put(o, num, pf_count_format(o->dl->total[i], num));
 		puts_(o, "\"");
 	}
 }
@@ -260,10 +260,10 @@ exact(struct out *o, const struct pf_draw_frame *fr, int all)
 static void
 frame(struct out *o, const struct pf_metrics *m, size_t i)
 {
-	const struct pf_draw_frame *fr = &o->dl->frame[i];
-	const struct pf_draw_name *dn = &o->dl->name[fr->name];
-	const struct attrs *na = o->attrs != NULL ? o->attrs[fr->name] : NULL;
-	double y = pf_draw_y(o->pg, fr), w = fr->x2 - fr->x1;
+	const struct pf_draw_list *dl = o->dl;
+	const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+	const struct attrs *na = o->attrs != NULL ? o->attrs[dl->name[i]] : NULL;
+	double y = pf_draw_y(o->pg, dl->depth[i]), w = dl->x2[i] - dl->x1[i];
 	size_t fit;
 	int cut;
 
@@ -288,7 +288,7 @@ frame(struct out *o, const struct pf_metrics *m, size_t i)
 	else
 		title_text(o, i);
 	puts_(o, "</title><rect x=\"");
-	put_fixed(o, fr->x1, 1);
+	put_fixed(o, dl->x1[i], 1);
 	puts_(o, "\" y=\"");
 	put_fixed(o, y, 1);
 	puts_(o, "\" width=\"");
@@ -296,15 +296,15 @@ frame(struct out *o, const struct pf_metrics *m, size_t i)
 	puts_(o, "\" height=\"");
 	put_fixed(o, o->pg->frame_height - 1, 1);
 	puts_(o, "\" fill=\"rgb(");
-	put_uint(o, fr->fill.r);
+	put_uint(o, dl->fill[i].r);
 	put(o, ",", 1);
-	put_uint(o, fr->fill.g);
+	put_uint(o, dl->fill[i].g);
 	put(o, ",", 1);
-	put_uint(o, fr->fill.b);
+	put_uint(o, dl->fill[i].b);
 	puts_(o, ")\" rx=\"2\" ry=\"2\"");
-	exact(o, fr, na != NULL && na->title != NULL);
+	exact(o, i, na != NULL && na->title != NULL);
 	puts_(o, "/><text x=\"");
-	put_fixed(o, fr->x1 + 3, 2);
+	put_fixed(o, dl->x1[i] + 3, 2);
 	puts_(o, "\" y=\"");
 	put_fixed(o, y + (o->pg->frame_height - 1) / 2 + o->pg->fontsize / 3 + 0.5, 2);
 	puts_(o, "\">");
@@ -389,7 +389,7 @@ attrs_by_name(const struct pf_draw_list *dl, const struct pf_nameattr *a)
 	if (by == NULL)
 		return NULL;
 	for (i = 0; i < dl->nnames; i++) {
-		const struct pf_draw_name *dn = &dl->name[i];
+		const struct pf_draw_name *dn = &dl->names[i];
 
 		s = pf_strmap_find((struct pf_strmap *)&a->names, dn->raw, dn->raw_len,
 		    pf_hash_bytes(dn->raw, dn->raw_len, 0), 0, NULL);
