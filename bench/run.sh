@@ -1,8 +1,13 @@
 #!/bin/bash
 # bench/run.sh - pf benchmarks (see bench/README.md).
 #
-# Usage: sh bench/run.sh [BUILD]        (what `make bench` runs; BUILD=build)
-#        bash bench/run.sh [BUILD]
+# Usage: sh bench/run.sh [BUILD [BASELINE]]   (what `make bench` runs;
+#        bash bench/run.sh [BUILD [BASELINE]]    BUILD=build)
+#
+# BASELINE is the build directory of another commit (say the one before a
+# change): each section then also runs BASELINE's program beside BUILD's,
+# interleaved with it, and reports the speed-up and the peak RSS of BUILD
+# against BASELINE, and whether their outputs are byte-identical.
 #
 # Environment:
 #   BENCH_MB     size of the generated perf script input, in MiB (default 500)
@@ -43,6 +48,10 @@ DATA=$SELF_DIR/data
 
 BUILD=${1:-build}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+BASE=${2:-}
+if [ -n "$BASE" ]; then
+	case $BASE in /*) ;; *) BASE=$PWD/$BASE ;; esac
+fi
 
 BENCH_MB=${BENCH_MB:-500}
 BENCH_RUNS=${BENCH_RUNS:-5}
@@ -56,6 +65,9 @@ if ! [[ $BENCH_RUNS =~ ^[0-9]+$ ]] || [ "$BENCH_RUNS" -eq 0 ]; then
 	die "BENCH_RUNS must be a positive integer, got '$BENCH_RUNS'"
 fi
 [ -d "$BUILD" ] || die "build directory '$BUILD' not found (run make first)"
+if [ -n "$BASE" ] && ! [ -d "$BASE" ]; then
+	die "baseline build directory '$BASE' not found"
+fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pf-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -239,6 +251,39 @@ same_output() {
 	fi
 }
 
+BASELINE_LINES=()
+declare -A BASE_SPEEDUP BASE_RSS_OK
+
+# target_vs_baseline LABEL MIN: LABEL at least MIN times as fast as the
+# baseline's, with no more peak RSS.
+target_vs_baseline() {
+	local l=$1 x=${BASE_SPEEDUP[$1]:-} ok
+	[ -n "$x" ] || return 0
+	ok=$(awk -v x="$x" -v t="$2" 'BEGIN { print (x >= t) ? "yes" : "no" }')
+	target_note "$l >= ${2}x the baseline's speed" "$ok" "$(printf '%.2fx' "$x")"
+	case ${BASE_RSS_OK[$l]:-} in
+	1) target_note "$l peak RSS <= the baseline's" yes "" ;;
+	0) target_note "$l peak RSS <= the baseline's" no "" ;;
+	esac
+}
+
+# vs_baseline SECTION LABEL I J: after bench_cmds, when there is a
+# BASELINE: commands I (BUILD's) and J (BASELINE's) compared, for the
+# summary at the end.
+vs_baseline() {
+	[ -n "$BASE" ] || return 0
+	local s=$1 l=$2 a b ra rb same
+	a=${MED_S[$s|$l]} b=${MED_S[$s|$l (baseline)]}
+	ra=${RSS_KIB[$s|$l]:-} rb=${RSS_KIB[$s|$l (baseline)]:-}
+	if cmp -s "$TMP/out.$3" "$TMP/out.$4"; then same="same output"; else same="OUTPUT DIFFERS"; fi
+	BASE_SPEEDUP[$l]=$(calc '%.4f' "$a > 0 ? $b / $a : 0")
+	BASE_RSS_OK[$l]=$([ -n "$ra" ] && [ -n "$rb" ] && echo $((ra <= rb ? 1 : 0)) || echo "")
+	BASELINE_LINES+=("$(printf '   %-34s %6.2fx   %8s -> %-8s %s' "$l" \
+		"$(calc '%.4f' "$a > 0 ? $b / $a : 0")" \
+		"$([ -n "$rb" ] && calc '%.1f' "$rb * 1024 / 1e6" || echo n/a)" \
+		"$([ -n "$ra" ] && calc '%.1f MB' "$ra * 1024 / 1e6" || echo n/a)" "$same")")
+}
+
 # ---------------------------------------------------------------- targets
 
 TARGETS_MET=0
@@ -321,12 +366,17 @@ section_collapse_perf() {
 		two="pf-collapse -j 2"
 	fi
 
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse -j 1 (baseline)" '"$BASE/pf-collapse" -j 1 "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, perf script" "$big" \
 		"wc -l" 'wc -l "$IN"' \
 		"pf-collapse -j 1" '"$PFC" -j 1 "$IN"' \
 		"pf-collapse (default, nproc=$NPROC)" '"$PFC" "$IN"' \
-		"${extra[@]}"
+		"${extra[@]}" "${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, perf script" "pf-collapse -j 1" 1 \
+		$((${#SECTION_LABELS[@]} - 1))
 
 	same_output 1 2
 	if [ "$NPROC" -ne 2 ]; then same_output 1 3; fi
@@ -368,14 +418,19 @@ section_merge() {
 	cat "$dir"/*.folded >"$TMP/merge-all.folded"
 	# shellcheck disable=SC2034  # used by the CMD strings
 	PFM=$pfm MDIR=$dir
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-merge (one concatenated file) (baseline)" '"$BASE/pf-merge" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-merge, 16 folded files" "$TMP/merge-all.folded" \
 		"cat" 'cat "$IN"' \
 		"pf-merge -j 1 (16 files)" '"$PFM" -j 1 "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
 		"pf-merge (16 files, default -j)" '"$PFM" "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
-		"pf-merge (one concatenated file)" '"$PFM" "$IN"'
+		"pf-merge (one concatenated file)" '"$PFM" "$IN"' \
+		"${base[@]}"
 	same_output 1 2
 	same_output 1 3
+	[ -z "$BASE" ] || vs_baseline "pf-merge, 16 folded files" "pf-merge (one concatenated file)" 3 4
 	local s="pf-merge, 16 folded files"
 	target_gbps "pf-merge >= 1.0 GB/s of folded input" "$s|pf-merge (16 files, default -j)" 1.0
 }
@@ -405,10 +460,16 @@ section_svg() {
 	echo
 	echo "   $(wc -l <"$folded") distinct stacks"
 
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-svg (baseline)" '"$BASE/pf-svg" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-svg, folded stacks" "$folded" \
 		"cat" 'cat "$IN"' \
-		"pf-svg" '"$PFSVG" "$IN"'
+		"pf-svg" '"$PFSVG" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-svg, folded stacks" "pf-svg" 1 2
+	target_vs_baseline pf-svg 1.3
 
 	local s="pf-svg, folded stacks"
 	target_gbps "pf-svg >= 1.0 GB/s of folded input" "$s|pf-svg" 1.0
@@ -458,11 +519,16 @@ section_collapse_cpuprofile() {
 		' "$CPUPROF_COPIES" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
 		mv "$big.tmp" "$big"
 	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, V8 .cpuprofile" "$big" \
 		"wc -l" 'wc -l "$IN"' \
 		"pf-collapse" '"$PFC" "$IN"' \
-		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"'
+		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, V8 .cpuprofile" "pf-collapse" 1 3
 }
 
 # pf-html on the same input as pf-svg: the page's data is the whole tree
@@ -474,10 +540,16 @@ section_html() {
 	[ -x "$PFHTML" ] || die "$PFHTML not built (run make)"
 	local folded=$DATA/big-$BENCH_MB.tid-x20.folded
 	[ -s "$folded" ] || PF_SVG=${PF_SVG:-$BUILD/pf-svg} section_svg >/dev/null
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-html (baseline)" '"$BASE/pf-html" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-html, folded stacks" "$folded" \
 		"cat" 'cat "$IN"' \
-		"pf-html" '"$PFHTML" "$IN"'
+		"pf-html" '"$PFHTML" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-html, folded stacks" "pf-html" 1 2
+	target_vs_baseline pf-html 1.3
 	local s="pf-html, folded stacks"
 	target_gbps "pf-html >= 1.0 GB/s of folded input" "$s|pf-html" 1.0
 	"$PFHTML" "$folded" >"$TMP/page.html"
@@ -632,7 +704,7 @@ fi
 echo "pf benchmarks  $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "   machine: $NPROC CPUs (nproc), ${model:-unknown model}, ${mem:-? GiB} RAM, $(uname -sr)"
 echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}"
+echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}${BASE:+, baseline: $BASE}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
 # BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
@@ -642,6 +714,16 @@ fi
 for s in "${SECTIONS[@]}"; do
 	"$s"
 done
+
+if [ -n "$BASE" ]; then
+	echo
+	echo "== against the baseline ($BASE)"
+	printf '   %-34s %7s   %-20s %s\n' command speed-up "peak RSS (base -> this)" output
+	for l in "${BASELINE_LINES[@]}"; do
+		echo "$l"
+	done
+	echo "   (speed-up = median time of the baseline / median time of this build)"
+fi
 
 echo
 echo "== targets (from the issue)"
