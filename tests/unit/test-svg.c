@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf.h"
+#include "internal.h"
 
 static int failed;
 
@@ -299,6 +299,11 @@ test_script(void)
 	b = a != NULL ? strstr(a, "]]>") : NULL;
 	check(a != NULL && b != NULL && strstr(b + 3, "]]>") == NULL,
 	    "the script's CDATA section ends once, at its end");
+	/* The namespace of pf's attributes is written once in C (PF_SVG_NS,
+	 * which pf-collapse reads back) and once in the script. */
+	check(strstr(svg, "xmlns:pf=\"" PF_SVG_NS "\"") != NULL && a != NULL &&
+	    strstr(a, "var NS = \"" PF_SVG_NS "\";") != NULL,
+	    "the SVG and its script agree on the namespace of pf's attributes");
 	check(a != NULL && strstr(svg, "http://") != NULL &&
 	    strstr(a, "fetch(") == NULL && strstr(a, "XMLHttpRequest") == NULL &&
 	    strstr(a, "eval(") == NULL && strstr(a, "innerHTML") == NULL,
