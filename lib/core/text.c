@@ -80,18 +80,30 @@ pf_utf8_is_clean(const char *s, size_t n)
 	return 1;
 }
 
-size_t
-pf_clean_utf8(const char *s, size_t n, char *out)
+/*
+ * Copies s[0..n-1] to out, valid UTF-8 characters as they are and every
+ * other byte (and, with percent, '%') replaced: by U+FFFD, or with percent
+ * by %XX so that the bytes can be told back.
+ */
+static size_t
+recode(const char *s, size_t n, char *out, int percent)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	size_t i, o = 0;
 
 	for (i = 0; i < n; ) {
 		unsigned char c = (unsigned char)s[i];
 		size_t k = utf8_char((const unsigned char *)s + i, n - i);
 
-		if (k == 0 || control(c)) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
-			o += 3;
+		if (k == 0 || control(c) || (percent && c == '%')) {
+			if (percent) {
+				out[o++] = '%';
+				out[o++] = hex[c >> 4];
+				out[o++] = hex[c & 15];
+			} else {
+				memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+				o += 3;
+			}
 			i++;
 			continue;
 		}
@@ -104,28 +116,15 @@ pf_clean_utf8(const char *s, size_t n, char *out)
 }
 
 size_t
+pf_clean_utf8(const char *s, size_t n, char *out)
+{
+	return recode(s, n, out, 0);
+}
+
+size_t
 pf_percent_encode(const char *s, size_t n, char *out)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, o = 0;
-
-	for (i = 0; i < n; ) {
-		unsigned char c = (unsigned char)s[i];
-		size_t k = utf8_char((const unsigned char *)s + i, n - i);
-
-		if (k == 0 || control(c) || c == '%') {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-			i++;
-			continue;
-		}
-		memcpy(out + o, s + i, k);
-		o += k;
-		i += k;
-	}
-	out[o] = '\0';
-	return o;
+	return recode(s, n, out, 1);
 }
 
 static int
