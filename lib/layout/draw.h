@@ -48,12 +48,27 @@ struct pf_draw_name {
 				   bytes replaced by U+FFFD) */
 	uint32_t raw_len, label_len;
 	uint32_t first;		/* the first frame drawn with this name */
+	struct pf_rgb fill;	/* and that frame's fill */
+};
+
+/*
+ * The columns of a draw list beyond depth and name (and delta, for a
+ * differential graph), which a renderer asks the layout for: those not
+ * asked for stay NULL, so that a page of millions of frames costs only
+ * the memory its renderer reads.
+ */
+enum {
+	PF_DRAW_X = 1,		/* x1, x2 */
+	PF_DRAW_TOTAL = 2,	/* total, before_total */
+	PF_DRAW_SELF = 4,	/* self, before_self */
+	PF_DRAW_FILL = 8,	/* fill */
+	PF_DRAW_ALL = 15
 };
 
 /*
  * The frames, one column per fact, each indexed by the frame's place in the
  * order drawn (a renderer that writes one fact of every frame reads one
- * array).  Counts are of the column that sets the widths (the only one, or
+ * array; the columns it does not ask for are NULL).  Counts are of the column that sets the widths (the only one, or
  * "after" in a differential graph): total is the frame's with its
  * children's, self what of it no drawn child holds (its own count plus the
  * children left out as too narrow), so the selves of the drawn frames add

@@ -61,8 +61,9 @@ struct pf_flame {
  * filled on overflow. */
 int pf_flame_sum(struct pf_flame *f, struct pf_error *err);
 
-/* Lays f out into dl (which the caller releases, also on failure). */
-int pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl,
+/* Lays f out into dl, filling the columns asked for (PF_DRAW_X, ...);
+ * the caller releases dl, also on failure. */
+int pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, int columns,
     struct pf_error *err);
 
 #endif /* PF_FLAME_H */

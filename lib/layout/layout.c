@@ -150,14 +150,32 @@ struct todo {
  * cost address space, not memory.
  */
 static int
-frames_alloc(struct pf_draw_list *dl, size_t n)
+frames_alloc(struct pf_draw_list *dl, size_t n, int columns)
 {
 #define ALLOC(a) \
 	if ((dl->a = malloc(n * sizeof(*dl->a))) == NULL) \
 		return -1;
-	ALLOC(x1) ALLOC(x2) ALLOC(depth) ALLOC(name) ALLOC(fill) ALLOC(total) ALLOC(self)
+	ALLOC(depth) ALLOC(name)
+	if (columns & PF_DRAW_X) {
+		ALLOC(x1) ALLOC(x2)
+	}
+	if (columns & PF_DRAW_FILL) {
+		ALLOC(fill)
+	}
+	if (columns & PF_DRAW_TOTAL) {
+		ALLOC(total)
+	}
+	if (columns & PF_DRAW_SELF) {
+		ALLOC(self)
+	}
 	if (dl->page.differential) {
-		ALLOC(before_total) ALLOC(before_self) ALLOC(delta)
+		ALLOC(delta)
+		if (columns & PF_DRAW_TOTAL) {
+			ALLOC(before_total)
+		}
+		if (columns & PF_DRAW_SELF) {
+			ALLOC(before_self)
+		}
 	}
 #undef ALLOC
 	return 0;
@@ -196,21 +214,21 @@ page_facts(const struct pf_flame *f, struct pf_draw_page *p)
 }
 
 int
-pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *err)
+pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, int columns,
+    struct pf_error *err)
 {
 	struct pf_draw_page *pg = &dl->page;
 	struct pf_painter painter;
 	struct todo *todo = NULL;
 	struct kid *kids = NULL;
 	uint32_t *name_idx = NULL, depthmax = 0;
-	struct pf_rgb *name_fill = NULL;
 	const char *const *names;
 	const uint32_t *name_lens;
 	size_t ntodo = 0, todo_cap = 0, kids_cap = 0, names_cap = 0,
-	    fill_cap = 0, nn = pf_profile_nframes(f->names), i;
+	    nn = pf_profile_nframes(f->names), i;
 	pf_count mincount;
 	double wpt;
-	int per_name = !f->o.random && f->columns != 2, rc = -1;
+	int rc = -1;
 
 	memset(dl, 0, sizeof(*dl));
 	pf_arena_init(&dl->arena);
@@ -236,7 +254,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 	pf_painter_init(&painter, f->o.palette, f->o.palette_map, f->o.random);
 	pf_profile_name_table(f->names, &names, &name_lens);
 	if ((name_idx = malloc((nn + 1) * sizeof(*name_idx))) == NULL ||
-	    frames_alloc(dl, f->nnodes) != 0)
+	    frames_alloc(dl, f->nnodes, columns) != 0)
 		goto nomem;
 	memset(name_idx, 0xff, (nn + 1) * sizeof(*name_idx));
 
@@ -246,6 +264,7 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 	while (ntodo > 0) {
 		struct todo t = todo[--ntodo];
 		const struct pf_flame_node *n = &f->node[t.node];
+		struct pf_draw_name *dn;
 		uint32_t nm = PF_NODE_NAME(n), c;
 		size_t d = dl->nframes, nk = 0, k;
 		pf_count x;
@@ -257,32 +276,40 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 			continue;
 		}
 		dl->nframes++;
-		dl->x1[d] = PF_DRAW_XPAD + pf_count_to_double(t.x) * wpt;
-		dl->x2[d] = PF_DRAW_XPAD + pf_count_to_double(t.x + n->total) * wpt;
-		dl->total[d] = dl->self[d] = n->total;
 		dl->depth[d] = t.depth;
 		if (t.depth > depthmax)
 			depthmax = t.depth;
-		if (t.parent != UINT32_MAX)
-			dl->self[t.parent] -= n->total;
-		if (pg->differential) {
-			dl->before_total[d] = f->before[t.node];
-			dl->before_self[d] = 0;	/* the drawn children's, for now */
+		if (dl->x1 != NULL) {
+			dl->x1[d] = PF_DRAW_XPAD + pf_count_to_double(t.x) * wpt;
+			dl->x2[d] = PF_DRAW_XPAD + pf_count_to_double(t.x + n->total) * wpt;
+		}
+		if (dl->total != NULL)
+			dl->total[d] = n->total;
+		if (dl->self != NULL) {
+			dl->self[d] = n->total;
 			if (t.parent != UINT32_MAX)
-				dl->before_self[t.parent] += f->before[t.node];
+				dl->self[t.parent] -= n->total;
+		}
+		if (pg->differential) {
+			if (dl->before_total != NULL)
+				dl->before_total[d] = f->before[t.node];
+			/* A drawn child's count is part of its parent's
+			 * (totals are sums), so a self is never below 0. */
+			if (dl->before_self != NULL) {
+				dl->before_self[d] = f->before[t.node];
+				if (t.parent != UINT32_MAX)
+					dl->before_self[t.parent] -= f->before[t.node];
+			}
 			dl->delta[d] = delta(f, t.node);
 			if (fabs(dl->delta[d]) > pg->maxdelta)
 				pg->maxdelta = fabs(dl->delta[d]);
 		}
 
-		/* The name, its label, and the fill. */
+		/* The name, its label, and the fill: one per name, but for
+		 * --random, which asks for one per frame. */
 		if (name_idx[nm] == UINT32_MAX) {
-			struct pf_draw_name *dn;
-
 			if (pf_grow(&dl->names, &names_cap, dl->nnames + 1,
-			    sizeof(*dl->names)) != 0 ||
-			    (per_name && pf_grow(&name_fill, &fill_cap, dl->nnames + 1,
-			    sizeof(*name_fill)) != 0))
+			    sizeof(*dl->names)) != 0)
 				goto nomem;
 			name_idx[nm] = (uint32_t)dl->nnames;
 			dn = &dl->names[dl->nnames++];
@@ -291,20 +318,20 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 			dn->raw_len = name_lens[nm];
 			if (label(f, dl, dn, err) != 0)
 				goto out;
-			if (per_name && pf_painter_fill(&painter, dn->raw, dn->raw_len,
-			    dn->label, dn->label_len, &name_fill[name_idx[nm]], err) != 0)
+			if (!pg->differential && pf_painter_fill(&painter, dn->raw,
+			    dn->raw_len, dn->label, dn->label_len, &dn->fill, err) != 0)
+				goto out;
+			if (dl->fill != NULL)
+				dl->fill[d] = dn->fill;
+		} else if (dl->fill != NULL && !pg->differential) {
+			dn = &dl->names[name_idx[nm]];
+			if (!f->o.random)
+				dl->fill[d] = dn->fill;
+			else if (pf_painter_fill(&painter, dn->raw, dn->raw_len,
+			    dn->label, dn->label_len, &dl->fill[d], err) != 0)
 				goto out;
 		}
 		dl->name[d] = name_idx[nm];
-		if (per_name) {
-			dl->fill[d] = name_fill[dl->name[d]];
-		} else if (!pg->differential) {
-			const struct pf_draw_name *dn = &dl->names[dl->name[d]];
-
-			if (pf_painter_fill(&painter, dn->raw, dn->raw_len, dn->label,
-			    dn->label_len, &dl->fill[d], err) != 0)
-				goto out;
-		}
 
 		/* The children, in the order drawn: sorted by name, or as
 		 * they came for a flame chart (the list is newest first). */
@@ -339,14 +366,12 @@ pf_flame_layout(struct pf_flame *f, struct pf_draw_list *dl, struct pf_error *er
 		ntodo += nk;
 	}
 	if (pg->differential) {
-		for (i = 0; i < dl->nframes; i++) {
-			pf_count kids_before = dl->before_self[i];
-
-			dl->before_self[i] = dl->before_total[i] >= kids_before ?
-			    dl->before_total[i] - kids_before : 0;
+		for (i = 0; dl->fill != NULL && i < dl->nframes; i++)
 			dl->fill[i] = pf_palette_delta(dl->delta[i], pg->maxdelta,
 			    pg->negate);
-		}
+		for (i = 0; i < dl->nnames; i++)
+			dl->names[i].fill = pf_palette_delta(dl->delta[dl->names[i].first],
+			    pg->maxdelta, pg->negate);
 	}
 done:
 	pg->height = (depthmax + 1) * pg->frame_height + pg->ypad1 + pg->ypad2 +
@@ -359,7 +384,6 @@ out:
 	free(todo);
 	free(kids);
 	free(name_idx);
-	free(name_fill);
 	return rc;
 }
 
@@ -373,7 +397,9 @@ pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
 	if (f->o.bgcolors != NULL && !pf_palette_bgcolors_ok(f->o.bgcolors))
 		return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "unknown --bgcolors '%s' "
 		    "(yellow, blue, green, grey or #RRGGBB)", f->o.bgcolors);
-	if (pf_flame_layout(f, &dl, err) != 0)
+	if (pf_flame_layout(f, &dl, fmt == PF_OUTPUT_SVG ? PF_RENDER_SVG_COLUMNS :
+	    fmt == PF_OUTPUT_HTML ? PF_RENDER_HTML_COLUMNS : PF_RENDER_CAIRO_COLUMNS,
+	    err) != 0)
 		goto out;
 	f->ndrawn = dl.nframes;
 	switch (fmt) {

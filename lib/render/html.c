@@ -235,7 +235,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 	 * differential graph's are made by the viewer. */
 	pf_outbuf_puts(o, "],\n\"colors\":\"");
 	for (i = 0; i < dl->nnames && !pg->differential; i++) {
-		const struct pf_rgb *c = &dl->fill[dl->names[i].first];
+		const struct pf_rgb *c = &dl->names[i].fill;
 
 		hex2(o, c->r);
 		hex2(o, c->g);

@@ -7,6 +7,11 @@
 
 #include "layout/draw.h"
 
+/* The columns of the draw list each reads (layout/draw.h). */
+#define PF_RENDER_SVG_COLUMNS (PF_DRAW_X | PF_DRAW_TOTAL | PF_DRAW_FILL)
+#define PF_RENDER_CAIRO_COLUMNS (PF_DRAW_X | PF_DRAW_FILL)
+#define PF_RENDER_HTML_COLUMNS PF_DRAW_SELF
+
 /* Each returns 0, or -1 with err filled (a failed write: PF_ERR_IO). */
 int pf_render_svg(const struct pf_draw_list *dl, FILE *out, struct pf_error *err);
 int pf_render_cairo(const struct pf_draw_list *dl, enum pf_output_format fmt,

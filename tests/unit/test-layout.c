@@ -11,9 +11,11 @@
 #include "layout/flame.h"
 #include "tap.h"
 
-/* A tree of folded text laid out into dl; NULL on failure (reported). */
+/* A tree of folded text laid out into dl, the columns asked for; NULL on
+ * failure (reported). */
 static struct pf_flame *
-lay_out(const char *text, const struct pf_flame_options *o, struct pf_draw_list *dl)
+lay_out_columns(const char *text, const struct pf_flame_options *o,
+    struct pf_draw_list *dl, int columns)
 {
 	struct pf_error err = { 0 };
 	struct pf_reader *r = pf_reader_mem("t.folded", text, strlen(text));
@@ -21,13 +23,19 @@ lay_out(const char *text, const struct pf_flame_options *o, struct pf_draw_list 
 
 	memset(dl, 0, sizeof(*dl));
 	if (f == NULL || r == NULL || pf_flame_read_folded(f, r, &err) != 0 ||
-	    pf_flame_layout(f, dl, &err) != 0) {
+	    pf_flame_layout(f, dl, columns, &err) != 0) {
 		printf("# layout: %s\n", err.msg);
 		pf_flame_free(f);
 		f = NULL;
 	}
 	pf_reader_free(r);
 	return f;
+}
+
+static struct pf_flame *
+lay_out(const char *text, const struct pf_flame_options *o, struct pf_draw_list *dl)
+{
+	return lay_out_columns(text, o, dl, PF_DRAW_ALL);
 }
 
 /* The frame names of dl in the order drawn, "depth:label" each. */
@@ -190,6 +198,45 @@ test_fills(void)
 	unlink(path);
 }
 
+/* Only the columns asked for are made, the same as when all are. */
+static void
+test_columns(void)
+{
+	static const char *text = "m;a 4 1\nm;b 1 5\nm;a;c 2 2\n";
+	struct pf_flame_options o;
+	struct pf_draw_list a, b;
+	struct pf_flame *fa, *fb;
+	size_t i;
+	int same = 1;
+
+	pf_flame_options_init(&o);
+	o.minwidth = 0;
+	fa = lay_out(text, &o, &a);
+	fb = lay_out_columns(text, &o, &b, PF_DRAW_SELF);
+	if (fa == NULL || fb == NULL) {
+		tap_ok(0, "columns/runs", "no layout");
+		goto out;
+	}
+	tap_ok(b.x1 == NULL && b.x2 == NULL && b.total == NULL && b.fill == NULL &&
+	    b.before_total == NULL && b.self != NULL && b.before_self != NULL &&
+	    b.delta != NULL, "columns/only_those_asked_for", NULL);
+	same = a.nframes == b.nframes && a.nnames == b.nnames;
+	for (i = 0; same && i < a.nframes; i++)
+		same = a.depth[i] == b.depth[i] && a.name[i] == b.name[i] &&
+		    a.self[i] == b.self[i] && a.before_self[i] == b.before_self[i] &&
+		    a.delta[i] == b.delta[i];
+	for (i = 0; same && i < a.nnames; i++)
+		same = memcmp(&a.names[i].fill, &b.names[i].fill, sizeof(a.names[i].fill)) == 0 &&
+		    memcmp(&a.names[i].fill, &a.fill[a.names[i].first],
+		    sizeof(a.names[i].fill)) == 0;
+	tap_ok(same, "columns/same_values", NULL);
+out:
+	pf_draw_list_release(&a);
+	pf_draw_list_release(&b);
+	pf_flame_free(fa);
+	pf_flame_free(fb);
+}
+
 /* A profile, and text read before it, build the tree the text would. */
 static void
 test_profile_ways(void)
@@ -216,7 +263,7 @@ test_profile_ways(void)
 		fb = pf_flame_new(&o, &err);
 		memset(&b, 0, sizeof(b));
 		if (pf_folded_read(p, r, &err) != 0 || fb == NULL ||
-		    pf_flame_add_profile(fb, p, &err) != 0 || pf_flame_layout(fb, &b, &err) != 0)
+		    pf_flame_add_profile(fb, p, &err) != 0 || pf_flame_layout(fb, &b, PF_DRAW_ALL, &err) != 0)
 			printf("# %s\n", err.msg);
 		ta = fa != NULL ? frames_text(&a) : NULL;
 		tb = frames_text(&b);
@@ -240,6 +287,7 @@ main(void)
 	tap_group("group/order_and_counts", test_order_and_counts);
 	tap_group("group/differential", test_differential);
 	tap_group("group/fills", test_fills);
+	tap_group("group/columns", test_columns);
 	tap_group("group/profile_ways", test_profile_ways);
 	return tap_done();
 }
