@@ -20,36 +20,17 @@ pf_frame_annotation(const char *name, size_t len)
 }
 
 /*
- * Length of the valid UTF-8 character at s (n bytes left), or 0 when the
- * bytes there are not one: overlong forms, surrogates, U+FFFE, U+FFFF and
- * the C1 controls are refused like broken sequences.
+ * Length of the UTF-8 character at s (n bytes left) that a name may show,
+ * or 0: on top of what pf_utf8_valid refuses (broken sequences, overlong
+ * forms, surrogates), U+FFFE, U+FFFF and the C1 controls.
  */
 static size_t
 utf8_char(const unsigned char *s, size_t n)
 {
-	uint32_t c;
-	size_t k, i;
+	size_t k = pf_utf8_valid((const char *)s, n);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff ||
-	    (c >= 0x80 && c <= 0x9f))
+	if ((k == 2 && s[0] == 0xc2 && s[1] < 0xa0) ||
+	    (k == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
 		return 0;
 	return k;
 }

@@ -25,68 +25,6 @@ static const char style[] =
 #include "render/html.css.inc"
     ;
 
-/* "00" to "99", for writing numbers two digits at a time. */
-static char digit_pairs[200];
-
-static void
-init_digit_pairs(void)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		digit_pairs[2 * i] = (char)('0' + i / 10);
-		digit_pairs[2 * i + 1] = (char)('0' + i % 10);
-	}
-}
-
-/* v in decimal at p (20 bytes at most); returns the end. */
-static char *
-put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof(tmp), n;
-
-	while (v >= 100) {
-		uint64_t q = v / 100;
-
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * (v - q * 100), 2);
-		v = q;
-	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	n = sizeof(tmp) - i;
-	memcpy(p, tmp + i, n);
-	return p + n;
-}
-
-/*
- * A count at p (PF_COUNT_BUFSIZE bytes at most).  Most counts are whole
- * and below 2^64 / 10^9: those take one 64-bit division by a constant
- * rather than 128-bit ones.
- */
-static char *
-put_count(char *p, pf_count c)
-{
-	if ((c >> 64) == 0) {
-		uint64_t v = (uint64_t)c, whole = v / 1000000000u;
-
-		if (v - whole * 1000000000u == 0)
-			return put_u64(p, whole);
-	}
-	return p + pf_count_format(c, p);
-}
-
-static void
-hput_count(struct pf_outbuf *o, pf_count c)
-{
-	o->len = (size_t)(put_count(pf_outbuf_room(o, PF_COUNT_BUFSIZE), c) - o->buf);
-}
-
 /*
  * Valid UTF-8 without control characters (a label, or a user's string
  * after pf_clean_utf8()) as the inside of a JSON string that is also safe
@@ -222,7 +160,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 	pf_outbuf_puts(o, ",\"diffmode\":");
 	pf_outbuf_puts(o, pg->diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
 	pf_outbuf_puts(o, ",\"grand\":");
-	hput_count(o, pg->grand);
+	pf_outbuf_count(o, pg->grand);
 	pf_outbuf_puts(o, ",\"names\":[");
 	for (i = 0; i < dl->nnames; i++) {
 		if (i > 0)
@@ -246,7 +184,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
-		p = put_u64(p, dl->name[i]);
+		p = pf_put_u64(p, dl->name[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "],\n\"up\":[");
@@ -256,7 +194,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
-		p = put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
+		p = pf_put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
 		o->len = (size_t)(p - o->buf);
 		prev_depth = d;
 	}
@@ -265,7 +203,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 		if (i > 0)
 			*p++ = ',';
-		p = put_count(p, dl->self[i]);
+		p = pf_put_count(p, dl->self[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "]");
@@ -275,7 +213,7 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 			p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 			if (i > 0)
 				*p++ = ',';
-			p = put_count(p, dl->before_self[i]);
+			p = pf_put_count(p, dl->before_self[i]);
 			o->len = (size_t)(p - o->buf);
 		}
 		pf_outbuf_puts(o, "]");
@@ -290,7 +228,6 @@ pf_render_html(const struct pf_draw_list *dl, FILE *fp, struct pf_error *err)
 	const char *title = dl->page.title;
 	int rc = -1;
 
-	init_digit_pairs();
 	if ((o.buf = malloc(o.cap)) == NULL)
 		return pf_nomem(err, NULL, 0);
 	/* The policy forbids every fetch: whatever a page holds, it cannot

@@ -198,6 +198,42 @@ test_fills(void)
 	unlink(path);
 }
 
+/* Labels: valid UTF-8 kept, everything else one U+FFFD per byte. */
+static void
+test_labels(void)
+{
+	static const struct {
+		const char *name, *label;
+	} cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "a\xc2\x85z", "a\xef\xbf\xbd\xef\xbf\xbdz" },		/* C1 control */
+		{ "a\xef\xbf\xbez", "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz" }, /* U+FFFE */
+		{ "a\xed\xa0\x80z", "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz" }, /* surrogate */
+		{ "a\x01z_[k]", "a\xef\xbf\xbdz" },
+		{ "\xf0\x9f\x94\xa5", "\xf0\x9f\x94\xa5" },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct pf_flame_options o;
+		struct pf_draw_list dl;
+		struct pf_flame *f;
+		char text[64], name[32];
+
+		pf_flame_options_init(&o);
+		snprintf(text, sizeof(text), "%s 1\n", cases[k].name);
+		f = lay_out(text, &o, &dl);
+		snprintf(name, sizeof(name), "labels/%zu", k);
+		if (f == NULL || dl.nnames != 2)
+			tap_ok(0, name, "no layout");
+		else
+			tap_mem(name, dl.names[1].label, dl.names[1].label_len,
+			    cases[k].label, strlen(cases[k].label));
+		pf_draw_list_release(&dl);
+		pf_flame_free(f);
+	}
+}
+
 /* Only the columns asked for are made, the same as when all are. */
 static void
 test_columns(void)
@@ -288,6 +324,7 @@ main(void)
 	tap_group("group/differential", test_differential);
 	tap_group("group/fills", test_fills);
 	tap_group("group/columns", test_columns);
+	tap_group("group/labels", test_labels);
 	tap_group("group/profile_ways", test_profile_ways);
 	return tap_done();
 }
