@@ -152,7 +152,7 @@ install: all
 	printf '%s\n' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
 	    'Name: pf' 'Description: profiles, folded stacks and flame graphs' \
 	    'Version: $(VERSION)' 'Requires: $(PKGS)' 'Cflags: -I$${includedir}' \
-	    'Libs: -L$${libdir} -lpf -pthread -lm' > $(DESTDIR)$(PKGCONFIGDIR)/pf.pc
+	    'Libs: -L$${libdir} -lpf $(LIBIBERTY) -pthread -lm' > $(DESTDIR)$(PKGCONFIGDIR)/pf.pc
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$p); done

@@ -62,7 +62,7 @@ build_install() {
 		    printf 'main;work 3\nmain;wait 1.5\n' | "$tmp/build/use-libpf"
 	} > "$tmp/build/out" 2> "$tmp/detail" || st=1
 	version=$(sed -n 's/^#define PF_VERSION_STRING "\(.*\)"$/\1/p' "$root/lib/pf.h")
-	echo "libpf $version: 2 stacks, 4.5 samples, 4 frames drawn" > "$tmp/build/want"
+	echo "libpf $version: folded input, 2 stacks, 4.5 samples, 4 frames drawn" > "$tmp/build/want"
 	if [ "$st" -eq 0 ] && differ "$tmp/build/want" "$tmp/build/out" output "$tmp/detail"; then
 		st=1
 	fi
