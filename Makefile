@@ -53,7 +53,7 @@ MANS      := $(sort $(wildcard man/*.[1-8]))
 
 all: $(BUILD)/libpf.a $(PROGS)
 
-$(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h cmd/common.h $(GEN_HDR)
+$(BUILD)/obj/%.o: %.c lib/pf.h lib/internal.h $(wildcard lib/*/*.h) cmd/common.h $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -196,42 +196,6 @@ int pf_reader_slurp(struct pf_reader *r, char **buf, size_t *len, struct pf_erro
 /* Bytes consumed so far (of the decompressed input). */
 uint64_t pf_reader_bytes(const struct pf_reader *r);
 
-/* ------------------------------------------------------------ the parsers */
-
-int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
-int pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-/* V8 --prof: the preprocessed JSON (v8prof.c) and the raw log (v8log.c). */
-int pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-/*
- * The frame id of a V8 code entry: "TYPE:NAME" when type is given
- * (builtins, bytecode handlers), "(anonymous) FILE:L:C" for a JavaScript
- * name that starts with a blank, else NAME; ';' becomes ':'.
- */
-int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
-    size_t n, uint32_t *id);
-
-int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
-int pf_svg_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
 /* ------------------------------------------------------------- perf parser */
 
 /* The part of the perf parser the fuzz target and unit tests reach. */

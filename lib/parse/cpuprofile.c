@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 #define NO_PARENT SIZE_MAX
 
@@ -437,6 +437,19 @@ fold(struct cpuprof *c, json_t *root)
 out:
 	free(t);
 	return rc;
+}
+
+/*
+ * Any JSON object that no format claims more specifically: the
+ * .cpuprofile's keys ("nodes", "head") may come in any order.
+ */
+int
+pf_cpuprofile_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	if (pk->body < pk->n && pk->buf[pk->body] == '{')
+		return PF_CLAIM_SYNTAX;
+	return PF_CLAIM_NONE;
 }
 
 int

@@ -20,7 +20,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 /* Work (paths expanded, arcs searched) before giving up on a call graph
  * too tangled to expand. */
@@ -558,9 +558,32 @@ fold(struct gprof *g)
 	return 0;
 }
 
+/* A heading of gprof's, or the line above its call graph. */
+int
+pf_gprof_detect(const struct pf_peek *pk, size_t *where)
+{
+	size_t i;
+
+	for (i = 0; i < pk->nlines; i++) {
+		const char *s = pk->line[i].s;
+		size_t len = pk->line[i].len;
+
+		if (pf_peek_starts(s, len, "Flat profile:") ||
+		    pf_peek_starts(s, len, "Call graph") ||
+		    (pf_peek_starts(s, len, "index % time") &&
+		    memmem(s, len, "called", 6) != NULL) ||
+		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+	}
+	return PF_CLAIM_NONE;
+}
+
 int
 pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	enum { NONE, FLAT, GRAPH, DONE } sect = NONE;
 	struct gprof g;
@@ -569,6 +592,7 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 	size_t n, i;
 	int rc = -1, lt, rows = 0, seen = 0;
 
+	PF_UNUSED(o);
 	memset(&g, 0, sizeof(g));
 	memset(&e, 0, sizeof(e));
 	g.p = p;

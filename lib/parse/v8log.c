@@ -19,7 +19,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 #define MAX_FIELDS 256
 
@@ -362,6 +362,27 @@ event(struct v8log *v, const char *s, size_t n)
 	}
 #undef IS
 	return 0;
+}
+
+/* A line of one of the events every log has. */
+int
+pf_v8log_detect(const struct pf_peek *pk, size_t *where)
+{
+	size_t i;
+
+	for (i = 0; i < pk->nlines; i++) {
+		const char *s = pk->line[i].s;
+		size_t len = pk->line[i].len;
+
+		if (pf_peek_starts(s, len, "v8-version,") ||
+		    pf_peek_starts(s, len, "shared-library,") ||
+		    pf_peek_starts(s, len, "code-creation,") ||
+		    pf_peek_starts(s, len, "tick,")) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+	}
+	return PF_CLAIM_NONE;
 }
 
 int

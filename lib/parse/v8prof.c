@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct v8json {
 	struct pf_profile *p;
@@ -146,4 +146,34 @@ out:
 	free(ids);
 	free(stack);
 	return rc;
+}
+
+/* ------------------------------------------------------ the row of v8-prof */
+
+/* The JSON starts with "code" or "ticks"; the log has its event lines. */
+int
+pf_v8prof_detect(const struct pf_peek *pk, size_t *where)
+{
+	if (pf_peek_json_key(pk, "code") || pf_peek_json_key(pk, "ticks"))
+		return PF_CLAIM_MAGIC;
+	return pf_v8log_detect(pk, where);
+}
+
+/* Either of the two: JSON starts with '{', the log never does. */
+int
+pf_v8prof_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	const char *b;
+	size_t n = pf_reader_peek(r, &b, 64, err), i = 0;
+
+	PF_UNUSED(o);
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	if (i < n && b[i] == '{')
+		return pf_v8prof_json_read(p, r, st, err);
+	return pf_v8log_read(p, r, st, err);
 }

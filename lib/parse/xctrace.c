@@ -14,7 +14,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct xct {
 	struct pf_profile *p;
@@ -179,6 +179,17 @@ rows(struct xct *x, xmlNode *n, int depth)
 		}
 	}
 	return 0;
+}
+
+/* XML that holds xctrace's <trace-query-result>. */
+int
+pf_xctrace_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	if (pk->body < pk->n && pk->buf[pk->body] == '<' &&
+	    memmem(pk->buf + pk->body, pk->n - pk->body, "<trace-query-result", 19) != NULL)
+		return PF_CLAIM_MAGIC;
+	return PF_CLAIM_NONE;
 }
 
 int
