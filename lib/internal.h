@@ -79,6 +79,44 @@ struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
 /* Grows *buf (of element size sz) to hold at least n elements. */
 int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
 
+/* ------------------------------------------------------- profile rollback */
+
+/*
+ * A point in an ordered profile to come back to, so that a reader that
+ * fails leaves the profile as it found it: stacks are only appended to an
+ * ordered profile, or merged into the last one.  (An unordered profile
+ * cannot be rolled back; readers fold into a profile of their own.)
+ */
+struct pf_profile_mark {
+	size_t nstacks, pool_len;
+	pf_count a, b;		/* of the last stack */
+};
+
+void pf_profile_mark(const struct pf_profile *p, struct pf_profile_mark *m);
+/* Undoes what was added after the mark (ordered profiles only). */
+void pf_profile_rollback(struct pf_profile *p, const struct pf_profile_mark *m);
+
+/* ------------------------------------------------------------- sequences */
+
+/*
+ * A sequence of integers written once (pf_seq_put), then read back once in
+ * order (pf_seq_rewind, pf_seq_get), held compactly: in memory up to
+ * mem_max bytes, beyond that in an unlinked file in $TMPDIR (or /tmp).
+ * For a reader that has to pair two long arrays of its input.
+ */
+struct pf_seq;
+
+struct pf_seq *pf_seq_new(size_t mem_max);
+void pf_seq_free(struct pf_seq *s);
+/* 0, or -1 when memory or the temporary file fails (errno says why). */
+int pf_seq_put(struct pf_seq *s, int64_t v);
+/* Switches to reading from the first value: 0 or -1 (errno). */
+int pf_seq_rewind(struct pf_seq *s);
+/* 1 and *v, 0 after the last value, -1 on a read error. */
+int pf_seq_get(struct pf_seq *s, int64_t *v);
+/* The number of values put. */
+uint64_t pf_seq_count(const struct pf_seq *s);
+
 /* ------------------------------------------------------------- output buffer */
 
 /*
