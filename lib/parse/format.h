@@ -71,6 +71,10 @@ struct pf_format_row {
 	pf_read_fn *read;
 };
 
+/* The i-th row of the table, in the order detection tries them; NULL
+ * after the last (for the unit tests). */
+const struct pf_format_row *pf_format_row_at(size_t i);
+
 /* Whether blanks and form feeds, then prefix, start s[0..n-1]. */
 int pf_peek_starts(const char *s, size_t n, const char *prefix);
 /* Whether the input is a JSON object whose first key is key. */

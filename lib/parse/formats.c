@@ -191,6 +191,12 @@ row_of(int format)
 	return NULL;
 }
 
+const struct pf_format_row *
+pf_format_row_at(size_t i)
+{
+	return i < NROWS ? &rows[i] : NULL;
+}
+
 const struct pf_format_info *
 pf_format_at(size_t i)
 {

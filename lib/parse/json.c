@@ -39,6 +39,7 @@ struct pf_json {
 
 	uint64_t offset;	/* bytes given to yajl before the current piece */
 	uint64_t lines;		/* newlines in them */
+	int last_nl;		/* the last of them was a newline */
 	unsigned char *buf;
 };
 
@@ -297,7 +298,10 @@ stopped(struct pf_json *j, const unsigned char *b, size_t n)
 
 	if (used > n)
 		used = n;
-	line = j->lines + (b != NULL ? count_lines(b, used) : 0) + 1;
+	/* At the end, a final newline ends the last line rather than
+	 * starting another. */
+	line = j->lines + (b != NULL ? count_lines(b, used) : 0) +
+	    (b == NULL && j->last_nl ? 0 : 1);
 	at = j->offset + used;
 	if (j->failed) {
 		j->err->line = line;
@@ -344,6 +348,8 @@ pf_json_parse(struct pf_json *j, int root_tag)
 			return stopped(j, j->buf + skip, n - skip);
 		j->lines += count_lines(j->buf + skip, n - skip);
 		j->offset += n - skip;
+		if (n > skip)
+			j->last_nl = j->buf[n - 1] == '\n';
 	}
 	if (yajl_complete_parse(j->y) != yajl_status_ok)
 		return stopped(j, NULL, 0);
