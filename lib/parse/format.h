@@ -77,6 +77,12 @@ const struct pf_format_row *pf_format_row_at(size_t i);
 
 /* Whether blanks and form feeds, then prefix, start s[0..n-1]. */
 int pf_peek_starts(const char *s, size_t n, const char *prefix);
+/* PF_CLAIM_LINE, with the index of the first line that match accepts in
+ * *where, or PF_CLAIM_NONE. */
+int pf_peek_claim_line(const struct pf_peek *pk, size_t *where,
+    int (*match)(const char *s, size_t len));
+/* Whether the input is XML (it starts with '<') that holds text. */
+int pf_peek_xml_has(const struct pf_peek *pk, const char *text);
 /* Whether the input is a JSON object whose first key is key. */
 int pf_peek_json_key(const struct pf_peek *pk, const char *key);
 

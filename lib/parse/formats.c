@@ -312,6 +312,27 @@ pf_peek_starts(const char *s, size_t n, const char *prefix)
 }
 
 int
+pf_peek_claim_line(const struct pf_peek *pk, size_t *where,
+    int (*match)(const char *s, size_t len))
+{
+	size_t i;
+
+	for (i = 0; i < pk->nlines; i++)
+		if (match(pk->line[i].s, pk->line[i].len)) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+	return PF_CLAIM_NONE;
+}
+
+int
+pf_peek_xml_has(const struct pf_peek *pk, const char *text)
+{
+	return pk->body < pk->n && pk->buf[pk->body] == '<' &&
+	    memmem(pk->buf + pk->body, pk->n - pk->body, text, strlen(text)) != NULL;
+}
+
+int
 pf_peek_json_key(const struct pf_peek *pk, const char *key)
 {
 	char quoted[64];

@@ -559,25 +559,19 @@ fold(struct gprof *g)
 }
 
 /* A heading of gprof's, or the line above its call graph. */
+static int
+gprof_line(const char *s, size_t len)
+{
+	return pf_peek_starts(s, len, "Flat profile:") ||
+	    pf_peek_starts(s, len, "Call graph") ||
+	    (pf_peek_starts(s, len, "index % time") && memmem(s, len, "called", 6) != NULL) ||
+	    memmem(s, len, "granularity: each sample hit covers", 35) != NULL;
+}
+
 int
 pf_gprof_detect(const struct pf_peek *pk, size_t *where)
 {
-	size_t i;
-
-	for (i = 0; i < pk->nlines; i++) {
-		const char *s = pk->line[i].s;
-		size_t len = pk->line[i].len;
-
-		if (pf_peek_starts(s, len, "Flat profile:") ||
-		    pf_peek_starts(s, len, "Call graph") ||
-		    (pf_peek_starts(s, len, "index % time") &&
-		    memmem(s, len, "called", 6) != NULL) ||
-		    memmem(s, len, "granularity: each sample hit covers", 35) != NULL) {
-			*where = i;
-			return PF_CLAIM_LINE;
-		}
-	}
-	return PF_CLAIM_NONE;
+	return pf_peek_claim_line(pk, where, gprof_line);
 }
 
 int

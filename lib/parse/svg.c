@@ -437,10 +437,7 @@ int
 pf_svg_detect(const struct pf_peek *pk, size_t *where)
 {
 	PF_UNUSED(where);
-	if (pk->body < pk->n && pk->buf[pk->body] == '<' &&
-	    memmem(pk->buf + pk->body, pk->n - pk->body, "<svg", 4) != NULL)
-		return PF_CLAIM_MAGIC;
-	return PF_CLAIM_NONE;
+	return pf_peek_xml_has(pk, "<svg") ? PF_CLAIM_MAGIC : PF_CLAIM_NONE;
 }
 
 int

@@ -365,24 +365,18 @@ event(struct v8log *v, const char *s, size_t n)
 }
 
 /* A line of one of the events every log has. */
+static int
+log_line(const char *s, size_t len)
+{
+	return pf_peek_starts(s, len, "v8-version,") ||
+	    pf_peek_starts(s, len, "shared-library,") ||
+	    pf_peek_starts(s, len, "code-creation,") || pf_peek_starts(s, len, "tick,");
+}
+
 int
 pf_v8log_detect(const struct pf_peek *pk, size_t *where)
 {
-	size_t i;
-
-	for (i = 0; i < pk->nlines; i++) {
-		const char *s = pk->line[i].s;
-		size_t len = pk->line[i].len;
-
-		if (pf_peek_starts(s, len, "v8-version,") ||
-		    pf_peek_starts(s, len, "shared-library,") ||
-		    pf_peek_starts(s, len, "code-creation,") ||
-		    pf_peek_starts(s, len, "tick,")) {
-			*where = i;
-			return PF_CLAIM_LINE;
-		}
-	}
-	return PF_CLAIM_NONE;
+	return pf_peek_claim_line(pk, where, log_line);
 }
 
 int

@@ -186,10 +186,8 @@ int
 pf_xctrace_detect(const struct pf_peek *pk, size_t *where)
 {
 	PF_UNUSED(where);
-	if (pk->body < pk->n && pk->buf[pk->body] == '<' &&
-	    memmem(pk->buf + pk->body, pk->n - pk->body, "<trace-query-result", 19) != NULL)
-		return PF_CLAIM_MAGIC;
-	return PF_CLAIM_NONE;
+	return pf_peek_xml_has(pk, "<trace-query-result") ? PF_CLAIM_MAGIC :
+	    PF_CLAIM_NONE;
 }
 
 int
