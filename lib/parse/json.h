@@ -23,8 +23,13 @@
 
 #include "internal.h"
 
-/* Deeper nesting is refused (memory: a few bytes per level). */
-#define PF_JSON_MAX_DEPTH (1 << 20)
+/*
+ * Deeper nesting is refused.  Memory is a few bytes per level, but yajl
+ * grows its stack of levels 128 at a time, copying it each time, so the
+ * cost grows with the square of the depth: this bounds it (a nested
+ * .cpuprofile uses two levels per call).
+ */
+#define PF_JSON_MAX_DEPTH (1 << 18)
 
 enum pf_json_type {
 	PF_JSON_NULL,
