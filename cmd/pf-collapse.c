@@ -274,7 +274,7 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 		report(&err);
 		return 1;
 	}
-	if (pf_reader_gunzip(r, &err) < 0) {
+	if (pf_reader_decode(r, &err) < 0) {
 		report(&err);
 		goto out;
 	}

@@ -18,6 +18,29 @@ int pf_err(struct pf_error *err, const char *name, uint64_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void pf_err_name(struct pf_error *err, const char *name);
 
+/* Whether s[0..n-1] starts with, ends with, holds the string x. */
+static inline int
+pf_mem_starts(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s, x, m) == 0;
+}
+
+static inline int
+pf_mem_ends(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s + n - m, x, m) == 0;
+}
+
+static inline int
+pf_mem_has(const char *s, size_t n, const char *x)
+{
+	return memmem(s, n, x, strlen(x)) != NULL;
+}
+
 /* ------------------------------------------------------------------ arena */
 
 /*
@@ -234,7 +257,65 @@ int pf_reader_slurp(struct pf_reader *r, char **buf, size_t *len, struct pf_erro
 /* Bytes consumed so far (of the decompressed input). */
 uint64_t pf_reader_bytes(const struct pf_reader *r);
 
+/* ------------------------------------------------------------ frame names */
+
+/*
+ * Frame names tidied the way users of each platform expect (names.c), for
+ * every parser of symbols printed as text, so that one function is one
+ * frame whichever profiler recorded it.  pf_name_tidy() rewrites
+ * s[0..n-1] in place and returns its new length (never longer); ';'
+ * always becomes ':', and the flags add:
+ */
+enum {
+	PF_NAME_RUST = 1,	/* legacy Rust demangled, "::h<hash>" dropped */
+	PF_NAME_PARAMS = 2,	/* a trailing parameter list cut: "f(int)" */
+	PF_NAME_QUOTES = 4,	/* ' and " removed (stackcollapse-perf.pl) */
+	PF_NAME_JAVA = 8,	/* Java's "Lorg/x/Y" loses its 'L' */
+};
+size_t pf_name_tidy(char *s, size_t n, unsigned flags);
+/* Where a trailing parameter list of s starts (at its '('), or n: a '('
+ * in template arguments, "(anonymous namespace)", operator() and a
+ * parenthesized scope followed by "::" or "." are part of the name. */
+size_t pf_name_params(const char *s, size_t n);
+/* Where the next "->" of a "caller->inlined" chain (old perf, DTrace's
+ * Java frames) starts in s, or n; "operator->" is a name. */
+size_t pf_name_arrow(const char *s, size_t n);
+/* perf dsos of kernel code ([kernel.kallsyms], vmlinux, *.ko) and of JIT
+ * code (/tmp/perf-PID.map, jitted-PID-N.so): the _[k] and _[j] frames. */
+int pf_name_kernel_dso(const char *m, size_t n);
+int pf_name_jit_dso(const char *m, size_t n);
+
+/*
+ * The frame name of one frame of perf script text, or of a perf.data
+ * sample, so that both name it alike: sym is the symbol without its
+ * "+0x..." offset (empty or "[unknown]" when perf did not know it: then
+ * the name is the dso's file name in brackets, with the address when
+ * o->include_addrs), dso the file (NULL when not printed), inlined marks
+ * an inlined frame (_[i]), java the process "java".  Writes the name to
+ * *buf (grown as needed, *cap its size); returns its length, -1 on ENOMEM.
+ */
+long pf_perf_frame_name(char **buf, size_t *cap, const char *sym, size_t slen,
+    const char *dso, size_t dlen, const char *addr, size_t alen, int inlined,
+    int java, const struct pf_perf_options *o);
+
+/*
+ * What the start of an input that no format claims looks like ("a Java
+ * Flight Recorder recording (JFR; ...)"), for the error refusing it, or
+ * NULL when nothing about it is recognizable (sniff.c).
+ */
+const char *pf_sniff(const char *buf, size_t n);
+/* Whether the first 4 KiB of buf are text: no control bytes but blanks and
+ * line ends (a binary format has some). */
+int pf_text_like(const char *buf, size_t n);
+
 /* ------------------------------------------------------------- perf parser */
+
+/*
+ * Whether buf[0..n-1], the start of an input (all of it when whole), shows
+ * perf script's samples (a header with a timestamp and an event, or a
+ * header followed by a frame line).
+ */
+int pf_perf_sniff(const char *buf, size_t n, int whole);
 
 /* The part of the perf parser the fuzz target and unit tests reach. */
 int pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,

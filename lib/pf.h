@@ -170,6 +170,13 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  * Returns 1 when the input is gzip, 0 when not, -1 with err filled.
  */
 int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
+/*
+ * pf_reader_gunzip(), then: if the text starts with a UTF-16 byte-order
+ * mark (as Windows redirection writes it), makes r transcode it to UTF-8
+ * as it is read; a UTF-8 byte-order mark is dropped.  Call before reading
+ * any line.  Returns what pf_reader_gunzip returns.
+ */
+int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 
 /* ------------------------------------------------------------ folded format */
 
@@ -186,10 +193,13 @@ int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *e
 /* What pf_folded_read_opts is asked to do, and what it skipped. */
 struct pf_folded_options {
 	int lenient;		/* skip malformed lines instead of failing */
+	int comments;		/* skip lines that start with '#' */
 };
 
 struct pf_folded_stats {
 	uint64_t lines;			/* lines read */
+	uint64_t stacks;		/* lines folded into the profile */
+	uint64_t comments;		/* '#' lines skipped (comments) */
 	uint64_t skipped;		/* malformed lines skipped (lenient) */
 	uint64_t first_skipped;		/* line number of the first one */
 	char first_reason[160];		/* and why it was skipped */
@@ -395,10 +405,9 @@ const char *pf_format_list(void);
 
 /*
  * Looks at the start of r (without consuming it) and returns the format it
- * is in.  Input that fits no format more specific than perf script is
- * given to the perf parser, which skips what it does not recognize;
- * pf_collapse turns "nothing recognized" into an error naming the formats
- * tried and the first line.  Returns -1 with err filled on a read error.
+ * is in, or PF_FORMAT_AUTO when the content shows no format (pf_collapse
+ * refuses such input, naming the formats tried, what it looks like and
+ * its first line).  Returns -1 with err filled on a read error.
  */
 int pf_format_detect(struct pf_reader *r, struct pf_error *err);
 
@@ -420,7 +429,7 @@ struct pf_collapse_stats {
 	struct pf_perf_stats perf;	/* when format is PF_FORMAT_PERF */
 	uint64_t samples;		/* samples (or map entries) read */
 	uint64_t dropped;		/* of those, left out on purpose */
-	char note[256];			/* something the user should hear, or "" */
+	char note[512];			/* something the user should hear, or "" */
 };
 
 /*

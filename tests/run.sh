@@ -3,9 +3,9 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus formats export perfdata fuzz browser man (default:
-# all).  Each failure is one "FAIL ..." line with a few indented lines of
-# detail, each group ends with a summary line, and the last line is
+# GROUPs: unit cases corpus formats export perfdata external fuzz browser man
+# (default: all).  Each failure is one "FAIL ..." line with a few indented
+# lines of detail, each group ends with a summary line, and the last line is
 # "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
 #
@@ -24,8 +24,10 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/export.sh"
 # shellcheck source=tests/perfdata.sh
 . "$here/perfdata.sh"
+# shellcheck source=tests/external.sh
+. "$here/external.sh"
 
-all_groups="unit cases corpus formats export perfdata fuzz browser man"
+all_groups="unit cases corpus formats export perfdata external fuzz browser man"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -295,6 +297,7 @@ for b in "$@"; do
 	wanted formats && group_formats
 	wanted export && group_export
 	wanted perfdata && group_perfdata
+	wanted external && group_external
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done

@@ -202,6 +202,7 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 	struct prev pv;
 	size_t len, slen, lcp;
 	int columns = 0, rc = -1, lenient = o != NULL && o->lenient, k;
+	int comments = o != NULL && o->comments;
 	const char *line;
 	pf_count a, b;
 	char msg[160];
@@ -221,6 +222,10 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 		} else {
 			if ((len = rtrim(line, len)) == 0)
 				continue;
+			if (comments && line[0] == '#') {
+				st->comments++;
+				continue;
+			}
 			/* The shared prefix has no NUL byte: the previous
 			 * stack was checked. */
 			lcp = common_prefix(line, pv.text, len < pv.len ? len : pv.len);
@@ -249,6 +254,7 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 		}
 		if (pf_profile_add(p, pv.ids, pv.n, a, b, err) != 0)
 			goto lerr;
+		st->stacks++;
 	}
 	rc = 0;
 	goto out;

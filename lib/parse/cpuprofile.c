@@ -1018,15 +1018,27 @@ release(struct cpuprof *c)
 }
 
 /*
- * Any JSON object that no format claims more specifically: the
- * .cpuprofile's keys ("nodes", "head") may come in any order.
+ * A JSON object whose nodes have a "hitCount" (both shapes), or with
+ * "nodes" and their "callFrame", "samples" or "timeDeltas" (its keys come
+ * in any order).  A Chrome trace ("traceEvents", "ph") holds profile
+ * chunks with nodes too, but is no CPU profile; it and other JSON (a heap
+ * profile, whose nodes have "selfSize") are claimed by no format here.
  */
 int
 pf_cpuprofile_detect(const struct pf_peek *pk, size_t *where)
 {
+	const char *s = pk->buf + pk->body;
+	size_t n = pk->n - pk->body;
+
 	PF_UNUSED(where);
-	if (pk->body < pk->n && pk->buf[pk->body] == '{')
-		return PF_CLAIM_SYNTAX;
+	if (n == 0 || s[0] != '{' || pf_peek_json_key(pk, "code") ||
+	    pf_peek_json_key(pk, "ticks") ||
+	    pf_mem_has(s, n, "\"traceEvents\"") || pf_mem_has(s, n, "\"ph\""))
+		return PF_CLAIM_NONE;
+	if (pf_mem_has(s, n, "\"hitCount\"") || (pf_mem_has(s, n, "\"nodes\"") &&
+	    (pf_mem_has(s, n, "\"callFrame\"") || pf_mem_has(s, n, "\"samples\"") ||
+	    pf_mem_has(s, n, "\"timeDeltas\""))))
+		return PF_CLAIM_MAGIC;
 	return PF_CLAIM_NONE;
 }
 

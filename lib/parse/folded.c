@@ -31,25 +31,69 @@ folded_like(const char *s, size_t n)
 	return i > 0;
 }
 
-/* Every non-blank line looked at is a stack and a count. */
+/*
+ * Most lines are stacks (a damaged or truncated line, a header of another
+ * tool, does not make the file something else), and some stack has two
+ * frames unless every line is one; '#' comment lines say nothing either
+ * way.
+ */
 int
 pf_folded_detect(const struct pf_peek *pk, size_t *where)
 {
-	size_t i;
+	size_t i, folded = 0, not_folded = 0;
+	int semicolons = 0;
 
 	PF_UNUSED(where);
-	for (i = 0; i < pk->nlines; i++)
-		if (!folded_like(pk->line[i].s, pk->line[i].len))
-			return PF_CLAIM_NONE;
-	return pk->nlines > 0 ? PF_CLAIM_SHAPE : PF_CLAIM_NONE;
+	for (i = 0; i < pk->nlines; i++) {
+		const char *s = pk->line[i].s;
+		size_t len = pk->line[i].len;
+
+		if (s[0] == '#')
+			continue;
+		if (folded_like(s, len)) {
+			folded++;
+			semicolons |= memchr(s, ';', len) != NULL;
+		} else {
+			not_folded++;
+		}
+	}
+	return folded > not_folded && (semicolons || not_folded == 0) ?
+	    PF_CLAIM_SHAPE : PF_CLAIM_NONE;
 }
 
+/*
+ * Folded stacks as pf-collapse reads them: a '#' comment line (the header
+ * some profilers write) and a damaged line (a truncated last line, a line
+ * without a count) are skipped and counted in the note, so a folded file
+ * stays a folded file.
+ */
 int
 pf_folded_row_read(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
     struct pf_error *err)
 {
+	struct pf_folded_options fo = { .lenient = 1, .comments = 1 };
+	struct pf_folded_stats fs;
+	char bad[300];
+
 	PF_UNUSED(o);
-	PF_UNUSED(st);
-	return pf_folded_read(p, r, err);
+	if (pf_folded_read_opts(p, r, &fo, &fs, err) != 0)
+		return -1;
+	if (fs.skipped > 0 && fs.stacks == 0)
+		return pf_err(err, pf_reader_name(r), fs.first_skipped, "not folded "
+		    "stacks: no line is one (%s)", fs.first_reason);
+	st->samples = fs.stacks;
+	st->dropped = fs.skipped;
+	bad[0] = '\0';
+	if (fs.skipped > 0)
+		snprintf(bad, sizeof(bad), "%llu malformed line%s (first at line %llu: %s)",
+		    (unsigned long long)fs.skipped, fs.skipped == 1 ? "" : "s",
+		    (unsigned long long)fs.first_skipped, fs.first_reason);
+	if (fs.comments > 0)
+		snprintf(st->note, sizeof(st->note), "skipped %llu '#' comment line%s%s%s",
+		    (unsigned long long)fs.comments, fs.comments == 1 ? "" : "s",
+		    bad[0] != '\0' ? " and " : "", bad);
+	else if (bad[0] != '\0')
+		snprintf(st->note, sizeof(st->note), "skipped %s", bad);
+	return 0;
 }

@@ -36,6 +36,7 @@ struct pf_peek {
 	int whole;		/* buf holds the whole input */
 	size_t body;		/* offset of the first byte after a UTF-8
 				   byte-order mark, blanks and newlines */
+	int markup;		/* buf[body] is '{', '[' or '<': JSON or XML */
 	/* Lines up to the PF_PEEK_LINES-th non-blank one; a last line cut
 	 * by the end of buf when the input goes on is not among them. */
 	struct pf_peek_line line[PF_PEEK_LINES];
@@ -43,17 +44,20 @@ struct pf_peek {
 };
 
 /*
- * How strongly a detector claims an input.  The strongest claim wins;
+ * How strongly a detector claims an input: a claim is positive evidence,
+ * and an input that no row claims is refused.  The strongest claim wins;
  * between PF_CLAIM_LINE claims, the one whose line comes first; otherwise
- * the row that comes first in the table.
+ * the row that comes first in the table.  JSON and XML input (pf_peek
+ * .markup) can only be claimed by PF_CLAIM_MAGIC: lines inside them mean
+ * nothing.
  */
 enum pf_claim {
 	PF_CLAIM_NONE = 0,
-	PF_CLAIM_SHAPE,		/* every line looked at has the format's shape */
-	PF_CLAIM_LINE,		/* a line that this format writes; *where is
-				   its index in pf_peek.line */
-	PF_CLAIM_SYNTAX,	/* the format's container syntax (a JSON
-				   object), nothing more specific */
+	PF_CLAIM_SHAPE,		/* most lines have the format's shape */
+	PF_CLAIM_GRAMMAR,	/* records in the format's grammar (perf's
+				   sample headers and frames) */
+	PF_CLAIM_LINE,		/* a line that only this format writes;
+				   *where is its index in pf_peek.line */
 	PF_CLAIM_MAGIC,		/* the format's magic bytes or own names */
 };
 
@@ -92,7 +96,7 @@ int pf_peek_json_key(const struct pf_peek *pk, const char *key);
 	pf_detect_fn pf_##fmt##_detect;					\
 	pf_read_fn pf_##fmt##_read
 
-PF_FORMAT_DECLARE(perf);
+PF_FORMAT_DECLARE(perf);		/* perf.c; perf.data: perfdata.c */
 /* pf_folded_read is the public reader of folded text (lib/core/folded.c). */
 pf_detect_fn pf_folded_detect;
 pf_read_fn pf_folded_row_read;

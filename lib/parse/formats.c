@@ -4,11 +4,11 @@
  * its reader.
  *
  * Detection looks only at the first PF_PEEK_BYTES of the input (never at
- * the file name): each row's detector says how strongly the content shows
- * its format (enum pf_claim in format.h) and the strongest claim wins.
- * Input that no row claims goes to perf script, the fallback: its reader
- * skips lines it does not know, and when it recognizes nothing the input
- * fits no format and the error says which were tried.
+ * the file name), and a format claims an input only when the content
+ * shows it: each row's detector says how strongly (enum pf_claim in
+ * format.h) and the strongest claim wins.  Nothing is a fallback: an input
+ * that no row claims is refused, with the formats tried, what the input
+ * looks like when that can be told (sniff.c) and its first line.
  */
 #include <pthread.h>
 
@@ -110,10 +110,8 @@ pf_collapse_options_set(const struct pf_collapse_options *o)
 
 /* ------------------------------------------------------------ the formats */
 
-/*
- * In the order detection tries them; between equal claims the earlier row
- * wins.  perf comes last: it is the fallback (see FALLBACK below).
- */
+/* In the order detection tries them; between equal claims the earlier
+ * row wins. */
 static const struct pf_format_row rows[] = {
 	{ { PF_FORMAT_PPROF, "pprof", NULL,
 	    "pprof profile.proto (Go, async-profiler, Pyroscope)",
@@ -157,7 +155,7 @@ static const struct pf_format_row rows[] = {
 	    "those of the input" },
 	  pf_folded_detect, pf_folded_row_read },
 	{ { PF_FORMAT_PERF, "perf", NULL,
-	    "perf script text, or a perf.data file (what nothing else claims)",
+	    "perf script text, or a perf.data file",
 	    OPT(PID) | OPT(TID) | OPT(KERNEL) | OPT(JIT) | OPT(ALL) | OPT(ADDRS) |
 	    OPT(EVENT_FILTER) | OPT(SRCLINE) | OPT(JOBS) | OPT(NATIVE) | OPT(PERF_SCRIPT),
 	    PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
@@ -167,18 +165,6 @@ static const struct pf_format_row rows[] = {
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
-
-/*
- * The fallback, in one place: input that no row claims is read as perf
- * script.  When that recognizes nothing, the input fits no format.
- */
-#define FALLBACK PF_FORMAT_PERF
-
-static int
-fallback_found_nothing(const struct pf_collapse_stats *st)
-{
-	return st->perf.samples == 0 && st->perf.skipped_lines > 0;
-}
 
 static const struct pf_format_row *
 row_of(int format)
@@ -362,6 +348,7 @@ peek_init(struct pf_peek *pk, const char *buf, size_t n)
 	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
 		i++;
 	pk->body = i;
+	pk->markup = i < n && (buf[i] == '{' || buf[i] == '[' || buf[i] == '<');
 	for (s = buf; s < buf + n && pk->nlines < PF_PEEK_LINES; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(buf + n - s));
 		if (nl == NULL) {
@@ -392,6 +379,8 @@ detect_row(const struct pf_peek *pk)
 	for (i = 0; i < NROWS; i++) {
 		where = 0;
 		claim = rows[i].detect(pk, &where);
+		if (pk->markup && claim < PF_CLAIM_MAGIC)
+			continue;
 		if (claim > best_claim || (claim == best_claim && claim == PF_CLAIM_LINE &&
 		    where < best_where)) {
 			best = &rows[i];
@@ -407,21 +396,29 @@ struct first_line {
 	char text[80];
 };
 
-/* The first non-blank line, quoted for a message. */
+/* The first non-blank line, even one cut by the peek, quoted for a
+ * message. */
 static void
-keep_first(struct first_line *f, const struct pf_peek *pk)
+keep_first(struct first_line *f, const char *buf, size_t n)
 {
-	const char *s;
-	size_t i, n, o = 0;
+	const char *s, *nl;
+	size_t i, len, o = 0;
+	uint64_t lineno = 0;
 
-	f->lineno = 0;
-	f->text[0] = '\0';
-	if (pk->nlines == 0)
+	memset(f, 0, sizeof(*f));
+	for (s = buf; s < buf + n; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(buf + n - s))) == NULL)
+			nl = buf + n;
+		lineno++;
+		for (len = (size_t)(nl - s); len > 0 && is_blank(s[len - 1]); len--)
+			;
+		if (len > 0)
+			break;
+	}
+	if (s >= buf + n)
 		return;
-	s = pk->line[0].s;
-	n = pk->line[0].len;
-	f->lineno = pk->line[0].lineno;
-	for (i = 0; i < n && o + 8 < sizeof(f->text); i++) {
+	f->lineno = lineno;
+	for (i = 0; i < len && o + 8 < sizeof(f->text); i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
@@ -431,57 +428,71 @@ keep_first(struct first_line *f, const struct pf_peek *pk)
 			o += 4;
 		}
 	}
-	if (i < n)
+	if (i < len)
 		memcpy(f->text + o, "...", 4), o += 3;
 	f->text[o] = '\0';
 }
 
 /*
- * The format of r, by its rows' claims, and whether it is the fallback;
- * the first line goes to first (may be NULL).  An empty input, or one
- * that cannot be read, is the fallback's: its reader reads nothing, or
- * meets the same read error.
+ * The format of r by its rows' claims, or NULL when no row claims it; the
+ * first line goes to first (may be NULL).  An empty input, or one of
+ * blanks only, is an empty profile, read (as nothing) by perf's reader;
+ * so is one that cannot be read, whose reader meets the same error.
  */
 static const struct pf_format_row *
-detect(struct pf_reader *r, struct first_line *first, int *fallback,
-    struct pf_error *err)
+detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
 {
 	struct pf_peek pk;
-	const struct pf_format_row *row = NULL;
 	const char *buf;
-	size_t n;
+	size_t n, i;
 
-	*fallback = 0;
 	if (first != NULL)
 		memset(first, 0, sizeof(*first));
 	n = pf_reader_peek(r, &buf, PF_PEEK_BYTES, err);
-	if (n > 0) {
-		peek_init(&pk, buf, n);
-		row = detect_row(&pk);
-		if (first != NULL)
-			keep_first(first, &pk);
-	}
-	if (row == NULL) {
-		row = row_of(FALLBACK);
-		*fallback = 1;
-	}
-	return row;
+	for (i = 0; i < n && (is_blank(buf[i]) || buf[i] == '\n' || buf[i] == '\f'); i++)
+		;
+	if (i == n && n < PF_PEEK_BYTES)
+		return row_of(PF_FORMAT_PERF);
+	if (first != NULL)
+		keep_first(first, buf, n);
+	peek_init(&pk, buf, n);
+	return detect_row(&pk);
 }
 
 int
 pf_format_detect(struct pf_reader *r, struct pf_error *err)
 {
 	const struct pf_format_row *row;
-	int fallback;
 
-	if (pf_reader_gunzip(r, err) < 0)
+	if (pf_reader_decode(r, err) < 0)
 		return -1;
-	if ((row = detect(r, NULL, &fallback, err)) == NULL)
-		return -1;
-	return row->info.format;
+	row = detect(r, NULL, err);
+	return row != NULL ? row->info.format : PF_FORMAT_AUTO;
 }
 
 /* -------------------------------------------------------------- dispatch */
+
+/*
+ * An input no format claims: an error that lists the formats tried, says
+ * what the input looks like when that can be told, and quotes its first
+ * line.
+ */
+static int
+refuse(struct pf_reader *r, const struct first_line *first, struct pf_error *err)
+{
+	const char *buf, *looks;
+	size_t n = pf_reader_peek(r, &buf, PF_PEEK_BYTES, err);
+
+	looks = pf_sniff(buf, n);
+	if (first->lineno == 0)
+		return pf_err(err, pf_reader_name(r), 0, "not a profile in any format "
+		    "pf-collapse knows (tried %s)%s%s", pf_format_list(),
+		    looks != NULL ? "; it looks like " : "", looks != NULL ? looks : "");
+	return pf_err(err, pf_reader_name(r), first->lineno, "not a profile in any "
+	    "format pf-collapse knows (tried %s); %s%s%sthe first line is '%s'",
+	    pf_format_list(), looks != NULL ? "it looks like " : "",
+	    looks != NULL ? looks : "", looks != NULL ? "; " : "", first->text);
+}
 
 int
 pf_collapse(struct pf_profile *p, struct pf_reader *r,
@@ -490,24 +501,27 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 {
 	const struct pf_format_row *row;
 	struct first_line first;
-	int gz, fallback = 0, rc;
+	int gz, rc;
 
 	memset(st, 0, sizeof(*st));
 	memset(&first, 0, sizeof(first));
-	if ((gz = pf_reader_gunzip(r, err)) < 0)
+	if ((gz = pf_reader_decode(r, err)) < 0)
 		return -1;
 	st->gzip = gz;
-	if (o->format == PF_FORMAT_AUTO)
-		row = detect(r, &first, &fallback, err);
-	else if ((row = row_of(o->format)) == NULL)
-		return pf_err(err, pf_reader_name(r), 0, "unknown format %d", o->format);
-	if (row == NULL)
-		return -1;
+	if (o->format != PF_FORMAT_AUTO) {
+		if ((row = row_of(o->format)) == NULL)
+			return pf_err(err, pf_reader_name(r), 0, "unknown format %d",
+			    o->format);
+	} else if ((row = detect(r, &first, err)) == NULL) {
+		return refuse(r, &first, err);
+	}
 	st->format = row->info.format;
 	st->unit = o->weight_time && (row->info.options & OPT(WEIGHT)) ?
 	    row->info.unit_time : row->info.unit;
 	rc = row->read(p, r, o, st, err);
-	if (rc == 0 && fallback && fallback_found_nothing(st))
+	/* perf's headers were seen, yet its reader recognized no sample. */
+	if (rc == 0 && o->format == PF_FORMAT_AUTO && st->format == PF_FORMAT_PERF &&
+	    st->perf.samples == 0 && st->perf.skipped_lines > 0)
 		rc = pf_err(err, pf_reader_name(r), first.lineno,
 		    "not a profile in any format pf-collapse knows (tried %s); "
 		    "the first line is '%s'", pf_format_list(), first.text);

@@ -7,6 +7,12 @@
  *   code-creation,TYPE,KIND,TIME,START,SIZE,NAME[,SFI,STATE]
  *   code-move,FROM,TO           code-delete,START
  *   tick,PC,TIME,IS_EXTERNAL_CALLBACK,TOS_OR_CALLBACK,VMSTATE,FRAME...
+ * Older V8 wrote code-creation without the TIME (and before that without
+ * the KIND) and the stack pointer where ticks now have the time, and until
+ * Node 8 it quoted names as CSV does ("Module._load module.js:420:24",
+ * with \" inside) where it now escapes commas as \x2C.  START is the first
+ * field after TYPE that is an address (0x...), which tells the layouts
+ * apart, and a quoted field is one field whatever commas it holds.
  * Code entries are kept in an address-ordered array as the log creates,
  * moves and deletes them, and each tick's addresses are resolved against
  * the code as it was at that tick.  As in V8's tick processor: in an
@@ -14,8 +20,9 @@
  * that points into JavaScript is a frame of its own, and a frame written
  * "+HEX"/"-HEX" is an offset from the one before.  An address outside all
  * code entries becomes "[LIBRARY]" when a shared library holds it (the log
- * has no C++ symbols: --prof-process gets them from nm) and "[unknown]"
- * otherwise; no tick is dropped.
+ * has no C++ symbols: --prof-process gets them from nm) and, for the pc,
+ * "[unknown]" otherwise; a caller outside all code is left out, as the
+ * tick processor does.  No tick is dropped.
  */
 #include <stdlib.h>
 
@@ -96,7 +103,8 @@ decval(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
-/* V8 escapes commas in names as \x2C (and backslashes as \\). */
+/* V8 escapes commas in names as \x2C (and backslashes as \\); inside
+ * the quotes of older logs, a quote is \". */
 static size_t
 unescape(struct v8log *v, const char *s, size_t n)
 {
@@ -110,8 +118,8 @@ unescape(struct v8log *v, const char *s, size_t n)
 		    hexval(s + i + 2, 2, &c) == 0 && c != 0 && c != '\n') {
 			v->buf[o++] = (char)c;
 			i += 3;
-		} else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
-			v->buf[o++] = '\\';
+		} else if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"')) {
+			v->buf[o++] = s[i + 1];
 			i++;
 		} else {
 			v->buf[o++] = s[i];
@@ -215,25 +223,70 @@ is_js_type(const char *t, size_t n)
 
 struct field {
 	const char *s;
-	size_t n;
+	size_t n;		/* of a quoted field: without its quotes */
 };
+
+/* "0x..." (V8 writes every address so). */
+static int
+is_address(const struct field *f)
+{
+	return f->n > 2 && f->s[0] == '0' && (f->s[1] == 'x' || f->s[1] == 'X');
+}
+
+/*
+ * Splits s into fields at commas; a field that starts with a quote runs to
+ * the closing quote (a backslash escapes the character after it).
+ */
+static size_t
+split_fields(const char *s, size_t n, struct field *f, size_t max)
+{
+	size_t nf = 0, i = 0, j;
+
+	while (nf < max) {
+		if (i < n && s[i] == '"') {
+			for (j = i + 1; j < n && s[j] != '"'; j++)
+				if (s[j] == '\\' && j + 1 < n)
+					j++;
+			if (j < n && (j + 1 == n || s[j + 1] == ',')) {
+				f[nf].s = s + i + 1;
+				f[nf++].n = j - i - 1;
+				i = j + 1;
+				if (i == n)
+					break;
+				i++;
+				continue;
+			}
+		}
+		for (j = i; j < n && s[j] != ','; j++)
+			;
+		f[nf].s = s + i;
+		f[nf++].n = j - i;
+		if (j == n)
+			break;
+		i = j + 1;
+	}
+	return nf;
+}
 
 static int
 code_creation(struct v8log *v, struct field *f, size_t nf)
 {
 	struct code c;
 	char type[64];
-	size_t len;
+	size_t len, at;
 
-	/* code-creation,TYPE,KIND,TIME,START,SIZE,NAME[,...] */
-	if (nf < 7 || hexval(f[4].s, f[4].n, &c.start) != 0 ||
-	    decval(f[5].s, f[5].n, &c.size) != 0)
+	/* code-creation,TYPE[,KIND[,TIME]],START,SIZE,NAME[,...]: START is
+	 * the first address. */
+	for (at = 2; at < nf && at <= 4 && !is_address(&f[at]); at++)
+		;
+	if (at + 2 >= nf || at > 4 || hexval(f[at].s, f[at].n, &c.start) != 0 ||
+	    decval(f[at + 1].s, f[at + 1].n, &c.size) != 0)
 		return pf_err(v->err, v->name, v->line, "cannot read this "
 		    "code-creation event");
 	c.js = is_js_type(f[1].s, f[1].n);
 	snprintf(type, sizeof(type), "%.*s", (int)(f[1].n > 60 ? 60 : f[1].n), f[1].s);
-	/* Commas in names are escaped, so the name is one field. */
-	if ((len = unescape(v, f[6].s, f[6].n)) == SIZE_MAX ||
+	/* Commas in names are escaped or quoted, so the name is one field. */
+	if ((len = unescape(v, f[at + 2].s, f[at + 2].n)) == SIZE_MAX ||
 	    pf_v8_frame_name(v->p, c.js ? NULL : type, v->buf, len, &c.frame) != 0)
 		return pf_err(v->err, v->name, v->line, "out of memory");
 	return add_code(v, &c);
@@ -268,7 +321,10 @@ tick(struct v8log *v, struct field *f, size_t nf)
 		} else if (hexval(f[i].s, f[i].n, &prev) != 0) {
 			continue;	/* "overflow" and the like */
 		}
-		v->stack[n++] = resolve(v, prev);
+		/* As in V8's tick processor, a caller that is no code is
+		 * left out: only the pc may be unknown. */
+		if (resolve(v, prev) != v->unknown)
+			v->stack[n++] = resolve(v, prev);
 	}
 	/* Leaf first: reverse. */
 	for (i = 0; i < n / 2; i++) {
@@ -290,17 +346,11 @@ static int
 event(struct v8log *v, const char *s, size_t n)
 {
 	struct field f[MAX_FIELDS];
-	size_t nf = 0, i, start = 0;
+	size_t nf;
 	uint64_t from, to;
 	struct code *c, moved;
 
-	for (i = 0; i <= n && nf < MAX_FIELDS; i++) {
-		if (i < n && s[i] != ',')
-			continue;
-		f[nf].s = s + start;
-		f[nf++].n = i - start;
-		start = i + 1;
-	}
+	nf = split_fields(s, n, f, MAX_FIELDS);
 #define IS(str) (f[0].n == sizeof(str) - 1 && memcmp(f[0].s, str, f[0].n) == 0)
 	if (IS("tick") || IS("code-creation") || IS("code-move") ||
 	    IS("code-delete") || IS("shared-library"))

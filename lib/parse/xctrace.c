@@ -102,8 +102,9 @@ frame_id(struct xct *x, xmlNode *f)
 	}
 	n = strlen((const char *)v);
 	for (i = 0; i < n; i++)
-		if (v[i] == ';' || v[i] == '\n')
-			v[i] = v[i] == ';' ? ':' : ' ';
+		if (v[i] == '\n')
+			v[i] = ' ';
+	n = pf_name_tidy((char *)v, n, PF_NAME_RUST);
 	id = pf_profile_intern(x->p, (const char *)v, n);
 	xmlFree(v);
 	return id;

@@ -115,7 +115,7 @@ check_pprof(const char *gz, size_t n, size_t nstacks)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pf_folded_options fo = { 1 };
+	struct pf_folded_options fo = { .lenient = 1 };
 	struct pf_error err;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = pf_reader_mem("fuzz.folded", data, size);

@@ -310,12 +310,21 @@ static void
 test_detect(void)
 {
 	static const struct { const char *in; int format; } cases[] = {
+		/* Empty, or blanks only: an empty profile. */
 		{ "", PF_FORMAT_PERF },
-		{ "{\"nodes\":[]}", PF_FORMAT_CPUPROFILE },
-		{ "\xef\xbb\xbf {\"startTime\":1}", PF_FORMAT_CPUPROFILE },
+		{ " \n\t\n", PF_FORMAT_PERF },
+		{ "{\"nodes\":[{\"callFrame\":{}}]}", PF_FORMAT_CPUPROFILE },
+		{ "\xef\xbb\xbf {\"startTime\":1,\"head\":{\"hitCount\":1}}",
+		    PF_FORMAT_CPUPROFILE },
 		{ " \n{\n  \"code\": []", PF_FORMAT_V8PROF },
 		{ "{\"ticks\":[]}", PF_FORMAT_V8PROF },
-		{ "{\"codes\":[]}", PF_FORMAT_CPUPROFILE },
+		/* JSON and XML of no format's own names are no one's. */
+		{ "{\"codes\":[]}", PF_FORMAT_AUTO },
+		{ "{\"nodes\":[]}", PF_FORMAT_AUTO },
+		{ "{\"traceEvents\":[{\"ph\":\"P\",\"hitCount\":1}]}", PF_FORMAT_AUTO },
+		{ "[{\"name\":\"a\"}]", PF_FORMAT_AUTO },
+		{ "<html><body>", PF_FORMAT_AUTO },
+		{ "p 1 1.0: 250000 cpu-clock: \n\t1 f (/x)\n\n", PF_FORMAT_PERF },
 		{ "<?xml version=\"1.0\"?>\n<svg>", PF_FORMAT_SVG },
 		{ "<?xml version=\"1.0\"?>\n<trace-query-result>", PF_FORMAT_XCTRACE },
 		{ "Flat profile:\n", PF_FORMAT_GPROF },
@@ -323,14 +332,19 @@ test_detect(void)
 		{ "\n  libc.so.1`memcpy+0x1c\n  12\n", PF_FORMAT_DTRACE },
 		{ "v8-version,11,3\ntick,0x1,2\n", PF_FORMAT_V8PROF },
 		{ "a;b 1\nc 2\n", PF_FORMAT_FOLDED },
-		{ "a;b 1\nnot folded\n", PF_FORMAT_PERF },
+		{ "# a comment\na;b 1\na;c 2\nbroken\n", PF_FORMAT_FOLDED },
+		{ "a;b 1\nnot folded\n", PF_FORMAT_AUTO },
+		{ "hello, world\n", PF_FORMAT_AUTO },
 		/* Between two lines of formats' own, the first one. */
 		{ "x\nFlat profile:\n@[x]: 1\n", PF_FORMAT_GPROF },
 		{ "x\n@[x]: 1\nFlat profile:\n", PF_FORMAT_DTRACE },
 		/* A line beats the shape of folded lines. */
 		{ "a;b 1\n@[x]: 1\n", PF_FORMAT_DTRACE },
-		/* JSON beats lines. */
-		{ "{\n\"a\":\n\"tick,1\"\n}", PF_FORMAT_CPUPROFILE },
+		/* A line beats perf's headers, which beat folded lines. */
+		{ "p 1 1.0: 250000 cpu-clock: \n\t1 f (/x)\n@[x]: 1\n", PF_FORMAT_DTRACE },
+		{ "p 1 1.0: 250000 cpu-clock: \n\t1 f (/x)\n\na;b 1\n", PF_FORMAT_PERF },
+		/* Lines inside JSON mean nothing. */
+		{ "{\n\"a\":\n\"tick,1\"\n}", PF_FORMAT_AUTO },
 	};
 	char name[80];
 	size_t i;
@@ -813,7 +827,9 @@ test_truncated(void)
 			o.time_order = time_order;
 			o.weight_time = 1;
 			pf_profile_set_ordered(p, time_order);
+			o.format = PF_FORMAT_FOLDED;
 			free(collapse(good, strlen(good), NULL, &o, &st, &err, p));
+			o.format = PF_FORMAT_CPUPROFILE;
 			out = collapse(doc, cut, NULL, &o, &st, &err, p);
 			free(out);
 			if (out != NULL || strstr(err.msg, "ends before it is complete") == NULL)
