@@ -25,7 +25,7 @@ BUILD     ?= build
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      ?= libxml-2.0 cairo libpcre2-8 zlib jansson libprotobuf-c libelf
+PKGS      ?= libxml-2.0 cairo libpcre2-8 zlib yajl libprotobuf-c libelf
 PROTOC_C  ?= protoc-c
 DEP_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(PKGS))

@@ -30,7 +30,7 @@ set -euo pipefail
 #   extra: not needed for building or testing: clang and its runtime
 #          build the libFuzzer targets (make fuzz), time and perl are used
 #          by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler libelf-dev libiberty-dev)
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libyajl-dev libprotobuf-c-dev protobuf-c-compiler libelf-dev libiberty-dev)
 check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3 linux-perf)
 extra_pkgs=(clang libclang-rt-14-dev time perl)
 

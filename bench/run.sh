@@ -16,7 +16,9 @@
 #   PF_SVG       program to run instead of BUILD/pf-svg
 #   PF_HTML      program to run instead of BUILD/pf-html
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
-#   CPUPROF_COPIES  copies of a real .cpuprofile in the large one (default 60)
+#   CPUPROF_MB   size of the generated .cpuprofile, in MiB (default 300)
+#   BENCH_BASE   a git revision whose pf-collapse is measured beside this
+#                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
 #                   "section_collapse_cpuprofile"
 #
@@ -475,53 +477,59 @@ section_svg() {
 	target_gbps "pf-svg >= 1.0 GB/s of folded input" "$s|pf-svg" 1.0
 }
 
-# pf-collapse on a large .cpuprofile (jansson holds the document in memory,
-# so this measures the JSON parse as much as the folding), against `wc -l`.
-# The input repeats a real profile of the corpus CPUPROF_COPIES times: the
-# call tree below the root is copied with its node ids shifted, and the
-# samples and time deltas are repeated for each copy.
-CPUPROF_COPIES=${CPUPROF_COPIES:-60}
+# pf-collapse on a large .cpuprofile, against `wc -l`: the samples and
+# time deltas of a real profile of the corpus repeated until the file is
+# about CPUPROF_MB MiB, with its call tree as it is, so that the nodes are
+# few and the samples many (memory must follow the nodes, not the file).
+# The counts of the result are those of the original times the number of
+# copies, which is checked.  With BENCH_BASE=REV, the pf-collapse of that
+# git revision is built once (in bench/data/base-REV) and measured too.
+CPUPROF_MB=${CPUPROF_MB:-300}
 section_collapse_cpuprofile() {
 	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
 	PFC=$pfc
 	local src=$CORPUS/v8/cpuprofile/fibsort-workload.interval250us.cpuprofile.gz
-	local big=$DATA/big-$CPUPROF_COPIES.cpuprofile
+	local big=$DATA/big-$CPUPROF_MB.cpuprofile
 	[ -f "$src" ] || die "corpus file $src not found"
-	if ! [ -s "$big" ]; then
+	if ! [ -s "$big" ] || ! [ -s "$big.copies" ]; then
 		command -v perl >/dev/null || die "perl is needed to make $big"
-		echo "bench: making ${big#"$ROOT"/} ($CPUPROF_COPIES copies of ${src##*/}), once"
+		echo "bench: making ${big#"$ROOT"/} (samples of ${src##*/} repeated to $CPUPROF_MB MiB), once"
 		zcat "$src" | perl -MJSON::PP -e '
-			my $n = shift;
+			my ($mb, $copies) = @ARGV;
 			local $/; my $p = decode_json(<STDIN>);
-			my ($root) = grep { $_->{callFrame}{functionName} eq "(root)" } @{$p->{nodes}};
-			my $max = 0; $max < $_->{id} and $max = $_->{id} for @{$p->{nodes}};
-			my @rest = grep { $_ != $root } @{$p->{nodes}};
-			my (@nodes, @samples, @deltas, @top);
-			for my $k (0 .. $n - 1) {
-				my $o = $k * $max;
-				for my $x (@rest) {
-					my %c = %$x;
-					$c{id} += $o;
-					$c{children} = [ map { $_ + $o } @{$x->{children}} ] if $x->{children};
-					push @nodes, \%c;
-				}
-				push @top, map { $_ + $o } @{$root->{children}};
-				push @samples, map { $_ == $root->{id} ? $_ : $_ + $o } @{$p->{samples}};
-				push @deltas, @{$p->{timeDeltas}};
-			}
-			my %r = %$root; $r{children} = \@top;
-			$p->{nodes} = [ \%r, @nodes ];
-			$p->{samples} = \@samples;
-			$p->{timeDeltas} = \@deltas;
-			$p->{endTime} = $p->{startTime};
-			$p->{endTime} += $_ for @deltas;
-			print JSON::PP->new->canonical->encode($p);
-		' "$CPUPROF_COPIES" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
+			my $s = join(",", @{$p->{samples}});
+			my $d = join(",", @{$p->{timeDeltas}});
+			my $sum = 0; $sum += $_ for @{$p->{timeDeltas}};
+			my $k = int($mb * 1048576 / (length($s) + length($d) + 2)) || 1;
+			print "{\"nodes\":", JSON::PP->new->canonical->encode($p->{nodes}),
+			    ",\"startTime\":$p->{startTime},\"endTime\":",
+			    $p->{startTime} + $k * $sum, ",\"samples\":[";
+			print $_ > 1 ? "," : "", $s for 1 .. $k;
+			print "],\"timeDeltas\":[";
+			print $_ > 1 ? "," : "", $d for 1 .. $k;
+			print "]}\n";
+			open(my $f, ">", $copies) or die; print $f "$k ", scalar(@{$p->{samples}}), "\n";
+		' "$CPUPROF_MB" "$big.copies" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
 		mv "$big.tmp" "$big"
 	fi
 	local -a base=()
 	# shellcheck disable=SC2016
 	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+	if [ -n "${BENCH_BASE:-}" ]; then
+		local bdir=$DATA/base-$BENCH_BASE
+		if ! [ -x "$bdir/build/pf-collapse" ]; then
+			echo "bench: building pf-collapse of $BENCH_BASE in ${bdir#"$ROOT"/}, once"
+			rm -rf "$bdir" && mkdir -p "$bdir" &&
+			    git -C "$ROOT" archive "$BENCH_BASE" | tar -x -C "$bdir" &&
+			    make -C "$bdir" -j2 build/pf-collapse >/dev/null ||
+			    die "cannot build pf-collapse of $BENCH_BASE"
+		fi
+		# shellcheck disable=SC2034  # used by the CMD strings
+		PFCBASE=$bdir/build/pf-collapse
+		# shellcheck disable=SC2016
+		base+=("pf-collapse $BENCH_BASE" '"$PFCBASE" "$IN"'
+		    "pf-collapse $BENCH_BASE --weight=time" '"$PFCBASE" --weight=time "$IN"')
+	fi
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, V8 .cpuprofile" "$big" \
 		"wc -l" 'wc -l "$IN"' \
@@ -529,6 +537,23 @@ section_collapse_cpuprofile() {
 		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"' \
 		"${base[@]}"
 	[ -z "$BASE" ] || vs_baseline "pf-collapse, V8 .cpuprofile" "pf-collapse" 1 3
+	local k ns total
+	read -r k ns <"$big.copies"
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$((k * ns))" ] ||
+	    die "pf-collapse counts $total samples, want $k copies x $ns = $((k * ns))"
+	echo "   pf-collapse counts $total samples = $k copies x $ns (checked)"
+	# BENCH_BASE's two commands come after BASE's one
+	if [ -n "${BENCH_BASE:-}" ]; then
+		local o=3
+		[ -z "$BASE" ] || o=4
+		same_output 1 "$o"
+		same_output 2 "$((o + 1))"
+	fi
+	local s="pf-collapse, V8 .cpuprofile"
+	target_gbps "pf-collapse .cpuprofile >= 150 MB/s" "$s|pf-collapse" 0.15
+	target_rss "pf-collapse .cpuprofile peak RSS < 64 MB" 64 \
+	    "$s|pf-collapse" "$s|pf-collapse --weight=time"
 }
 
 # pf-html on the same input as pf-svg: the page's data is the whole tree

@@ -112,6 +112,44 @@ struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
 /* Grows *buf (of element size sz) to hold at least n elements. */
 int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
 
+/* ------------------------------------------------------- profile rollback */
+
+/*
+ * A point in an ordered profile to come back to, so that a reader that
+ * fails leaves the profile as it found it: stacks are only appended to an
+ * ordered profile, or merged into the last one.  (An unordered profile
+ * cannot be rolled back; readers fold into a profile of their own.)
+ */
+struct pf_profile_mark {
+	size_t nstacks, pool_len;
+	pf_count a, b;		/* of the last stack */
+};
+
+void pf_profile_mark(const struct pf_profile *p, struct pf_profile_mark *m);
+/* Undoes what was added after the mark (ordered profiles only). */
+void pf_profile_rollback(struct pf_profile *p, const struct pf_profile_mark *m);
+
+/* ------------------------------------------------------------- sequences */
+
+/*
+ * A sequence of integers written once (pf_seq_put), then read back once in
+ * order (pf_seq_rewind, pf_seq_get), held compactly: in memory up to
+ * mem_max bytes, beyond that in an unlinked file in $TMPDIR (or /tmp).
+ * For a reader that has to pair two long arrays of its input.
+ */
+struct pf_seq;
+
+struct pf_seq *pf_seq_new(size_t mem_max);
+void pf_seq_free(struct pf_seq *s);
+/* 0, or -1 when memory or the temporary file fails (errno says why). */
+int pf_seq_put(struct pf_seq *s, int64_t v);
+/* Switches to reading from the first value: 0 or -1 (errno). */
+int pf_seq_rewind(struct pf_seq *s);
+/* 1 and *v, 0 after the last value, -1 on a read error. */
+int pf_seq_get(struct pf_seq *s, int64_t *v);
+/* The number of values put. */
+uint64_t pf_seq_count(const struct pf_seq *s);
+
 /* ------------------------------------------------------------- output buffer */
 
 /*
@@ -279,42 +317,6 @@ const char *pf_sniff(const char *buf, size_t n);
 /* Whether the first 4 KiB of buf are text: no control bytes but blanks and
  * line ends (a binary format has some). */
 int pf_text_like(const char *buf, size_t n);
-
-/* ------------------------------------------------------------ the parsers */
-
-int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
-int pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-/* V8 --prof: the preprocessed JSON (v8prof.c) and the raw log (v8log.c). */
-int pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-/*
- * The frame id of a V8 code entry: "TYPE:NAME" when type is given
- * (builtins, bytecode handlers), "(anonymous) FILE:L:C" for a JavaScript
- * name that starts with a blank, else NAME; ';' becomes ':'.
- */
-int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
-    size_t n, uint32_t *id);
-
-int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
-int pf_svg_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
 
 /* ------------------------------------------------------------- perf parser */
 

@@ -277,6 +277,7 @@ enum {
 struct pf_perf_stats {
 	uint64_t samples;		/* sample headers seen */
 	uint64_t samples_kept;		/* folded into the profile */
+	uint64_t kept_without_period;	/* of those, with no period field */
 	uint64_t skipped_lines;		/* unrecognized lines */
 	uint64_t first_skipped_line;	/* line number of the first one */
 	uint64_t dropped_samples;	/* samples dropped because damaged */
@@ -327,7 +328,9 @@ PF_API int pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 
 /*
  * The input formats pf-collapse reads.  PF_FORMAT_AUTO asks pf_collapse to
- * detect the format from the content.
+ * detect the format from the content.  Everything else about a format (its
+ * names, the options it takes, what its counts measure) is in the table
+ * that pf_format_at() walks.
  */
 enum pf_format {
 	PF_FORMAT_AUTO = 0,
@@ -343,11 +346,91 @@ enum pf_format {
 	PF_FORMAT_COUNT
 };
 
-/* "perf", "folded", ...; NULL for an unknown format. */
+/* What the counts of a profile measure. */
+enum pf_unit {
+	PF_UNIT_UNKNOWN = 0,	/* whatever the input's numbers were */
+	PF_UNIT_SAMPLES,	/* one per sample (or tick) */
+	PF_UNIT_COUNT,		/* things counted other than samples:
+				   events of a perf period, objects */
+	PF_UNIT_NANOSECONDS,
+	PF_UNIT_MICROSECONDS,
+	PF_UNIT_MILLISECONDS,
+	PF_UNIT_SECONDS,
+	PF_UNIT_BYTES,
+};
+
+/* "samples", "count", "ns", "us", "ms", "s", "bytes"; "unknown" for
+ * PF_UNIT_UNKNOWN; NULL for a value that is none of these. */
+PF_API const char *pf_unit_name(int unit);
+
+/*
+ * The options of pf_collapse that belong to one input format or a few,
+ * each with its command-line name and help (pf-collapse builds its option
+ * parsing, --help and the warning about options given for another format
+ * from this table).  Bit 1u << PF_COPT_x stands for option x in a mask.
+ */
+enum pf_collapse_opt {
+	PF_COPT_PID,		/* perf.include_pid */
+	PF_COPT_TID,		/* perf.include_tid */
+	PF_COPT_KERNEL,		/* perf.annotate_kernel */
+	PF_COPT_JIT,		/* perf.annotate_jit */
+	PF_COPT_ALL,		/* --kernel and --jit: a shorthand, never "set" */
+	PF_COPT_ADDRS,		/* perf.include_addrs */
+	PF_COPT_EVENT_FILTER,	/* perf.event_filter */
+	PF_COPT_SRCLINE,	/* perf.srcline */
+	PF_COPT_JOBS,		/* perf.jobs */
+	PF_COPT_NATIVE,		/* perf.data_mode = PF_PERF_DATA_NATIVE */
+	PF_COPT_PERF_SCRIPT,	/* perf.data_mode = PF_PERF_DATA_SCRIPT */
+	PF_COPT_NO_LOCATION,	/* no_location */
+	PF_COPT_DROP_IDLE,	/* drop_idle */
+	PF_COPT_WEIGHT,		/* weight_time */
+	PF_COPT_TIME_ORDER,	/* time_order */
+	PF_COPT_SAMPLE_TYPE,	/* sample_type */
+	PF_COPT_COUNT
+};
+
+struct pf_collapse_opt_info {
+	const char *name;	/* long option name, without "--" */
+	char short_name;	/* 'j' for -j, or 0 */
+	const char *arg;	/* its argument's name in help, NULL: none */
+	const char *help;	/* lines separated by '\n', no final newline */
+	const char *label;	/* how a warning names it when it is set */
+};
+
+/* The option opt (enum pf_collapse_opt), or NULL. */
+PF_API const struct pf_collapse_opt_info *pf_collapse_opt_info(int opt);
+
+struct pf_collapse_options;
+/* The options o sets to something other than their defaults, as a mask
+ * (a shorthand counts as what it sets). */
+PF_API uint32_t pf_collapse_options_set(const struct pf_collapse_options *o);
+
+/* One row of the table of formats. */
+struct pf_format_info {
+	int format;		/* enum pf_format */
+	const char *name;	/* for --format and messages: "dtrace" */
+	const char *aliases;	/* other names --format takes ("bpftrace"),
+				   blank-separated, or NULL */
+	const char *title;	/* one line: what the format is */
+	uint32_t options;	/* mask of the pf_collapse_opt it takes */
+	int unit;		/* enum pf_unit of its counts; UNKNOWN when
+				   the input decides (see counts) */
+	int unit_time;		/* ... with --weight=time */
+	const char *counts;	/* what its counts are, one line for help */
+};
+
+/* The i-th format in the order detection tries them, from 0; NULL after
+ * the last. */
+PF_API const struct pf_format_info *pf_format_at(size_t i);
+/* The row of format (enum pf_format), or NULL for auto or no format. */
+PF_API const struct pf_format_info *pf_format_info(int format);
+
+/* "perf", "folded", ...; "auto"; NULL for an unknown format. */
 PF_API const char *pf_format_name(int format);
-/* The format named name (as pf_format_name gives it, or "auto"), or -1. */
+/* The format named name (a name, an alias or "auto"), or -1. */
 PF_API int pf_format_lookup(const char *name);
-/* The names of every format, comma-separated ("perf, folded, ..."). */
+/* The names of every format, comma-separated, in the order detection
+ * tries them ("pprof, cpuprofile, ..."). */
 PF_API const char *pf_format_list(void);
 
 /*
@@ -372,6 +455,7 @@ struct pf_collapse_options {
 struct pf_collapse_stats {
 	int format;			/* the format read */
 	int gzip;			/* the input was gzip-compressed */
+	int unit;			/* enum pf_unit: what the counts are */
 	struct pf_perf_stats perf;	/* when format is PF_FORMAT_PERF */
 	uint64_t samples;		/* samples (or map entries) read */
 	uint64_t dropped;		/* of those, left out on purpose */

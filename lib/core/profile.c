@@ -264,6 +264,28 @@ pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 	return 0;
 }
 
+void
+pf_profile_mark(const struct pf_profile *p, struct pf_profile_mark *m)
+{
+	m->nstacks = p->nstacks;
+	m->pool_len = p->pool_len;
+	m->a = p->nstacks > 0 ? p->stacks[p->nstacks - 1].a : 0;
+	m->b = p->nstacks > 0 ? p->stacks[p->nstacks - 1].b : 0;
+}
+
+void
+pf_profile_rollback(struct pf_profile *p, const struct pf_profile_mark *m)
+{
+	if (!p->ordered || m->nstacks > p->nstacks)
+		return;
+	p->nstacks = m->nstacks;
+	p->pool_len = m->pool_len;
+	if (p->nstacks > 0) {
+		p->stacks[p->nstacks - 1].a = m->a;
+		p->stacks[p->nstacks - 1].b = m->b;
+	}
+}
+
 int
 pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
     struct pf_error *err)

@@ -21,9 +21,10 @@
  * samples.  DTrace prints the scalar parts of a key (execname) indented
  * less than the frames, which tells them apart.
  */
+#include <ctype.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct part {
 	size_t first, n;	/* frames[first..first+n), leaf first */
@@ -350,9 +351,67 @@ count_only(const char *s, size_t n, pf_count *c)
 	return i < n && pf_count_parse(s + i, n - i, c) == PF_COUNT_OK;
 }
 
+/* Blanks and then only digits: the count under a DTrace stack. */
+static int
+count_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (i == 0 || i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return 1;
+}
+
+/* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
+static int
+bpftrace_key(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 2 || s[0] != '@')
+		return 0;
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+		i++;
+	return i < n && s[i] == '[';
+}
+
+/*
+ * A bpftrace map entry, or an indented DTrace frame ("module`func+0x1c"
+ * or "0x4a3b2c") over an indented line holding only a number.
+ */
+int
+pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
+{
+	size_t i, k;
+	int indented = 0;
+
+	for (i = 0; i < pk->nlines; i++) {
+		const char *s = pk->line[i].s;
+		size_t len = pk->line[i].len;
+
+		if (bpftrace_key(s, len) || (count_line(s, len) && indented)) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+		if (count_line(s, len))
+			continue;
+		for (k = 0; k < len && is_blank(s[k]); k++)
+			;
+		indented = k > 0 && (memchr(s, '`', len) != NULL ||
+		    pf_peek_starts(s + k, len - k, "0x"));
+	}
+	return PF_CLAIM_NONE;
+}
+
 int
 pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	struct dt d;
 	const char *s, *br;
@@ -360,6 +419,7 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 	pf_count c;
 	int lt, rc = -1;
 
+	PF_UNUSED(o);
 	memset(&d, 0, sizeof(d));
 	d.p = p;
 	d.st = st;

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "format.h"
 
 /* Work (paths expanded, arcs searched) before giving up on a call graph
  * too tangled to expand. */
@@ -666,9 +666,36 @@ fold(struct gprof *g)
 	return flat_only(g);
 }
 
+/* gprof's headings, GNU and BSD ("Call graph:" is macOS sample's, not
+ * gprof's). */
+static int
+gprof_line(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f'))
+		i++;
+	s += i;
+	len -= i;
+	return pf_mem_starts(s, len, "Flat profile:") ||
+	    pf_mem_starts(s, len, "flat profile:") ||
+	    (len == 10 && memcmp(s, "Call graph", 10) == 0) ||
+	    pf_mem_starts(s, len, "Call graph (explanation follows)") ||
+	    pf_mem_starts(s, len, "call graph profile:") ||
+	    (pf_mem_starts(s, len, "index % time") && pf_mem_has(s, len, "called")) ||
+	    (pf_mem_has(s, len, "granularity: ") && pf_mem_has(s, len, "ample hit covers "));
+}
+
+int
+pf_gprof_detect(const struct pf_peek *pk, size_t *where)
+{
+	return pf_peek_claim_line(pk, where, gprof_line);
+}
+
 int
 pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	enum { NONE, FLAT, GRAPH, DONE } sect = NONE;
 	struct gprof g;
@@ -677,6 +704,7 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 	size_t n, i;
 	int rc = -1, lt, rows = 0, seen = 0, bsd = 0;
 
+	PF_UNUSED(o);
 	memset(&g, 0, sizeof(g));
 	memset(&e, 0, sizeof(e));
 	g.p = p;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "format.h"
 
 /* ------------------------------------------------------------ char classes */
 
@@ -87,6 +87,7 @@ struct parser {
 	uint32_t pname;
 	int java;
 	uint64_t period;
+	int no_period;		/* the header had no period field */
 	uint32_t *frames;	/* leaf first */
 	size_t nframes, frames_cap;
 	size_t last_line_frames;	/* ids the previous frame line pushed */
@@ -704,6 +705,8 @@ end_sample(struct parser *ps)
 		ps->frames[j] = t;
 	}
 	ps->st->samples_kept++;
+	if (ps->no_period)
+		ps->st->kept_without_period++;
 	if (pf_profile_add(ps->p, ps->frames, n, pf_count_from_u64(ps->period), 0,
 	    ps->err) != 0) {
 		pf_err_name(ps->err, ps->name);
@@ -769,6 +772,7 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 	ps->nframes = 0;
 	ps->prev_dso = 0;
 	ps->period = h->period ? h->period : 1;
+	ps->no_period = h->period == 0;
 	ps->prev_frame = 0;
 	ps->last_line_frames = 0;
 
@@ -1200,6 +1204,7 @@ merge_stats(struct pf_perf_stats *dst, const struct pf_perf_stats *src,
 {
 	dst->samples += src->samples;
 	dst->samples_kept += src->samples_kept;
+	dst->kept_without_period += src->kept_without_period;
 	dst->empty_samples += src->empty_samples;
 	if (src->skipped_lines > 0 && dst->skipped_lines == 0)
 		dst->first_skipped_line = src->first_skipped_line + line_off;
@@ -1397,6 +1402,45 @@ pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
 	k = frame_ids(&nm->ps, pc, pclen, rest, rlen, java);
 	*ids = nm->ps.ids;
 	return k;
+}
+
+/* ------------------------------------------------------ the row of perf */
+
+/* Sample headers and frames of perf script (pf_perf_sniff). */
+int
+pf_perf_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_perf_sniff(pk->buf, pk->n, pk->whole) ? PF_CLAIM_GRAMMAR :
+	    PF_CLAIM_NONE;
+}
+
+/* Periods are nanoseconds for the software clocks, events for the rest. */
+static int
+perf_unit(const struct pf_perf_stats *st)
+{
+	size_t n = strcspn(st->event, ":");
+
+	if (st->samples_kept > 0 && st->kept_without_period == st->samples_kept)
+		return PF_UNIT_SAMPLES;
+	if (st->kept_without_period > 0 || n == 0)
+		return PF_UNIT_UNKNOWN;
+	if ((n == 9 && memcmp(st->event, "cpu-clock", 9) == 0) ||
+	    (n == 10 && memcmp(st->event, "task-clock", 10) == 0))
+		return PF_UNIT_NANOSECONDS;
+	return PF_UNIT_COUNT;
+}
+
+int
+pf_perf_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	int rc = pf_perf_collapse(p, r, &o->perf, &st->perf, err);
+
+	st->samples = st->perf.samples;
+	st->unit = perf_unit(&st->perf);
+	return rc;
 }
 
 /* --------------------------------------------------------------- perf.data */

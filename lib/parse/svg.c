@@ -33,7 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 #define PF_NS ((const xmlChar *)PF_SVG_NS)
 
@@ -600,9 +600,18 @@ first_error(void *arg, xmlError *e)
 	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
 }
 
+/* XML that holds an <svg> element. */
+int
+pf_svg_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_peek_xml_has(pk, "<svg") ? PF_CLAIM_MAGIC : PF_CLAIM_NONE;
+}
+
 int
 pf_svg_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	struct svg s;
 	char *buf = NULL;
@@ -612,6 +621,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	struct xml_error first;
 	int rc = -1;
 
+	PF_UNUSED(o);
 	memset(&first, 0, sizeof(first));
 	memset(&s, 0, sizeof(s));
 	s.p = p;

@@ -26,7 +26,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 #define MAX_FIELDS 256
 
@@ -412,6 +412,21 @@ event(struct v8log *v, const char *s, size_t n)
 	}
 #undef IS
 	return 0;
+}
+
+/* A line of one of the events every log has. */
+static int
+log_line(const char *s, size_t len)
+{
+	return pf_peek_starts(s, len, "v8-version,") ||
+	    pf_peek_starts(s, len, "shared-library,") ||
+	    pf_peek_starts(s, len, "code-creation,") || pf_peek_starts(s, len, "tick,");
+}
+
+int
+pf_v8log_detect(const struct pf_peek *pk, size_t *where)
+{
+	return pf_peek_claim_line(pk, where, log_line);
 }
 
 int

@@ -14,7 +14,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct xct {
 	struct pf_profile *p;
@@ -180,6 +180,15 @@ rows(struct xct *x, xmlNode *n, int depth)
 		}
 	}
 	return 0;
+}
+
+/* XML that holds xctrace's <trace-query-result>. */
+int
+pf_xctrace_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_peek_xml_has(pk, "<trace-query-result") ? PF_CLAIM_MAGIC :
+	    PF_CLAIM_NONE;
 }
 
 int
