@@ -10,10 +10,10 @@
 #                            tools (perf, clang for make fuzz, ...)
 #
 # Missing packages are installed with apt-get, through sudo when not run as
-# root.  Nothing is installed that is already there.
+# root.  Nothing is installed that is already there.  While another
+# apt-get or dpkg holds the package manager's lock, it waits (up to
+# QUICKSTART_LOCK_WAIT seconds, default 900) instead of failing.
 set -euo pipefail
-
-cd "$(dirname "$0")"
 
 # Debian packages, in one place.
 #   build: compiler, make, pkg-config and the -dev packages of the
@@ -24,14 +24,15 @@ cd "$(dirname "$0")"
 #          and the viewers pf-export's JSON is opened in, speedscope and
 #          d3-flame-graph, come from npm: see install_browser_driver; go
 #          tool pprof reads pf-export's pprof output, python3 runs the
-#          independent readers of tests/ref/).
-#   extra: not needed for building or testing: perf records profiles (and
-#          pf-collapse runs perf script on perf.data files), clang and its
-#          runtime build the libFuzzer targets (make fuzz), time and perl
-#          are used by the benchmarks.
-build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libjansson-dev libprotobuf-c-dev protobuf-c-compiler)
-check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3)
-extra_pkgs=(linux-perf clang libclang-rt-14-dev time perl)
+#          independent readers of tests/ref/ and tests/perfdata/, perf
+#          records the profiles pf-collapse's perf.data reader is checked
+#          on, where the machine lets it record).
+#   extra: not needed for building or testing: clang and its runtime
+#          build the libFuzzer targets (make fuzz), time and perl are used
+#          by the benchmarks.
+build_pkgs=(build-essential pkg-config libxml2-dev libcairo2-dev libpcre2-dev zlib1g-dev libyajl-dev libprotobuf-c-dev protobuf-c-compiler libelf-dev libiberty-dev)
+check_pkgs=(mandoc gzip libxml2-utils chromium nodejs golang-go python3 linux-perf)
+extra_pkgs=(clang libclang-rt-14-dev time perl)
 
 sample=examples/deeprec.perf.txt
 outdir=out
@@ -56,7 +57,7 @@ install_missing() {
 	done
 	[ ${#missing[@]} -gt 0 ] || return 0
 
-	local sudo=()
+	sudo=()
 	if [ "$(id -u)" -ne 0 ]; then
 		command -v sudo > /dev/null 2>&1 ||
 		    die "not root and no sudo; install these packages: ${missing[*]}"
@@ -68,9 +69,35 @@ install_missing() {
 		fi
 	fi
 	echo "quickstart.sh: installing ${missing[*]}"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -q --no-install-recommends "${missing[@]}"
+	apt_get update -q
+	apt_get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# apt_get ARG...: apt-get ARG... (through sudo when set up so), waiting and
+# trying again while another apt-get or dpkg holds the lock: on a machine
+# where something else is installing, quickstart.sh is slower, not broken.
+lock_pattern='Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock|is another process using it'
+apt_get() {
+	local waited=0 step=${QUICKSTART_LOCK_STEP:-10} limit=${QUICKSTART_LOCK_WAIT:-900}
+	local log st
+	log=$(mktemp)
+	while :; do
+		st=0
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@" 2> "$log" || st=$?
+		if [ "$st" -eq 0 ]; then
+			cat "$log" >&2
+			rm -f "$log"
+			return 0
+		fi
+		if ! grep -qE "$lock_pattern" "$log" || [ "$waited" -ge "$limit" ]; then
+			cat "$log" >&2
+			rm -f "$log"
+			return "$st"
+		fi
+		echo "quickstart.sh: the package manager is busy (another install is running); waiting" >&2
+		sleep "$step"
+		waited=$((waited + step))
+	done
 }
 
 # install_browser_driver: playwright-core, speedscope and d3-flame-graph, at
@@ -88,34 +115,43 @@ install_browser_driver() {
 	(cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts)
 }
 
-jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
+main() {
+	cd "$(dirname "$0")"
+	jobs=$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)
 
-case ${1:-run} in
-run)
-	install_missing "${build_pkgs[@]}"
-	make -j"$jobs"
-	[ -f "$sample" ] || die "$sample is missing"
-	mkdir -p "$outdir"
-	build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
-	echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
+	case ${1:-run} in
+	run)
+		install_missing "${build_pkgs[@]}"
+		make -j"$jobs"
+		[ -f "$sample" ] || die "$sample is missing"
+		mkdir -p "$outdir"
+		build/pf-collapse -o "$outdir/deeprec.folded" "$sample"
+		echo "folded stacks: $outdir/deeprec.folded ($(wc -l < "$outdir/deeprec.folded") stacks)"
 
-	build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
-	echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
+		build/pf-svg --title "deeprec" -o "$outdir/deeprec.svg" "$outdir/deeprec.folded"
+		echo "flame graph:   $outdir/deeprec.svg (open it in a browser)"
 
-	build/pf-html --title "deeprec" -o "$outdir/deeprec.html" "$outdir/deeprec.folded"
-	echo "viewer:        $outdir/deeprec.html (open it in a browser)"
-	;;
-check)
-	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
-	install_browser_driver
-	make -j"$jobs" check-all
-	;;
-deps)
-	install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
-	install_browser_driver
-	;;
-*)
-	echo "usage: ./quickstart.sh [run | check | deps]" >&2
-	exit 2
-	;;
-esac
+		build/pf-html --title "deeprec" -o "$outdir/deeprec.html" "$outdir/deeprec.folded"
+		echo "viewer:        $outdir/deeprec.html (open it in a browser)"
+		;;
+	check)
+		install_missing "${build_pkgs[@]}" "${check_pkgs[@]}"
+		install_browser_driver
+		make -j"$jobs" check-all
+		;;
+	deps)
+		install_missing "${build_pkgs[@]}" "${check_pkgs[@]}" "${extra_pkgs[@]}"
+		install_browser_driver
+		;;
+	*)
+		echo "usage: ./quickstart.sh [run | check | deps]" >&2
+		exit 2
+		;;
+	esac
+}
+
+# Sourced (by the tests), it only defines the functions above.
+sudo=()
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi

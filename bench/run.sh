@@ -1,8 +1,13 @@
 #!/bin/bash
 # bench/run.sh - pf benchmarks (see bench/README.md).
 #
-# Usage: sh bench/run.sh [BUILD]        (what `make bench` runs; BUILD=build)
-#        bash bench/run.sh [BUILD]
+# Usage: sh bench/run.sh [BUILD [BASELINE]]   (what `make bench` runs;
+#        bash bench/run.sh [BUILD [BASELINE]]    BUILD=build)
+#
+# BASELINE is the build directory of another commit (say the one before a
+# change): each section then also runs BASELINE's program beside BUILD's,
+# interleaved with it, and reports the speed-up and the peak RSS of BUILD
+# against BASELINE, and whether their outputs are byte-identical.
 #
 # Environment:
 #   BENCH_MB     size of the generated perf script input, in MiB (default 500)
@@ -11,7 +16,9 @@
 #   PF_SVG       program to run instead of BUILD/pf-svg
 #   PF_HTML      program to run instead of BUILD/pf-html
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
-#   CPUPROF_COPIES  copies of a real .cpuprofile in the large one (default 60)
+#   CPUPROF_MB   size of the generated .cpuprofile, in MiB (default 300)
+#   BENCH_BASE   a git revision whose pf-collapse is measured beside this
+#                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
 #                   "section_collapse_cpuprofile"
 #
@@ -43,6 +50,10 @@ DATA=$SELF_DIR/data
 
 BUILD=${1:-build}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+BASE=${2:-}
+if [ -n "$BASE" ]; then
+	case $BASE in /*) ;; *) BASE=$PWD/$BASE ;; esac
+fi
 
 BENCH_MB=${BENCH_MB:-500}
 BENCH_RUNS=${BENCH_RUNS:-5}
@@ -56,6 +67,9 @@ if ! [[ $BENCH_RUNS =~ ^[0-9]+$ ]] || [ "$BENCH_RUNS" -eq 0 ]; then
 	die "BENCH_RUNS must be a positive integer, got '$BENCH_RUNS'"
 fi
 [ -d "$BUILD" ] || die "build directory '$BUILD' not found (run make first)"
+if [ -n "$BASE" ] && ! [ -d "$BASE" ]; then
+	die "baseline build directory '$BASE' not found"
+fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pf-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -239,6 +253,39 @@ same_output() {
 	fi
 }
 
+BASELINE_LINES=()
+declare -A BASE_SPEEDUP BASE_RSS_OK
+
+# target_vs_baseline LABEL MIN: LABEL at least MIN times as fast as the
+# baseline's, with no more peak RSS.
+target_vs_baseline() {
+	local l=$1 x=${BASE_SPEEDUP[$1]:-} ok
+	[ -n "$x" ] || return 0
+	ok=$(awk -v x="$x" -v t="$2" 'BEGIN { print (x >= t) ? "yes" : "no" }')
+	target_note "$l >= ${2}x the baseline's speed" "$ok" "$(printf '%.2fx' "$x")"
+	case ${BASE_RSS_OK[$l]:-} in
+	1) target_note "$l peak RSS <= the baseline's" yes "" ;;
+	0) target_note "$l peak RSS <= the baseline's" no "" ;;
+	esac
+}
+
+# vs_baseline SECTION LABEL I J: after bench_cmds, when there is a
+# BASELINE: commands I (BUILD's) and J (BASELINE's) compared, for the
+# summary at the end.
+vs_baseline() {
+	[ -n "$BASE" ] || return 0
+	local s=$1 l=$2 a b ra rb same
+	a=${MED_S[$s|$l]} b=${MED_S[$s|$l (baseline)]}
+	ra=${RSS_KIB[$s|$l]:-} rb=${RSS_KIB[$s|$l (baseline)]:-}
+	if cmp -s "$TMP/out.$3" "$TMP/out.$4"; then same="same output"; else same="OUTPUT DIFFERS"; fi
+	BASE_SPEEDUP[$l]=$(calc '%.4f' "$a > 0 ? $b / $a : 0")
+	BASE_RSS_OK[$l]=$([ -n "$ra" ] && [ -n "$rb" ] && echo $((ra <= rb ? 1 : 0)) || echo "")
+	BASELINE_LINES+=("$(printf '   %-34s %6.2fx   %8s -> %-8s %s' "$l" \
+		"$(calc '%.4f' "$a > 0 ? $b / $a : 0")" \
+		"$([ -n "$rb" ] && calc '%.1f' "$rb * 1024 / 1e6" || echo n/a)" \
+		"$([ -n "$ra" ] && calc '%.1f MB' "$ra * 1024 / 1e6" || echo n/a)" "$same")")
+}
+
 # ---------------------------------------------------------------- targets
 
 TARGETS_MET=0
@@ -321,12 +368,17 @@ section_collapse_perf() {
 		two="pf-collapse -j 2"
 	fi
 
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse -j 1 (baseline)" '"$BASE/pf-collapse" -j 1 "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, perf script" "$big" \
 		"wc -l" 'wc -l "$IN"' \
 		"pf-collapse -j 1" '"$PFC" -j 1 "$IN"' \
 		"pf-collapse (default, nproc=$NPROC)" '"$PFC" "$IN"' \
-		"${extra[@]}"
+		"${extra[@]}" "${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, perf script" "pf-collapse -j 1" 1 \
+		$((${#SECTION_LABELS[@]} - 1))
 
 	same_output 1 2
 	if [ "$NPROC" -ne 2 ]; then same_output 1 3; fi
@@ -368,14 +420,19 @@ section_merge() {
 	cat "$dir"/*.folded >"$TMP/merge-all.folded"
 	# shellcheck disable=SC2034  # used by the CMD strings
 	PFM=$pfm MDIR=$dir
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-merge (one concatenated file) (baseline)" '"$BASE/pf-merge" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-merge, 16 folded files" "$TMP/merge-all.folded" \
 		"cat" 'cat "$IN"' \
 		"pf-merge -j 1 (16 files)" '"$PFM" -j 1 "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
 		"pf-merge (16 files, default -j)" '"$PFM" "$MDIR"/0.folded "$MDIR"/1.folded "$MDIR"/2.folded "$MDIR"/3.folded "$MDIR"/4.folded "$MDIR"/5.folded "$MDIR"/6.folded "$MDIR"/7.folded "$MDIR"/8.folded "$MDIR"/9.folded "$MDIR"/10.folded "$MDIR"/11.folded "$MDIR"/12.folded "$MDIR"/13.folded "$MDIR"/14.folded "$MDIR"/15.folded' \
-		"pf-merge (one concatenated file)" '"$PFM" "$IN"'
+		"pf-merge (one concatenated file)" '"$PFM" "$IN"' \
+		"${base[@]}"
 	same_output 1 2
 	same_output 1 3
+	[ -z "$BASE" ] || vs_baseline "pf-merge, 16 folded files" "pf-merge (one concatenated file)" 3 4
 	local s="pf-merge, 16 folded files"
 	target_gbps "pf-merge >= 1.0 GB/s of folded input" "$s|pf-merge (16 files, default -j)" 1.0
 }
@@ -405,64 +462,98 @@ section_svg() {
 	echo
 	echo "   $(wc -l <"$folded") distinct stacks"
 
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-svg (baseline)" '"$BASE/pf-svg" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-svg, folded stacks" "$folded" \
 		"cat" 'cat "$IN"' \
-		"pf-svg" '"$PFSVG" "$IN"'
+		"pf-svg" '"$PFSVG" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-svg, folded stacks" "pf-svg" 1 2
+	target_vs_baseline pf-svg 1.3
 
 	local s="pf-svg, folded stacks"
 	target_gbps "pf-svg >= 1.0 GB/s of folded input" "$s|pf-svg" 1.0
 }
 
-# pf-collapse on a large .cpuprofile (jansson holds the document in memory,
-# so this measures the JSON parse as much as the folding), against `wc -l`.
-# The input repeats a real profile of the corpus CPUPROF_COPIES times: the
-# call tree below the root is copied with its node ids shifted, and the
-# samples and time deltas are repeated for each copy.
-CPUPROF_COPIES=${CPUPROF_COPIES:-60}
+# pf-collapse on a large .cpuprofile, against `wc -l`: the samples and
+# time deltas of a real profile of the corpus repeated until the file is
+# about CPUPROF_MB MiB, with its call tree as it is, so that the nodes are
+# few and the samples many (memory must follow the nodes, not the file).
+# The counts of the result are those of the original times the number of
+# copies, which is checked.  With BENCH_BASE=REV, the pf-collapse of that
+# git revision is built once (in bench/data/base-REV) and measured too.
+CPUPROF_MB=${CPUPROF_MB:-300}
 section_collapse_cpuprofile() {
 	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
 	PFC=$pfc
 	local src=$CORPUS/v8/cpuprofile/fibsort-workload.interval250us.cpuprofile.gz
-	local big=$DATA/big-$CPUPROF_COPIES.cpuprofile
+	local big=$DATA/big-$CPUPROF_MB.cpuprofile
 	[ -f "$src" ] || die "corpus file $src not found"
-	if ! [ -s "$big" ]; then
+	if ! [ -s "$big" ] || ! [ -s "$big.copies" ]; then
 		command -v perl >/dev/null || die "perl is needed to make $big"
-		echo "bench: making ${big#"$ROOT"/} ($CPUPROF_COPIES copies of ${src##*/}), once"
+		echo "bench: making ${big#"$ROOT"/} (samples of ${src##*/} repeated to $CPUPROF_MB MiB), once"
 		zcat "$src" | perl -MJSON::PP -e '
-			my $n = shift;
+			my ($mb, $copies) = @ARGV;
 			local $/; my $p = decode_json(<STDIN>);
-			my ($root) = grep { $_->{callFrame}{functionName} eq "(root)" } @{$p->{nodes}};
-			my $max = 0; $max < $_->{id} and $max = $_->{id} for @{$p->{nodes}};
-			my @rest = grep { $_ != $root } @{$p->{nodes}};
-			my (@nodes, @samples, @deltas, @top);
-			for my $k (0 .. $n - 1) {
-				my $o = $k * $max;
-				for my $x (@rest) {
-					my %c = %$x;
-					$c{id} += $o;
-					$c{children} = [ map { $_ + $o } @{$x->{children}} ] if $x->{children};
-					push @nodes, \%c;
-				}
-				push @top, map { $_ + $o } @{$root->{children}};
-				push @samples, map { $_ == $root->{id} ? $_ : $_ + $o } @{$p->{samples}};
-				push @deltas, @{$p->{timeDeltas}};
-			}
-			my %r = %$root; $r{children} = \@top;
-			$p->{nodes} = [ \%r, @nodes ];
-			$p->{samples} = \@samples;
-			$p->{timeDeltas} = \@deltas;
-			$p->{endTime} = $p->{startTime};
-			$p->{endTime} += $_ for @deltas;
-			print JSON::PP->new->canonical->encode($p);
-		' "$CPUPROF_COPIES" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
+			my $s = join(",", @{$p->{samples}});
+			my $d = join(",", @{$p->{timeDeltas}});
+			my $sum = 0; $sum += $_ for @{$p->{timeDeltas}};
+			my $k = int($mb * 1048576 / (length($s) + length($d) + 2)) || 1;
+			print "{\"nodes\":", JSON::PP->new->canonical->encode($p->{nodes}),
+			    ",\"startTime\":$p->{startTime},\"endTime\":",
+			    $p->{startTime} + $k * $sum, ",\"samples\":[";
+			print $_ > 1 ? "," : "", $s for 1 .. $k;
+			print "],\"timeDeltas\":[";
+			print $_ > 1 ? "," : "", $d for 1 .. $k;
+			print "]}\n";
+			open(my $f, ">", $copies) or die; print $f "$k ", scalar(@{$p->{samples}}), "\n";
+		' "$CPUPROF_MB" "$big.copies" >"$big.tmp" || { rm -f "$big.tmp"; die "making $big failed"; }
 		mv "$big.tmp" "$big"
+	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+	if [ -n "${BENCH_BASE:-}" ]; then
+		local bdir=$DATA/base-$BENCH_BASE
+		if ! [ -x "$bdir/build/pf-collapse" ]; then
+			echo "bench: building pf-collapse of $BENCH_BASE in ${bdir#"$ROOT"/}, once"
+			rm -rf "$bdir" && mkdir -p "$bdir" &&
+			    git -C "$ROOT" archive "$BENCH_BASE" | tar -x -C "$bdir" &&
+			    make -C "$bdir" -j2 build/pf-collapse >/dev/null ||
+			    die "cannot build pf-collapse of $BENCH_BASE"
+		fi
+		# shellcheck disable=SC2034  # used by the CMD strings
+		PFCBASE=$bdir/build/pf-collapse
+		# shellcheck disable=SC2016
+		base+=("pf-collapse $BENCH_BASE" '"$PFCBASE" "$IN"'
+		    "pf-collapse $BENCH_BASE --weight=time" '"$PFCBASE" --weight=time "$IN"')
 	fi
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, V8 .cpuprofile" "$big" \
 		"wc -l" 'wc -l "$IN"' \
 		"pf-collapse" '"$PFC" "$IN"' \
-		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"'
+		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, V8 .cpuprofile" "pf-collapse" 1 3
+	local k ns total
+	read -r k ns <"$big.copies"
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$((k * ns))" ] ||
+	    die "pf-collapse counts $total samples, want $k copies x $ns = $((k * ns))"
+	echo "   pf-collapse counts $total samples = $k copies x $ns (checked)"
+	# BENCH_BASE's two commands come after BASE's one
+	if [ -n "${BENCH_BASE:-}" ]; then
+		local o=3
+		[ -z "$BASE" ] || o=4
+		same_output 1 "$o"
+		same_output 2 "$((o + 1))"
+	fi
+	local s="pf-collapse, V8 .cpuprofile"
+	target_gbps "pf-collapse .cpuprofile >= 150 MB/s" "$s|pf-collapse" 0.15
+	target_rss "pf-collapse .cpuprofile peak RSS < 64 MB" 64 \
+	    "$s|pf-collapse" "$s|pf-collapse --weight=time"
 }
 
 # pf-html on the same input as pf-svg: the page's data is the whole tree
@@ -474,10 +565,16 @@ section_html() {
 	[ -x "$PFHTML" ] || die "$PFHTML not built (run make)"
 	local folded=$DATA/big-$BENCH_MB.tid-x20.folded
 	[ -s "$folded" ] || PF_SVG=${PF_SVG:-$BUILD/pf-svg} section_svg >/dev/null
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-html (baseline)" '"$BASE/pf-html" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-html, folded stacks" "$folded" \
 		"cat" 'cat "$IN"' \
-		"pf-html" '"$PFHTML" "$IN"'
+		"pf-html" '"$PFHTML" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-html, folded stacks" "pf-html" 1 2
+	target_vs_baseline pf-html 1.3
 	local s="pf-html, folded stacks"
 	target_gbps "pf-html >= 1.0 GB/s of folded input" "$s|pf-html" 1.0
 	"$PFHTML" "$folded" >"$TMP/page.html"
@@ -565,7 +662,59 @@ section_fleet() {
 	rm -f "$TMP/fleet-all.folded"
 }
 
-SECTIONS=(section_collapse_perf section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)
+# perf.data read natively against `perf script | pf-collapse`, both ends of
+# the pipeline timed together, on a recording of at least 500 thousand
+# samples made here once (two xz processes under perf record -F 20000 -g;
+# perf_event_max_sample_rate may lower the rate, then the run is longer).
+# Needs perf and the right to record; says so and skips otherwise.
+section_collapse_perfdata() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	[ -x "$pfc" ] || die "$pfc not built (run make)"
+	if ! command -v perf >/dev/null 2>&1; then
+		echo; echo "== perf.data: skipped (perf is not installed)"; return 0
+	fi
+	local rec=$DATA/perfdata-xz.data secs=14 n=0
+	if ! [ -s "$rec" ]; then
+		echo "bench: recording ${rec#"$ROOT"/} (two xz processes), once" >&2
+		while :; do
+			if ! perf record -q -F 20000 -g -e cpu-clock -o "$rec.tmp" -- sh -c "
+			    tar cf - /usr/lib /usr/share 2>/dev/null | timeout $secs xz -T1 -c >/dev/null &
+			    tar cf - /usr/share /usr/lib 2>/dev/null | timeout $secs xz -T1 -c >/dev/null
+			    wait" >/dev/null 2>&1; then
+				rm -f "$rec.tmp"
+				echo; echo "== perf.data: skipped (perf cannot record here)"; return 0
+			fi
+			n=$(perf report -i "$rec.tmp" --stats 2>/dev/null |
+			    awk '/SAMPLE events:/ { print $3; exit }')
+			[ "${n:-0}" -ge 500000 ] && break
+			[ "$secs" -ge 120 ] && die "cannot record 500000 samples (got ${n:-0})"
+			secs=$((secs * 2))
+		done
+		mv "$rec.tmp" "$rec"
+	fi
+	n=$(perf report -i "$rec" --stats 2>/dev/null | awk '/SAMPLE events:/ { print $3; exit }')
+	echo
+	echo "   perf.data recording: ${n:-?} samples"
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFC=$pfc
+	# shellcheck disable=SC2016
+	bench_cmds "perf.data, $n samples" "$rec" \
+		"perf script | pf-collapse -j 1" 'sh -c "perf script -i \"\$1\" 2>/dev/null | \"\$2\" -j 1" sh "$IN" "$PFC"' \
+		"pf-collapse -j 1 perf.data" '"$PFC" -j 1 --native "$IN"' \
+		"pf-collapse -j $NPROC perf.data" '"$PFC" -j "$NPROC" --native "$IN"'
+	same_output 0 1
+	same_output 0 2
+	local s="perf.data, $n samples" base fast ratio ok
+	base=${MED_S["$s|perf script | pf-collapse -j 1"]}
+	fast=${MED_S["$s|pf-collapse -j 1 perf.data"]}
+	ratio=$(calc '%.2f' "$base / $fast")
+	ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 5) ? "yes" : "no" }')
+	target_note "perf.data -j 1 >= 5x perf script | pf-collapse" "$ok" "${ratio}x"
+	target_rss "perf.data peak RSS < 100 MB" 100 "$s|pf-collapse -j 1 perf.data" \
+		"$s|pf-collapse -j $NPROC perf.data"
+}
+
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_collapse_cpuprofile section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 
@@ -580,7 +729,7 @@ fi
 echo "pf benchmarks  $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "   machine: $NPROC CPUs (nproc), ${model:-unknown model}, ${mem:-? GiB} RAM, $(uname -sr)"
 echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}"
+echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}${BASE:+, baseline: $BASE}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
 # BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
@@ -590,6 +739,16 @@ fi
 for s in "${SECTIONS[@]}"; do
 	"$s"
 done
+
+if [ -n "$BASE" ]; then
+	echo
+	echo "== against the baseline ($BASE)"
+	printf '   %-34s %7s   %-20s %s\n' command speed-up "peak RSS (base -> this)" output
+	for l in "${BASELINE_LINES[@]}"; do
+		echo "$l"
+	done
+	echo "   (speed-up = median time of the baseline / median time of this build)"
+fi
 
 echo
 echo "== targets (from the issue)"

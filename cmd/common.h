@@ -73,18 +73,60 @@ flame_opt_diff_mode(const char *arg, struct pf_flame_options *o)
 	return 0;
 }
 
-/* Adds the folded stacks of path ("-": stdin) to f; 0, or 1 after a report. */
+/*
+ * Whether the start of an input that is not folded stacks is a profile
+ * pf-collapse reads: the format whose parser finds samples in it, or -1.
+ */
+static inline int
+profile_format(const char *name, const char *buf, size_t len)
+{
+	struct pf_collapse_options o;
+	struct pf_collapse_stats st;
+	struct pf_error err = { 0 };
+	struct pf_profile *p = pf_profile_new();
+	struct pf_reader *r = pf_reader_mem(name, buf, len);
+	int format = -1;
+
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	o.perf.jobs = 1;
+	if (p != NULL && r != NULL && pf_collapse(p, r, &o, &st, &err) == 0 &&
+	    st.format != PF_FORMAT_FOLDED && pf_profile_nstacks(p) > 0)
+		format = st.format;
+	pf_reader_free(r);
+	pf_profile_free(p);
+	return format;
+}
+
+/*
+ * Adds the folded stacks of path ("-": stdin; gzip'ed or not) to f; 0, or
+ * 1 after a report.  Input that fails to read as folded stacks but whose
+ * start is another profile format gets a hint to fold it first.
+ */
 static inline int
 flame_read_input(struct pf_flame *f, const char *path)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_reader *r = pf_reader_open(path, &err);
-	int rc = 0;
+	const char *head;
+	char *start = NULL;
+	size_t n = 0;
+	int rc = 0, format;
 
-	if (r == NULL || pf_flame_read_folded(f, r, &err) != 0) {
+	if (r != NULL && pf_reader_gunzip(r, &err) >= 0) {
+		n = pf_reader_peek(r, &head, (size_t)64 << 10, &err);
+		if (err.msg[0] == '\0' && (start = malloc(n + 1)) != NULL)
+			memcpy(start, head, n);
+	}
+	if (r == NULL || err.msg[0] != '\0' || pf_flame_read_folded(f, r, &err) != 0) {
 		report(&err);
+		if (err.code == PF_ERR_INPUT && start != NULL &&
+		    (format = profile_format(err.name, start, n)) >= 0)
+			warnx("'%s' looks like %s input, not folded stacks: fold it "
+			    "with pf-collapse first", err.name, pf_format_name(format));
 		rc = 1;
 	}
+	free(start);
 	pf_reader_free(r);
 	return rc;
 }

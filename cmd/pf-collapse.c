@@ -11,20 +11,92 @@
 #include "pf.h"
 #include "common.h"
 
+#define HELP_COL 24	/* where the help of an option starts */
+
+/* The synopsis, from the table of options. */
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: pf-collapse [--format NAME] [--pid | --tid] [--kernel] [--jit] [--all]\n"
-	    "                   [--addrs] [--event-filter=EVENT] [--srcline] [-j N]\n"
-	    "                   [--no-location] [--drop-idle] [--weight=samples|time]\n"
-	    "                   [--time-order] [--sample-type NAME|INDEX] [-o FILE]\n"
-	    "                   [FILE ...]\n");
+	const char *lead = "usage: pf-collapse ";
+	size_t col = strlen(lead), indent = col;
+	char item[96];
+	int i;
+
+	fputs(lead, f);
+	fputs("[--format NAME]", f);
+	col += 15;
+	for (i = 0; i <= PF_COPT_COUNT + 1; i++) {
+		const struct pf_collapse_opt_info *x = pf_collapse_opt_info(i);
+
+		if (i == PF_COPT_COUNT)
+			snprintf(item, sizeof(item), "[-o FILE]");
+		else if (i == PF_COPT_COUNT + 1)
+			snprintf(item, sizeof(item), "[FILE ...]");
+		else if (x->short_name != 0 && x->arg != NULL)
+			snprintf(item, sizeof(item), "[-%c %s]", x->short_name, x->arg);
+		else
+			snprintf(item, sizeof(item), "[--%s%s%s]", x->name,
+			    x->arg != NULL ? "=" : "", x->arg != NULL ? x->arg : "");
+		if (col + 1 + strlen(item) > 79) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(item, f);
+		col += strlen(item);
+	}
+	fputc('\n', f);
+}
+
+/* Prints text, a line per '\n', the lines after the first after indent
+ * blanks. */
+static void
+put_lines(const char *text, int indent)
+{
+	size_t k;
+	int first = 1;
+
+	for (;;) {
+		k = strcspn(text, "\n");
+		printf("%*s%.*s\n", first ? 0 : indent, "", (int)k, text);
+		if (text[k] == '\0')
+			break;
+		text += k + 1;
+		first = 0;
+	}
 }
 
 static void
+help_option(const struct pf_collapse_opt_info *x)
+{
+	char left[96];
+	int n;
+
+	if (x->short_name != 0)
+		n = snprintf(left, sizeof(left), "  -%c, --%s%s%s", x->short_name,
+		    x->name, x->arg != NULL ? "=" : "", x->arg != NULL ? x->arg : "");
+	else
+		n = snprintf(left, sizeof(left), "      --%s%s%s", x->name,
+		    x->arg != NULL ? "=" : "", x->arg != NULL ? x->arg : "");
+	if (n >= HELP_COL) {
+		printf("%s\n%*s", left, HELP_COL, "");
+		put_lines(x->help, HELP_COL);
+		return;
+	}
+	printf("%-*s", HELP_COL, left);
+	put_lines(x->help, HELP_COL);
+}
+
+/* The options of every format, from the table of formats. */
+static void
 help(void)
 {
+	const struct pf_format_info *f;
+	size_t i;
+	int k;
+
 	usage(stdout);
 	printf("\n"
 	    "Fold profiler output into folded stacks: one line per distinct stack,\n"
@@ -34,39 +106,22 @@ help(void)
 	    "\n"
 	    "  -f, --format NAME     input format: auto (the default) or one below\n"
 	    "  -o, --output FILE     write to FILE instead of standard output\n"
-	    "\n"
-	    "perf script (or a perf.data file):\n"
-	    "      --pid             root frame is comm-PID\n"
-	    "      --tid             root frame is comm-PID/TID\n"
-	    "      --kernel          mark kernel frames with _[k]\n"
-	    "      --jit             mark JIT frames with _[j]\n"
-	    "      --all             --kernel and --jit\n"
-	    "      --addrs           show the address of unknown symbols: [dso <addr>]\n"
-	    "      --event-filter=EV keep samples of event EV (default: the first event)\n"
-	    "      --srcline         input has source lines (perf script -F +srcline):\n"
-	    "                        frames become func:file.c:LINE\n"
-	    "  -j, --jobs N          threads for a regular file (default: all CPUs)\n"
-	    "\n"
-	    "V8 .cpuprofile:\n"
-	    "      --no-location     frames are function names without FILE:LINE\n"
-	    "      --drop-idle       leave out the (idle) samples\n"
-	    "      --weight=time     weigh samples by their duration in microseconds\n"
-	    "                        (xctrace too, in nanoseconds; default: one per\n"
-	    "                        sample)\n"
-	    "      --time-order      samples in time order, merging only adjacent\n"
-	    "                        equal stacks (for pf-svg --flamechart)\n"
-	    "\n"
-	    "pprof:\n"
-	    "      --sample-type T   weigh by sample type T, a name (cpu, alloc_space,\n"
-	    "                        cpu/nanoseconds) or an index (default: the\n"
-	    "                        profile's default type, else the last)\n"
-	    "\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
 	    "\n"
-	    "Formats: %s.\n"
-	    "perf counts are sums of sample periods (1 per sample without a period).\n"
-	    "See pf-collapse(1) and pf-folded(5).\n", pf_format_list());
+	    "Formats, in the order detection tries them, with what their counts are\n"
+	    "and their options (an option given for another format is ignored, with\n"
+	    "a warning):\n");
+	for (i = 0; (f = pf_format_at(i)) != NULL; i++) {
+		printf("\n%s%s%s: %s\n", f->name, f->aliases != NULL ? ", " : "",
+		    f->aliases != NULL ? f->aliases : "", f->title);
+		printf("  counts: ");
+		put_lines(f->counts, 10);
+		for (k = 0; k < PF_COPT_COUNT; k++)
+			if (f->options & (1u << k))
+				help_option(pf_collapse_opt_info(k));
+	}
+	printf("\nSee pf-collapse(1) and pf-folded(5).\n");
 }
 
 static void
@@ -126,66 +181,110 @@ report_stats(const char *name, const struct pf_perf_stats *st)
 static void
 report_unused(const char *name, const struct pf_collapse_options *o, int format)
 {
-	const struct pf_perf_options *q = &o->perf;
-	char list[256] = "";
+	const struct pf_format_info *f = pf_format_info(format);
+	uint32_t unused = pf_collapse_options_set(o) & ~(f != NULL ? f->options : 0);
+	char list[512] = "";
 	size_t used = 0;
+	int i;
 
-#define UNUSED(cond, opt) do {						\
-	if ((cond) && used < sizeof(list) - 1)				\
-		used += (size_t)snprintf(list + used, sizeof(list) - used, \
-		    "%s%s", used ? ", " : "", (opt));			\
-} while (0)
-	if (format != PF_FORMAT_PERF) {
-		UNUSED(q->include_pid, "--pid");
-		UNUSED(q->include_tid, "--tid");
-		UNUSED(q->annotate_kernel, "--kernel");
-		UNUSED(q->annotate_jit, "--jit");
-		UNUSED(q->include_addrs, "--addrs");
-		UNUSED(q->event_filter != NULL, "--event-filter");
-		UNUSED(q->srcline, "--srcline");
+	if (f == NULL || unused == 0)
+		return;
+	for (i = 0; i < PF_COPT_COUNT && used < sizeof(list) - 1; i++)
+		if (unused & (1u << i))
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+			    "%s%s", used ? ", " : "", pf_collapse_opt_info(i)->label);
+	warnx("'%s': ignored %s: not options of %s input", name, list, f->name);
+}
+
+static int
+is_perf_data(struct pf_reader *r)
+{
+	struct pf_error err;
+	const char *b;
+
+	return pf_reader_peek(r, &b, 8, &err) == 8 &&
+	    (memcmp(b, "PERFILE2", 8) == 0 || memcmp(b, "2ELIFREP", 8) == 0);
+}
+
+/*
+ * A perf.data file: read natively unless it needs perf script (or the
+ * user says which); returns 0, or 1 after reporting an error.
+ */
+static int
+do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse_options *o)
+{
+	struct pf_error err = { 0 };
+	struct pf_collapse_options po = *o;
+	struct pf_collapse_stats st;
+	struct pf_perf_stats ps;
+	struct pf_reader *data = NULL;
+	char why[256];
+	int mode = o->perf.data_mode, rc, is_data;
+
+	if (o->perf.srcline && mode == PF_PERF_DATA_NATIVE) {
+		warnx("'%s': --srcline needs perf script (source lines come from DWARF)",
+		    pf_reader_name(r));
+		return 1;
 	}
-	if (format != PF_FORMAT_CPUPROFILE) {
-		UNUSED(o->no_location, "--no-location");
-		UNUSED(o->drop_idle, "--drop-idle");
-		UNUSED(o->time_order, "--time-order");
-		UNUSED(o->weight_time && format != PF_FORMAT_XCTRACE, "--weight=time");
+	if (o->perf.srcline)
+		mode = PF_PERF_DATA_SCRIPT;
+	report_unused(pf_reader_name(r), o, PF_FORMAT_PERF);
+	if (mode != PF_PERF_DATA_SCRIPT) {
+		rc = pf_perf_data_read(p, r, &o->perf, &ps, why, sizeof(why), &err);
+		if (rc == 0 || rc < 0) {
+			report_stats(pf_reader_name(r), &ps);
+			if (rc < 0)
+				report(&err);
+			return rc < 0;
+		}
+		if (mode == PF_PERF_DATA_NATIVE) {
+			warnx("'%s': cannot be read without perf script: %s", pf_reader_name(r),
+			    why);
+			return 1;
+		}
+		warnx("'%s': %s: reading it through perf script", pf_reader_name(r), why);
 	}
-	UNUSED(o->sample_type != NULL && format != PF_FORMAT_PPROF, "--sample-type");
-#undef UNUSED
-	if (used > 0)
-		warnx("'%s': ignored %s: not options of %s input", name, list,
-		    pf_format_name(format));
+	data = pf_perf_data_script(r, o->perf.srcline, &is_data, &err);
+	if (data == NULL) {
+		report(&err);
+		return 1;
+	}
+	po.format = PF_FORMAT_PERF;
+	rc = pf_collapse(p, data, &po, &st, &err);
+	if (rc != 0)
+		report(&err);
+	else
+		report_stats(pf_reader_name(r), &st.perf);
+	pf_reader_free(data);
+	return rc != 0;
 }
 
 /* Folds one input into p; returns 0, or 1 after reporting an error. */
 static int
 do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options *o)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_collapse_options po;
 	struct pf_collapse_stats st;
-	struct pf_reader *r, *data = NULL;
-	int is_data = 0, rc = 1;
+	struct pf_reader *r;
+	int rc = 1;
 
 	r = pf_reader_open(path, &err);
 	if (r == NULL) {
 		report(&err);
 		return 1;
 	}
-	if (pf_reader_gunzip(r, &err) < 0) {
+	if (pf_reader_decode(r, &err) < 0) {
 		report(&err);
 		goto out;
 	}
-	if (o->format == PF_FORMAT_AUTO || o->format == PF_FORMAT_PERF)
-		data = pf_perf_data_script(r, o->perf.srcline, &is_data, &err);
-	if (is_data && data == NULL) {
-		report(&err);
+	if ((o->format == PF_FORMAT_AUTO || o->format == PF_FORMAT_PERF) &&
+	    is_perf_data(r)) {
+		rc = do_perf_data(p, r, o);
 		goto out;
 	}
 	po = *o;
-	if (data != NULL)
-		po.format = PF_FORMAT_PERF;
-	if (pf_collapse(p, data != NULL ? data : r, &po, &st, &err) != 0) {
+	if (pf_collapse(p, r, &po, &st, &err) != 0) {
 		report(&err);
 		goto out;
 	}
@@ -204,7 +303,6 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 	}
 	rc = 0;
 out:
-	pf_reader_free(data);
 	pf_reader_free(r);
 	return rc;
 }
@@ -212,43 +310,45 @@ out:
 int
 main(int argc, char **argv)
 {
-	enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	    OPT_EVENT, OPT_SRCLINE, OPT_NO_LOCATION, OPT_DROP_IDLE, OPT_WEIGHT,
-	    OPT_TIME_ORDER, OPT_SAMPLE_TYPE };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", no_argument, NULL, OPT_PID },
-		{ "tid", no_argument, NULL, OPT_TID },
-		{ "kernel", no_argument, NULL, OPT_KERNEL },
-		{ "jit", no_argument, NULL, OPT_JIT },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "addrs", no_argument, NULL, OPT_ADDRS },
-		{ "event-filter", required_argument, NULL, OPT_EVENT },
-		{ "srcline", no_argument, NULL, OPT_SRCLINE },
-		{ "no-location", no_argument, NULL, OPT_NO_LOCATION },
-		{ "drop-idle", no_argument, NULL, OPT_DROP_IDLE },
-		{ "weight", required_argument, NULL, OPT_WEIGHT },
-		{ "time-order", no_argument, NULL, OPT_TIME_ORDER },
-		{ "sample-type", required_argument, NULL, OPT_SAMPLE_TYPE },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	enum { OPT_FIRST = 256 };
+	struct option longopts[PF_COPT_COUNT + 5];
+	char shortopts[16 + 2 * PF_COPT_COUNT] = "f:o:hV";
 	struct pf_collapse_options co;
 	struct pf_perf_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_profile *p;
 	const char *output = NULL;
 	FILE *out = stdout;
 	char *end;
 	long v;
-	int ch, i, rval = 0;
+	int ch, i, n = 0, rval = 0;
+
+	longopts[n++] = (struct option){ "format", required_argument, NULL, 'f' };
+	longopts[n++] = (struct option){ "output", required_argument, NULL, 'o' };
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	for (i = 0; i < PF_COPT_COUNT; i++) {
+		const struct pf_collapse_opt_info *x = pf_collapse_opt_info(i);
+		int val = x->short_name != 0 ? x->short_name : OPT_FIRST + i;
+
+		longopts[n++] = (struct option){ x->name, x->arg != NULL ?
+		    required_argument : no_argument, NULL, val };
+		if (x->short_name != 0) {
+			size_t k = strlen(shortopts);
+
+			shortopts[k++] = x->short_name;
+			if (x->arg != NULL)
+				shortopts[k++] = ':';
+			shortopts[k] = '\0';
+		}
+	}
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	memset(&o, 0, sizeof(o));
 	memset(&co, 0, sizeof(co));
-	while ((ch = getopt_long(argc, argv, "f:o:j:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == 'j')
+			ch = OPT_FIRST + PF_COPT_JOBS;
 		switch (ch) {
 		case 'f':
 			if ((co.format = pf_format_lookup(optarg)) < 0) {
@@ -260,54 +360,41 @@ main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_PID:
+		case OPT_FIRST + PF_COPT_PID:
 			o.include_pid = 1;
 			break;
-		case OPT_TID:
+		case OPT_FIRST + PF_COPT_TID:
 			o.include_tid = 1;
 			break;
-		case OPT_KERNEL:
+		case OPT_FIRST + PF_COPT_KERNEL:
 			o.annotate_kernel = 1;
 			break;
-		case OPT_JIT:
+		case OPT_FIRST + PF_COPT_JIT:
 			o.annotate_jit = 1;
 			break;
-		case OPT_ALL:
+		case OPT_FIRST + PF_COPT_ALL:
 			o.annotate_kernel = o.annotate_jit = 1;
 			break;
-		case OPT_ADDRS:
+		case OPT_FIRST + PF_COPT_ADDRS:
 			o.include_addrs = 1;
 			break;
-		case OPT_EVENT:
+		case OPT_FIRST + PF_COPT_EVENT_FILTER:
 			if (optarg[0] == '\0') {
 				warnx("--event-filter needs an event name");
 				return 2;
 			}
 			o.event_filter = optarg;
 			break;
-		case OPT_SRCLINE:
+		case OPT_FIRST + PF_COPT_SRCLINE:
 			o.srcline = 1;
 			break;
-		case OPT_NO_LOCATION:
-			co.no_location = 1;
+		case OPT_FIRST + PF_COPT_NATIVE:
+			o.data_mode = PF_PERF_DATA_NATIVE;
 			break;
-		case OPT_DROP_IDLE:
-			co.drop_idle = 1;
+		case OPT_FIRST + PF_COPT_PERF_SCRIPT:
+			o.data_mode = PF_PERF_DATA_SCRIPT;
 			break;
-		case OPT_WEIGHT:
-			if (strcmp(optarg, "time") != 0 && strcmp(optarg, "samples") != 0) {
-				warnx("invalid --weight '%s': expected samples or time", optarg);
-				return 2;
-			}
-			co.weight_time = strcmp(optarg, "time") == 0;
-			break;
-		case OPT_TIME_ORDER:
-			co.time_order = 1;
-			break;
-		case OPT_SAMPLE_TYPE:
-			co.sample_type = optarg;
-			break;
-		case 'j':
+		case OPT_FIRST + PF_COPT_JOBS:
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 1 || v > 256) {
@@ -315,6 +402,25 @@ main(int argc, char **argv)
 				return 2;
 			}
 			o.jobs = (int)v;
+			break;
+		case OPT_FIRST + PF_COPT_NO_LOCATION:
+			co.no_location = 1;
+			break;
+		case OPT_FIRST + PF_COPT_DROP_IDLE:
+			co.drop_idle = 1;
+			break;
+		case OPT_FIRST + PF_COPT_WEIGHT:
+			if (strcmp(optarg, "time") != 0 && strcmp(optarg, "samples") != 0) {
+				warnx("invalid --weight '%s': expected samples or time", optarg);
+				return 2;
+			}
+			co.weight_time = strcmp(optarg, "time") == 0;
+			break;
+		case OPT_FIRST + PF_COPT_TIME_ORDER:
+			co.time_order = 1;
+			break;
+		case OPT_FIRST + PF_COPT_SAMPLE_TYPE:
+			co.sample_type = optarg;
 			break;
 		case 'h':
 			help();

@@ -71,7 +71,7 @@ struct prep {
 static struct pf_profile *
 load(const char *path, const struct prep *pr)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_folded_stats st;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = NULL;
@@ -81,7 +81,7 @@ load(const char *path, const struct prep *pr)
 		warnx("out of memory");
 		return NULL;
 	}
-	if ((r = pf_reader_open(path, &err)) == NULL ||
+	if ((r = pf_reader_open(path, &err)) == NULL || pf_reader_gunzip(r, &err) < 0 ||
 	    pf_folded_read_opts(p, r, &pr->fo, &st, &err) != 0)
 		goto fail;
 	report_skipped(path, &st);
@@ -146,7 +146,7 @@ runs_add(struct runs *r, const char *path, size_t len)
 static int
 runs_add_list(struct runs *r, const char *list)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_reader *rd = pf_reader_open(list, &err);
 	const char *line;
 	size_t len;
@@ -253,7 +253,7 @@ pid_suffix(const struct pf_profile *d, uint32_t id)
 static void
 check_overlap(const struct pf_profile *d)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_diff_overlap ov;
 	char n1[64], n2[64];
 
@@ -301,7 +301,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pf_summary_options so = { 20, 0, -1.0, PF_SUMMARY_TEXT, 3.0, NULL, 0 };
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct prep pr = { { 0 }, 0, NULL };
 	struct runs rb = { NULL, 0, 0 }, ra = { NULL, 0, 0 };
 	struct pf_profile **before = NULL, **after = NULL, *d = NULL;

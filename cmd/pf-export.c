@@ -71,17 +71,19 @@ format_of_name(const char *path)
 	return -1;
 }
 
-/* Adds the folded stacks of path to p; 0, or 1 after a report. */
+/* Adds the folded stacks of path (gzip'ed or not) to p; 0, or 1 after a
+ * report. */
 static int
 read_input(struct pf_profile *p, const char *path, const struct pf_folded_options *fo)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_folded_stats st;
 	struct pf_reader *r = pf_reader_open(path, &err);
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
-	if (r == NULL || pf_folded_read_opts(p, r, fo, &st, &err) != 0) {
+	if (r == NULL || pf_reader_gunzip(r, &err) < 0 ||
+	    pf_folded_read_opts(p, r, fo, &st, &err) != 0) {
 		report(&err);
 		rc = 1;
 	}
@@ -109,7 +111,7 @@ main(int argc, char **argv)
 	struct pf_export_options o;
 	struct pf_export_stats st;
 	struct pf_folded_options fo = { 0 };
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_profile *p = NULL;
 	const char *output = NULL, *to = NULL, *base;
 	int ch, i, flamechart = 0, rval = 0;

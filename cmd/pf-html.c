@@ -79,7 +79,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pf_flame_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_palette_map *map = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *mapfile = NULL;
@@ -146,7 +146,7 @@ main(int argc, char **argv)
 		rval = 1;
 		goto out;
 	}
-	if (pf_flame_write_html(f, out, &err) != 0) {
+	if (pf_flame_write(f, PF_OUTPUT_HTML, out, &err) != 0) {
 		warnx("%s%s%s", output ? output : "", output ? ": " : "", err.msg);
 		rval = 1;
 	} else if (pf_flame_total(f) == 0) {

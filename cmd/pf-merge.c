@@ -94,7 +94,7 @@ main(int argc, char **argv)
 	static const char *dash[] = { "-" };
 	struct pf_merge_options o;
 	struct pf_merge_input *in = NULL;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_filter *f = pf_filter_new();
 	struct pf_profile *p = NULL;
 	const char *output = NULL, **labels = NULL, **files;

@@ -100,6 +100,29 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
+/*
+ * The picture or document format an output name's extension asks for when
+ * it is one pf-svg does not write, or NULL.  An SVG under such a name
+ * would only be found broken later.
+ */
+static const char *
+other_format(const char *path)
+{
+	static const struct { const char *ext, *name; } formats[] = {
+		{ ".jpg", "JPEG" }, { ".jpeg", "JPEG" }, { ".gif", "GIF" },
+		{ ".webp", "WebP" }, { ".bmp", "BMP" }, { ".tif", "TIFF" },
+		{ ".tiff", "TIFF" }, { ".ico", "ICO" }, { ".eps", "EPS" },
+		{ ".ps", "PostScript" }, { ".svgz", "compressed SVG" },
+		{ ".html", "HTML" }, { ".htm", "HTML" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (ends_with(path, formats[i].ext))
+			return formats[i].name;
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,10 +167,12 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pf_flame_options o;
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_palette_map *map = NULL;
+	struct pf_nameattr *attrs = NULL;
 	struct pf_flame *f = NULL;
 	const char *output = NULL, *format = NULL, *mapfile = NULL, *nameattr = NULL;
+	const char *other;
 	enum pf_output_format fmt = PF_OUTPUT_SVG;
 	FILE *out = stdout;
 	int ch, i, rval = 0;
@@ -228,12 +253,12 @@ main(int argc, char **argv)
 		fmt = PF_OUTPUT_PNG;
 	} else if (output != NULL && ends_with(output, ".pdf")) {
 		fmt = PF_OUTPUT_PDF;
+	} else if (output != NULL && (other = other_format(output)) != NULL) {
+		warnx("cannot write '%s': pf-svg writes SVG, PNG or PDF, not %s%s", output,
+		    other, strcmp(other, "HTML") == 0 ? " (pf-html does)" : "");
+		return 2;
 	}
-	if (o.bgcolors != NULL && strcmp(o.bgcolors, "yellow") != 0 &&
-	    strcmp(o.bgcolors, "blue") != 0 && strcmp(o.bgcolors, "green") != 0 &&
-	    strcmp(o.bgcolors, "grey") != 0 && strcmp(o.bgcolors, "gray") != 0 &&
-	    !(o.bgcolors[0] == '#' && strlen(o.bgcolors) == 7 &&
-	    strspn(o.bgcolors + 1, "0123456789abcdefABCDEF") == 6)) {
+	if (o.bgcolors != NULL && !pf_palette_bgcolors_ok(o.bgcolors)) {
 		warnx("unknown --bgcolors '%s' (yellow, blue, green, grey or #RRGGBB)",
 		    o.bgcolors);
 		return 2;
@@ -243,22 +268,23 @@ main(int argc, char **argv)
 		report(&err);
 		return 1;
 	}
-	o.palette_map = map;
-	if ((f = pf_flame_new(&o, &err)) == NULL) {
-		report(&err);
-		pf_palette_map_free(map);
-		return strstr(err.msg, "encoding") != NULL ? 2 : 1;
-	}
 	if (nameattr != NULL) {
 		struct pf_reader *r = pf_reader_open(nameattr, &err);
 
-		if (r == NULL || pf_flame_nameattr(f, r, &err) != 0) {
+		if (r == NULL || (attrs = pf_nameattr_load(r, &err)) == NULL) {
 			report(&err);
 			pf_reader_free(r);
 			rval = 1;
 			goto out;
 		}
 		pf_reader_free(r);
+	}
+	o.palette_map = map;
+	o.nameattr = attrs;
+	if ((f = pf_flame_new(&o, &err)) == NULL) {
+		report(&err);
+		rval = err.code == PF_ERR_USAGE ? 2 : 1;
+		goto out;
 	}
 	if (argc == 0)
 		rval |= flame_read_input(f, "-");
@@ -287,6 +313,7 @@ main(int argc, char **argv)
 	}
 out:
 	pf_flame_free(f);
+	pf_nameattr_free(attrs);
 	pf_palette_map_free(map);
 	return rval;
 }

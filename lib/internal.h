@@ -13,10 +13,43 @@
 
 #define PF_UNUSED(x) ((void)(x))
 
-/* Fills err (when not NULL); always returns -1 so callers can `return`. */
+/*
+ * Errors.  Each fills err (when not NULL) and returns -1, so that callers
+ * can `return pf_err(...)`.  pf_err is an input error (PF_ERR_INPUT), the
+ * common case; pf_errc says which code and the column; pf_nomem is "out of
+ * memory" (PF_ERR_NOMEM).  name is the input (NULL: none), line 0 when
+ * there is none.
+ */
 int pf_err(struct pf_error *err, const char *name, uint64_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pf_errc(struct pf_error *err, enum pf_error_code code, const char *name,
+    uint64_t line, uint64_t column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+int pf_nomem(struct pf_error *err, const char *name, uint64_t line);
 void pf_err_name(struct pf_error *err, const char *name);
+
+/* Whether s[0..n-1] starts with, ends with, holds the string x. */
+static inline int
+pf_mem_starts(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s, x, m) == 0;
+}
+
+static inline int
+pf_mem_ends(const char *s, size_t n, const char *x)
+{
+	size_t m = strlen(x);
+
+	return n >= m && memcmp(s + n - m, x, m) == 0;
+}
+
+static inline int
+pf_mem_has(const char *s, size_t n, const char *x)
+{
+	return memmem(s, n, x, strlen(x)) != NULL;
+}
 
 /* ------------------------------------------------------------------ arena */
 
@@ -78,6 +111,44 @@ struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
 
 /* Grows *buf (of element size sz) to hold at least n elements. */
 int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
+
+/* ------------------------------------------------------- profile rollback */
+
+/*
+ * A point in an ordered profile to come back to, so that a reader that
+ * fails leaves the profile as it found it: stacks are only appended to an
+ * ordered profile, or merged into the last one.  (An unordered profile
+ * cannot be rolled back; readers fold into a profile of their own.)
+ */
+struct pf_profile_mark {
+	size_t nstacks, pool_len;
+	pf_count a, b;		/* of the last stack */
+};
+
+void pf_profile_mark(const struct pf_profile *p, struct pf_profile_mark *m);
+/* Undoes what was added after the mark (ordered profiles only). */
+void pf_profile_rollback(struct pf_profile *p, const struct pf_profile_mark *m);
+
+/* ------------------------------------------------------------- sequences */
+
+/*
+ * A sequence of integers written once (pf_seq_put), then read back once in
+ * order (pf_seq_rewind, pf_seq_get), held compactly: in memory up to
+ * mem_max bytes, beyond that in an unlinked file in $TMPDIR (or /tmp).
+ * For a reader that has to pair two long arrays of its input.
+ */
+struct pf_seq;
+
+struct pf_seq *pf_seq_new(size_t mem_max);
+void pf_seq_free(struct pf_seq *s);
+/* 0, or -1 when memory or the temporary file fails (errno says why). */
+int pf_seq_put(struct pf_seq *s, int64_t v);
+/* Switches to reading from the first value: 0 or -1 (errno). */
+int pf_seq_rewind(struct pf_seq *s);
+/* 1 and *v, 0 after the last value, -1 on a read error. */
+int pf_seq_get(struct pf_seq *s, int64_t *v);
+/* The number of values put. */
+uint64_t pf_seq_count(const struct pf_seq *s);
 
 /* ------------------------------------------------------------- output buffer */
 
@@ -196,134 +267,116 @@ int pf_reader_slurp(struct pf_reader *r, char **buf, size_t *len, struct pf_erro
 /* Bytes consumed so far (of the decompressed input). */
 uint64_t pf_reader_bytes(const struct pf_reader *r);
 
-/* ------------------------------------------------------------ the parsers */
+/* ------------------------------------------------------------ frame names */
 
-int pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
-
-int pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-/* V8 --prof: the preprocessed JSON (v8prof.c) and the raw log (v8log.c). */
-int pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
 /*
- * The frame id of a V8 code entry: "TYPE:NAME" when type is given
- * (builtins, bytecode handlers), "(anonymous) FILE:L:C" for a JavaScript
- * name that starts with a blank, else NAME; ';' becomes ':'.
+ * Frame names tidied the way users of each platform expect (names.c), for
+ * every parser of symbols printed as text, so that one function is one
+ * frame whichever profiler recorded it.  pf_name_tidy() rewrites
+ * s[0..n-1] in place and returns its new length (never longer); ';'
+ * always becomes ':', and the flags add:
  */
-int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
-    size_t n, uint32_t *id);
+enum {
+	PF_NAME_RUST = 1,	/* legacy Rust demangled, "::h<hash>" dropped */
+	PF_NAME_PARAMS = 2,	/* a trailing parameter list cut: "f(int)" */
+	PF_NAME_QUOTES = 4,	/* ' and " removed (stackcollapse-perf.pl) */
+	PF_NAME_JAVA = 8,	/* Java's "Lorg/x/Y" loses its 'L' */
+};
+size_t pf_name_tidy(char *s, size_t n, unsigned flags);
+/* Where a trailing parameter list of s starts (at its '('), or n: a '('
+ * in template arguments, "(anonymous namespace)", operator() and a
+ * parenthesized scope followed by "::" or "." are part of the name. */
+size_t pf_name_params(const char *s, size_t n);
+/* Where the next "->" of a "caller->inlined" chain (old perf, DTrace's
+ * Java frames) starts in s, or n; "operator->" is a name. */
+size_t pf_name_arrow(const char *s, size_t n);
+/* perf dsos of kernel code ([kernel.kallsyms], vmlinux, *.ko) and of JIT
+ * code (/tmp/perf-PID.map, jitted-PID-N.so): the _[k] and _[j] frames. */
+int pf_name_kernel_dso(const char *m, size_t n);
+int pf_name_jit_dso(const char *m, size_t n);
 
-int pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
+/*
+ * The frame name of one frame of perf script text, or of a perf.data
+ * sample, so that both name it alike: sym is the symbol without its
+ * "+0x..." offset (empty or "[unknown]" when perf did not know it: then
+ * the name is the dso's file name in brackets, with the address when
+ * o->include_addrs), dso the file (NULL when not printed), inlined marks
+ * an inlined frame (_[i]), java the process "java".  Writes the name to
+ * *buf (grown as needed, *cap its size); returns its length, -1 on ENOMEM.
+ */
+long pf_perf_frame_name(char **buf, size_t *cap, const char *sym, size_t slen,
+    const char *dso, size_t dlen, const char *addr, size_t alen, int inlined,
+    int java, const struct pf_perf_options *o);
 
-int pf_svg_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err);
-
-int pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
-    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
-    struct pf_error *err);
+/*
+ * What the start of an input that no format claims looks like ("a Java
+ * Flight Recorder recording (JFR; ...)"), for the error refusing it, or
+ * NULL when nothing about it is recognizable (sniff.c).
+ */
+const char *pf_sniff(const char *buf, size_t n);
+/* Whether the first 4 KiB of buf are text: no control bytes but blanks and
+ * line ends (a binary format has some). */
+int pf_text_like(const char *buf, size_t n);
 
 /* ------------------------------------------------------------- perf parser */
+
+/*
+ * Whether buf[0..n-1], the start of an input (all of it when whole), shows
+ * perf script's samples (a header with a timestamp and an event, or a
+ * header followed by a frame line).
+ */
+int pf_perf_sniff(const char *buf, size_t n, int whole);
 
 /* The part of the perf parser the fuzz target and unit tests reach. */
 int pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     struct pf_error *err);
 
-/* --------------------------------------------------------- flame graphs */
+/*
+ * The naming half of the perf script parser, shared with the perf.data
+ * reader so both paths name frames alike.  A namer interns into p.
+ */
+struct pf_perf_namer;
+struct pf_perf_header {
+	uint32_t root;		/* the root frame's id */
+	int java;		/* frames are tidied as Java signatures */
+	const char *event;	/* in the line given */
+	size_t event_len;
+	uint64_t period;	/* the count of the sample */
+	size_t rest_len;	/* text after the event */
+};
+struct pf_perf_namer *pf_perf_namer_new(struct pf_profile *p,
+    const struct pf_perf_options *o);
+void pf_perf_namer_free(struct pf_perf_namer *nm);
+/* Reads a sample header line as the parser does: 1 and *out, 0 when the
+ * parser would not take the line for a header, -1 when memory runs out. */
+int pf_perf_namer_header(struct pf_perf_namer *nm, const char *s, size_t n,
+    struct pf_perf_header *out);
+/* The frame ids (root side first) of a frame line "PC REST"; their number,
+ * -1 when memory runs out, -2 when the line would read as a header. */
+long pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
+    const char *rest, size_t rlen, int java, const uint32_t **ids);
+
+/* The perf.data reader without symbol files (for the fuzz target). */
+void pf_perf_data_offline(int offline);
+/* Files of at least this many bytes are read on several threads (tests). */
+void pf_perf_data_min_parallel(uint64_t bytes);
+
+/* -------------------------------------------------------------- profile */
+
+/* The interner's tables: names[id][0..lens[id]-1] for every frame id,
+ * valid until the next pf_profile_intern. */
+void pf_profile_name_table(const struct pf_profile *p, const char *const **names,
+    const uint32_t **lens);
+
+/* ------------------------------------------------------------ frame text */
 
 /* The annotation letter ending a frame name ('k', 'j', 'i', 'w' of
  * "_[k]"...), or 0. */
 int pf_frame_annotation(const char *name, size_t len);
-/* Palette map lookups: 0 and *c when name is mapped, else -1. */
-int pf_palette_map_get(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb *c);
-int pf_palette_map_add(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb c);
-
-/*
- * The flame tree.  Node 0 is the root ("all"); a node is created after its
- * parent, so its index is larger.  Counts: [1] is the column that sets the
- * width (the only one, or "after"), [0] the "before" of a differential graph.
- */
-struct pf_flame_node {
-	pf_count total[2];		/* own counts until pf_flame_layout() */
-	uint32_t parent, name, depth;
-	/* Children while building: a list, newest first, until there are
-	 * more than a few; then they are also in the (parent, name) table. */
-	uint32_t first_child, next_sibling;
-	uint32_t nchildren;
-	uint32_t hashed;
-};
-
-/* A frame to draw, in the order drawn (parents first). */
-struct pf_flame_draw {
-	uint32_t node;
-	double x1, x2;			/* pixels */
-};
-
-/* Extra attributes of frames, from --nameattr. */
-struct pf_nameattr {
-	char *g_attrs;			/* ' k="v"...', escaped */
-	char *title;			/* replaces the <title> text, raw */
-	char *href, *target;		/* wrap the frame in <a> */
-};
-
-struct pf_flame {
-	struct pf_flame_options o;
-	struct pf_strmap names;		/* name -> id */
-	const char **name;		/* id -> bytes (in names' arena) */
-	uint32_t *name_len;
-	size_t nnames, name_cap, name_lcap;
-
-	struct pf_flame_node *node;
-	size_t nnodes, node_cap;
-	uint32_t *table;		/* node index + 1, open addressing */
-	size_t table_mask, nhashed;	/* nhashed: nodes in the table */
-
-	/* The previous stack's text and the nodes of its frames. */
-	char *prev;
-	size_t prev_len, prev_cap;
-	uint32_t *path_end, *path_node;
-	size_t path_len, path_cap, path_cap2;
-	char *rev;			/* --reverse: the reversed stack */
-	size_t rev_cap;
-
-	int columns;			/* 0 until the first line */
-	int summed;			/* totals include the children */
-	double *selfdelta;		/* differential: own after - before */
-	void *iconv;			/* iconv_t, or NULL for UTF-8 */
-
-	struct pf_strmap attr_names;	/* --nameattr: name -> index */
-	struct pf_nameattr *attr;
-	size_t nattr, attr_cap;
-
-	/* Layout results. */
-	struct pf_flame_draw *draw;
-	size_t ndraw, draw_cap;
-	uint32_t depthmax;
-	pf_count grand;			/* 100% */
-	pf_count hidden;		/* [1] counts of the frames pruned */
-	pf_count mincount;		/* frames below are not drawn */
-	double maxdelta;
-	char **label;			/* name id -> clean UTF-8, or NULL */
-	uint64_t rng;
-};
-
-/* Lays out f: fills draw, depthmax, grand, maxdelta. */
-int pf_flame_layout(struct pf_flame *f, struct pf_error *err);
-/* The frame's name for display: annotation stripped, converted to UTF-8,
- * control characters and invalid UTF-8 replaced by U+FFFD. */
-const char *pf_flame_label(struct pf_flame *f, uint32_t name, size_t *len);
+/* Whether s[0..n-1] is valid UTF-8 without control characters, that is,
+ * whether pf_clean_utf8 would leave it as it is. */
+int pf_utf8_is_clean(const char *s, size_t n);
 /* Writes s[0..n-1] to out (room for 3n+1 bytes) as valid UTF-8 without
  * control characters: each offending byte becomes U+FFFD.  Returns the
  * length written (NUL-terminated). */
@@ -335,38 +388,10 @@ size_t pf_clean_utf8(const char *s, size_t n, char *out);
 size_t pf_percent_encode(const char *s, size_t n, char *out);
 /* The inverse, in place; a '%' not followed by two hex digits stays. */
 size_t pf_percent_decode(char *s, size_t n);
-/* The colour of a node (palette, map or differential). */
-struct pf_rgb pf_flame_color(struct pf_flame *f, uint32_t node);
-/* The signed change of a node in a differential graph, in counts. */
-double pf_flame_delta(const struct pf_flame *f, uint32_t node);
-/* Frame geometry shared by the renderers. */
-struct pf_flame_geom {
-	double width, height, xpad, ypad1, ypad2, ypad3;
-};
-void pf_flame_geom(const struct pf_flame *f, struct pf_flame_geom *g);
-/* y of the top of a frame at depth d. */
-double pf_flame_y(const struct pf_flame *f, const struct pf_flame_geom *g, uint32_t d);
 
-/* Text widths for label fitting: per-ASCII-glyph advances measured through
- * cairo for the chosen font, and an average for everything else. */
-struct pf_metrics {
-	double adv[128];
-	double avg;
-};
-void pf_metrics_init(struct pf_metrics *m, const struct pf_flame_options *o);
-/* The bytes of s[0..len-1] that fit in width pixels: all of it, or a
- * prefix (at a character boundary) to be followed by "..", or 0 bytes.
- * *cut is set when ".." must follow. */
-size_t pf_metrics_fit(const struct pf_metrics *m, const char *s, size_t len,
-    double width, int *cut);
-
-/* The two colours of the background gradient. */
-void pf_flame_bgcolors(const struct pf_flame *f, const char **c1, const char **c2);
-/* Whether s is a --bgcolors value: yellow blue green grey #RRGGBB. */
-int pf_bgcolors_ok(const char *s);
-
-int pf_flame_write_svg(struct pf_flame *f, FILE *out, struct pf_error *err);
-int pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
-    struct pf_error *err);
+/* The XML namespace of the attributes pf-svg adds (pf:name, pf:count,
+ * pf:hidden, ...), which pf-collapse reads back.  lib/render/svg.js holds
+ * it too, as the script's NS. */
+#define PF_SVG_NS "urn:x-pf:flamegraph"
 
 #endif /* PF_INTERNAL_H */

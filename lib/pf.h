@@ -6,7 +6,9 @@
  * small integer ids, and a table of distinct stacks (sequences of frame ids,
  * root first) each with one count, or two for a differential profile.
  * Parsers turn profiler output into a profile; writers turn a profile into
- * the folded format (see pf-folded(5)) and, later, pictures.
+ * the folded format (see pf-folded(5)); a flame graph is laid out from
+ * folded stacks or a profile and drawn as SVG, PNG, PDF or an HTML page.
+ * lib/README.md draws the pipeline and says which folder owns what.
  *
  * Conventions:
  *  - pf_x_new() / pf_x_free() pairs; every free function accepts NULL.
@@ -24,22 +26,50 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PF_VERSION_STRING PF_VERSION
+#define PF_VERSION_STRING "0.1.0"
+
+/*
+ * The library is built with -fvisibility=hidden: what is declared here with
+ * PF_API is its interface, everything else stays inside it.
+ */
+#if defined(__GNUC__)
+#define PF_API __attribute__((visibility("default")))
+#else
+#define PF_API
+#endif
 
 /* ------------------------------------------------------------------ errors */
 
 /*
+ * What kind of failure an error is, for callers that act on it (an exit
+ * status, whether to go on with the next input); the message is for people
+ * and is not meant to be parsed.
+ */
+enum pf_error_code {
+	PF_ERR_NONE = 0,	/* no error (a zeroed struct pf_error) */
+	PF_ERR_NOMEM,		/* memory ran out */
+	PF_ERR_INPUT,		/* the input is malformed: name, line, column say where */
+	PF_ERR_USAGE,		/* an option or argument is invalid */
+	PF_ERR_IO,		/* opening, reading, writing or running failed */
+	PF_ERR_UNSUPPORTED,	/* valid input or a request that pf cannot handle */
+};
+
+/*
  * What went wrong, and where.  name is the input as the user gave it ('-'
- * is shown as "<stdin>"), line is 1-based or 0 when the error has no line.
+ * is shown as "<stdin>"), line is 1-based or 0 when the error has no line,
+ * column 1-based or 0 when the input has no columns there.  code is an
+ * enum pf_error_code.  Initialize one with { 0 }.
  */
 struct pf_error {
 	char name[256];
 	uint64_t line;
 	char msg[512];
+	int code;
+	uint64_t column;
 };
 
-/* Formats "NAME line N: MSG" (or "NAME: MSG", or "MSG") into buf. */
-const char *pf_error_string(const struct pf_error *e, char *buf, size_t size);
+/* Formats "'NAME' line N: MSG" (or "'NAME': MSG", or "MSG") into buf. */
+PF_API const char *pf_error_string(const struct pf_error *e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ counts */
 
@@ -63,63 +93,63 @@ enum {
  * Parses a non-negative decimal ("42", "0.5", "7.", "1e3" is rejected).
  * Digits beyond the ninth fractional one are rounded half-up.
  */
-int pf_count_parse(const char *s, size_t n, pf_count *out);
+PF_API int pf_count_parse(const char *s, size_t n, pf_count *out);
 /* a + b into *out; PF_COUNT_OVERFLOW if the sum is beyond PF_COUNT_MAX. */
-int pf_count_add(pf_count a, pf_count b, pf_count *out);
+PF_API int pf_count_add(pf_count a, pf_count b, pf_count *out);
 /* Writes the shortest exact decimal ("42", "0.5"); returns its length.
  * buf must hold PF_COUNT_BUFSIZE bytes. */
 #define PF_COUNT_BUFSIZE 48
-size_t pf_count_format(pf_count c, char *buf);
+PF_API size_t pf_count_format(pf_count c, char *buf);
 /* From a whole number. */
 static inline pf_count pf_count_from_u64(uint64_t v) { return (pf_count)v * PF_COUNT_ONE; }
 /* Nearest double, for layout and display only. */
-double pf_count_to_double(pf_count c);
+PF_API double pf_count_to_double(pf_count c);
 
 /* ----------------------------------------------------------------- profile */
 
 struct pf_profile;
 
-struct pf_profile *pf_profile_new(void);
-void pf_profile_free(struct pf_profile *p);
+PF_API struct pf_profile *pf_profile_new(void);
+PF_API void pf_profile_free(struct pf_profile *p);
 
 /*
  * Interns a frame name (any bytes but ';' and '\n') and returns its id, or
  * UINT32_MAX when memory runs out.  The same bytes give the same id.
  */
-uint32_t pf_profile_intern(struct pf_profile *p, const char *name, size_t len);
+PF_API uint32_t pf_profile_intern(struct pf_profile *p, const char *name, size_t len);
 /* The name of frame id, not NUL-terminated; *len receives its length. */
-const char *pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len);
-size_t pf_profile_nframes(const struct pf_profile *p);
+PF_API const char *pf_profile_frame(const struct pf_profile *p, uint32_t id, size_t *len);
+PF_API size_t pf_profile_nframes(const struct pf_profile *p);
 /* The id of the frame called name, or UINT32_MAX when p has none. */
-uint32_t pf_profile_lookup(const struct pf_profile *p, const char *name, size_t len);
+PF_API uint32_t pf_profile_lookup(const struct pf_profile *p, const char *name, size_t len);
 
 /*
  * Adds counts to the stack frames[0..n-1] (root first), creating it when it is
  * new.  For a one-column profile pass b = 0.  Returns 0, or -1 with
  * err filled on overflow or when memory runs out.
  */
-int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
+PF_API int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err);
 
 /* 1 for an ordinary profile, 2 for a differential one (before, after). */
-int pf_profile_columns(const struct pf_profile *p);
-void pf_profile_set_columns(struct pf_profile *p, int columns);
+PF_API int pf_profile_columns(const struct pf_profile *p);
+PF_API void pf_profile_set_columns(struct pf_profile *p, int columns);
 
 /*
  * An ordered profile (a flame chart) keeps its stacks in the order they are
  * added and merges a stack only into the one added just before it; it is
  * written in that order.  Set it before adding the first stack.
  */
-void pf_profile_set_ordered(struct pf_profile *p, int ordered);
-int pf_profile_ordered(const struct pf_profile *p);
+PF_API void pf_profile_set_ordered(struct pf_profile *p, int ordered);
+PF_API int pf_profile_ordered(const struct pf_profile *p);
 
-size_t pf_profile_nstacks(const struct pf_profile *p);
+PF_API size_t pf_profile_nstacks(const struct pf_profile *p);
 /* Stack i (0 <= i < nstacks, in insertion order): frames and counts. */
-const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
+PF_API const uint32_t *pf_profile_stack(const struct pf_profile *p, size_t i,
     size_t *n, pf_count *a, pf_count *b);
 
 /* Adds every stack of src into dst (frames are re-interned). */
-int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
+PF_API int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
     struct pf_error *err);
 
 /*
@@ -127,7 +157,7 @@ int pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
  * their folded text ("a;b;c"), or in the order added for an ordered
  * profile, or NULL when memory runs out.  Free it with free().
  */
-size_t *pf_profile_sorted(const struct pf_profile *p);
+PF_API size_t *pf_profile_sorted(const struct pf_profile *p);
 
 /* --------------------------------------------------------------- input */
 
@@ -147,23 +177,23 @@ enum {
 	PF_LINE_ERROR = -1,
 };
 
-struct pf_reader *pf_reader_open(const char *path, struct pf_error *err);
-struct pf_reader *pf_reader_mem(const char *name, const void *buf, size_t len);
+PF_API struct pf_reader *pf_reader_open(const char *path, struct pf_error *err);
+PF_API struct pf_reader *pf_reader_mem(const char *name, const void *buf, size_t len);
 /* A range [start, end) of an open file descriptor, for parallel parsing:
  * lines that *start* before end are returned (the last may run past end). */
-struct pf_reader *pf_reader_range(const char *name, int fd, uint64_t start,
+PF_API struct pf_reader *pf_reader_range(const char *name, int fd, uint64_t start,
     uint64_t end);
-void pf_reader_free(struct pf_reader *r);
+PF_API void pf_reader_free(struct pf_reader *r);
 
-int pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
+PF_API int pf_reader_line(struct pf_reader *r, const char **line, size_t *len,
     struct pf_error *err);
 /* The 1-based number of the line last returned. */
-uint64_t pf_reader_lineno(const struct pf_reader *r);
-const char *pf_reader_name(const struct pf_reader *r);
+PF_API uint64_t pf_reader_lineno(const struct pf_reader *r);
+PF_API const char *pf_reader_name(const struct pf_reader *r);
 /* Whether the last line returned ended with a newline. */
-int pf_reader_terminated(const struct pf_reader *r);
+PF_API int pf_reader_terminated(const struct pf_reader *r);
 /* Peeks at up to n bytes of the input's start without consuming them. */
-size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
+PF_API size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
     struct pf_error *err);
 
 /*
@@ -171,7 +201,14 @@ size_t pf_reader_peek(struct pf_reader *r, const char **buf, size_t n,
  * read (any format may be compressed).  Call before reading any line.
  * Returns 1 when the input is gzip, 0 when not, -1 with err filled.
  */
-int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
+PF_API int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
+/*
+ * pf_reader_gunzip(), then: if the text starts with a UTF-16 byte-order
+ * mark (as Windows redirection writes it), makes r transcode it to UTF-8
+ * as it is read; a UTF-8 byte-order mark is dropped.  Call before reading
+ * any line.  Returns what pf_reader_gunzip returns.
+ */
+PF_API int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 
 /* ------------------------------------------------------------ folded format */
 
@@ -183,15 +220,18 @@ int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
  * input makes it differential (its earlier stacks have 0 after).  Returns 0,
  * or -1 with err naming the line; the lines before it stay added.
  */
-int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
+PF_API int pf_folded_read(struct pf_profile *p, struct pf_reader *r, struct pf_error *err);
 
 /* What pf_folded_read_opts is asked to do, and what it skipped. */
 struct pf_folded_options {
 	int lenient;		/* skip malformed lines instead of failing */
+	int comments;		/* skip lines that start with '#' */
 };
 
 struct pf_folded_stats {
 	uint64_t lines;			/* lines read */
+	uint64_t stacks;		/* lines folded into the profile */
+	uint64_t comments;		/* '#' lines skipped (comments) */
 	uint64_t skipped;		/* malformed lines skipped (lenient) */
 	uint64_t first_skipped;		/* line number of the first one */
 	char first_reason[160];		/* and why it was skipped */
@@ -203,7 +243,7 @@ struct pf_folded_stats {
  * NULL).  A count beyond 2^64, or a sum beyond it, is an error even then.
  * pf_folded_read is this function with no options.
  */
-int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
     const struct pf_folded_options *o, struct pf_folded_stats *st,
     struct pf_error *err);
 
@@ -211,7 +251,7 @@ int pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
  * Writes p sorted and merged, one "stack count[ count]" line per stack.
  * Returns 0, or -1 with err set when the write fails.
  */
-int pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err);
+PF_API int pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err);
 
 /* ------------------------------------------------------------- perf script */
 
@@ -224,6 +264,14 @@ struct pf_perf_options {
 	int srcline;		/* --srcline: append "file:line" to frames */
 	const char *event_filter; /* NULL: the first event in the input */
 	int jobs;		/* threads for regular files; <= 0: all CPUs */
+	int data_mode;		/* perf.data: PF_PERF_DATA_* */
+};
+
+/* How a perf.data file is read. */
+enum {
+	PF_PERF_DATA_AUTO = 0,	/* natively, through perf script when needed */
+	PF_PERF_DATA_NATIVE,	/* natively only */
+	PF_PERF_DATA_SCRIPT,	/* through perf script only */
 };
 
 /* What a parse skipped, for the one warning the program prints. */
@@ -231,6 +279,7 @@ struct pf_perf_options {
 struct pf_perf_stats {
 	uint64_t samples;		/* sample headers seen */
 	uint64_t samples_kept;		/* folded into the profile */
+	uint64_t kept_without_period;	/* of those, with no period field */
 	uint64_t skipped_lines;		/* unrecognized lines */
 	uint64_t first_skipped_line;	/* line number of the first one */
 	uint64_t dropped_samples;	/* samples dropped because damaged */
@@ -251,7 +300,7 @@ struct pf_perf_stats {
  * Folds `perf script` text from r into p.  A regular file is parsed on
  * opts->jobs threads; the result does not depend on the thread count.
  */
-int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
     struct pf_error *err);
 
@@ -261,14 +310,29 @@ int pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
  * set) and sets *is_data; otherwise returns NULL with *is_data = 0.  On
  * failure returns NULL, *is_data = 1 and fills err.
  */
-struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
+PF_API struct pf_reader *pf_perf_data_script(struct pf_reader *r, int srcline,
     int *is_data, struct pf_error *err);
+
+/*
+ * Folds the perf.data file r (it starts with "PERFILE2") without perf: the
+ * same stacks as `perf script -i FILE | pf-collapse` with the same
+ * options.  Returns 0; -1 with err filled (the samples before damage in
+ * the file stay in p); or PF_PERF_DATA_UNSUPPORTED when the recording
+ * needs what only perf script does (DWARF unwinding, LBR call stacks,
+ * compressed records, ...), with why[] saying what, and p untouched.
+ */
+#define PF_PERF_DATA_UNSUPPORTED 1
+PF_API int pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_perf_options *opts, struct pf_perf_stats *stats,
+    char *why, size_t whysize, struct pf_error *err);
 
 /* ---------------------------------------------------------- every format */
 
 /*
  * The input formats pf-collapse reads.  PF_FORMAT_AUTO asks pf_collapse to
- * detect the format from the content.
+ * detect the format from the content.  Everything else about a format (its
+ * names, the options it takes, what its counts measure) is in the table
+ * that pf_format_at() walks.
  */
 enum pf_format {
 	PF_FORMAT_AUTO = 0,
@@ -284,21 +348,100 @@ enum pf_format {
 	PF_FORMAT_COUNT
 };
 
-/* "perf", "folded", ...; NULL for an unknown format. */
-const char *pf_format_name(int format);
-/* The format named name (as pf_format_name gives it, or "auto"), or -1. */
-int pf_format_lookup(const char *name);
-/* The names of every format, comma-separated ("perf, folded, ..."). */
-const char *pf_format_list(void);
+/* What the counts of a profile measure. */
+enum pf_unit {
+	PF_UNIT_UNKNOWN = 0,	/* whatever the input's numbers were */
+	PF_UNIT_SAMPLES,	/* one per sample (or tick) */
+	PF_UNIT_COUNT,		/* things counted other than samples:
+				   events of a perf period, objects */
+	PF_UNIT_NANOSECONDS,
+	PF_UNIT_MICROSECONDS,
+	PF_UNIT_MILLISECONDS,
+	PF_UNIT_SECONDS,
+	PF_UNIT_BYTES,
+};
+
+/* "samples", "count", "ns", "us", "ms", "s", "bytes"; "unknown" for
+ * PF_UNIT_UNKNOWN; NULL for a value that is none of these. */
+PF_API const char *pf_unit_name(int unit);
+
+/*
+ * The options of pf_collapse that belong to one input format or a few,
+ * each with its command-line name and help (pf-collapse builds its option
+ * parsing, --help and the warning about options given for another format
+ * from this table).  Bit 1u << PF_COPT_x stands for option x in a mask.
+ */
+enum pf_collapse_opt {
+	PF_COPT_PID,		/* perf.include_pid */
+	PF_COPT_TID,		/* perf.include_tid */
+	PF_COPT_KERNEL,		/* perf.annotate_kernel */
+	PF_COPT_JIT,		/* perf.annotate_jit */
+	PF_COPT_ALL,		/* --kernel and --jit: a shorthand, never "set" */
+	PF_COPT_ADDRS,		/* perf.include_addrs */
+	PF_COPT_EVENT_FILTER,	/* perf.event_filter */
+	PF_COPT_SRCLINE,	/* perf.srcline */
+	PF_COPT_JOBS,		/* perf.jobs */
+	PF_COPT_NATIVE,		/* perf.data_mode = PF_PERF_DATA_NATIVE */
+	PF_COPT_PERF_SCRIPT,	/* perf.data_mode = PF_PERF_DATA_SCRIPT */
+	PF_COPT_NO_LOCATION,	/* no_location */
+	PF_COPT_DROP_IDLE,	/* drop_idle */
+	PF_COPT_WEIGHT,		/* weight_time */
+	PF_COPT_TIME_ORDER,	/* time_order */
+	PF_COPT_SAMPLE_TYPE,	/* sample_type */
+	PF_COPT_COUNT
+};
+
+struct pf_collapse_opt_info {
+	const char *name;	/* long option name, without "--" */
+	char short_name;	/* 'j' for -j, or 0 */
+	const char *arg;	/* its argument's name in help, NULL: none */
+	const char *help;	/* lines separated by '\n', no final newline */
+	const char *label;	/* how a warning names it when it is set */
+};
+
+/* The option opt (enum pf_collapse_opt), or NULL. */
+PF_API const struct pf_collapse_opt_info *pf_collapse_opt_info(int opt);
+
+struct pf_collapse_options;
+/* The options o sets to something other than their defaults, as a mask
+ * (a shorthand counts as what it sets). */
+PF_API uint32_t pf_collapse_options_set(const struct pf_collapse_options *o);
+
+/* One row of the table of formats. */
+struct pf_format_info {
+	int format;		/* enum pf_format */
+	const char *name;	/* for --format and messages: "dtrace" */
+	const char *aliases;	/* other names --format takes ("bpftrace"),
+				   blank-separated, or NULL */
+	const char *title;	/* one line: what the format is */
+	uint32_t options;	/* mask of the pf_collapse_opt it takes */
+	int unit;		/* enum pf_unit of its counts; UNKNOWN when
+				   the input decides (see counts) */
+	int unit_time;		/* ... with --weight=time */
+	const char *counts;	/* what its counts are, one line for help */
+};
+
+/* The i-th format in the order detection tries them, from 0; NULL after
+ * the last. */
+PF_API const struct pf_format_info *pf_format_at(size_t i);
+/* The row of format (enum pf_format), or NULL for auto or no format. */
+PF_API const struct pf_format_info *pf_format_info(int format);
+
+/* "perf", "folded", ...; "auto"; NULL for an unknown format. */
+PF_API const char *pf_format_name(int format);
+/* The format named name (a name, an alias or "auto"), or -1. */
+PF_API int pf_format_lookup(const char *name);
+/* The names of every format, comma-separated, in the order detection
+ * tries them ("pprof, cpuprofile, ..."). */
+PF_API const char *pf_format_list(void);
 
 /*
  * Looks at the start of r (without consuming it) and returns the format it
- * is in.  Input that fits no format more specific than perf script is
- * given to the perf parser, which skips what it does not recognize;
- * pf_collapse turns "nothing recognized" into an error naming the formats
- * tried and the first line.  Returns -1 with err filled on a read error.
+ * is in, or PF_FORMAT_AUTO when the content shows no format (pf_collapse
+ * refuses such input, naming the formats tried, what it looks like and
+ * its first line).  Returns -1 with err filled on a read error.
  */
-int pf_format_detect(struct pf_reader *r, struct pf_error *err);
+PF_API int pf_format_detect(struct pf_reader *r, struct pf_error *err);
 
 struct pf_collapse_options {
 	int format;			/* enum pf_format */
@@ -314,24 +457,25 @@ struct pf_collapse_options {
 struct pf_collapse_stats {
 	int format;			/* the format read */
 	int gzip;			/* the input was gzip-compressed */
+	int unit;			/* enum pf_unit: what the counts are */
 	struct pf_perf_stats perf;	/* when format is PF_FORMAT_PERF */
 	uint64_t samples;		/* samples (or map entries) read */
 	uint64_t dropped;		/* of those, left out on purpose */
-	char note[256];			/* something the user should hear, or "" */
+	char note[512];			/* something the user should hear, or "" */
 };
 
 /*
  * Folds r, in the format o->format (or detected), into p.  Input that is
  * gzip-compressed is inflated first.  Returns 0, or -1 with err filled.
  */
-int pf_collapse(struct pf_profile *p, struct pf_reader *r,
+PF_API int pf_collapse(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
     struct pf_error *err);
 
 /* ------------------------------------------------------------------- misc */
 
 /* Number of online CPUs (at least 1). */
-int pf_ncpus(void);
+PF_API int pf_ncpus(void);
 
 /* ================================================================
  * Transforms, merging and differential profiles (pf-merge, pf-diff):
@@ -339,30 +483,30 @@ int pf_ncpus(void);
  * ================================================================ */
 
 /* Sum of the first (a) or second (b) column of every stack, in *total. */
-int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
+PF_API int pf_profile_total(const struct pf_profile *p, int column, pf_count *total,
     struct pf_error *err);
 
 /*
  * c * f, rounded half-up to PF_COUNT_DIGITS digits, exactly.  Returns
  * PF_COUNT_OK or PF_COUNT_OVERFLOW.
  */
-int pf_count_mul(pf_count c, pf_count f, pf_count *out);
+PF_API int pf_count_mul(pf_count c, pf_count f, pf_count *out);
 /* c * num / den, rounded half-up (den > 0).  PF_COUNT_OVERFLOW as above. */
-int pf_count_muldiv(pf_count c, pf_count num, pf_count den, pf_count *out);
+PF_API int pf_count_muldiv(pf_count c, pf_count num, pf_count den, pf_count *out);
 
 /*
  * Each of these replaces *pp by a new profile on success (the old one is
  * freed) and leaves it alone on failure (-1, err filled).
  */
 /* Multiplies every count by factor; overflow is an error. */
-int pf_transform_scale(struct pf_profile **pp, pf_count factor,
+PF_API int pf_transform_scale(struct pf_profile **pp, pf_count factor,
     struct pf_error *err);
 /* Scales every count so the first column sums to total (a profile whose
  * total is 0 is left as it is). */
-int pf_transform_normalize(struct pf_profile **pp, pf_count total,
+PF_API int pf_transform_normalize(struct pf_profile **pp, pf_count total,
     struct pf_error *err);
 /* Prefixes every stack with the root frame label. */
-int pf_transform_tag(struct pf_profile **pp, const char *label,
+PF_API int pf_transform_tag(struct pf_profile **pp, const char *label,
     struct pf_error *err);
 
 /*
@@ -384,30 +528,30 @@ enum pf_filter_kind {
 
 struct pf_filter;
 
-struct pf_filter *pf_filter_new(void);
-void pf_filter_free(struct pf_filter *f);
+PF_API struct pf_filter *pf_filter_new(void);
+PF_API void pf_filter_free(struct pf_filter *f);
 /*
  * Adds one step.  arg is the pattern (INCLUDE..PRUNE), the s/RE/REPL/[g]
  * expression (RENAME), the count (MIN_COUNT), the number of stacks (TOP) or
  * NULL.  A bad argument is an error whose message quotes it and, for a
  * pattern, gives PCRE2's message and the offset it reports.
  */
-int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
+PF_API int pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind,
     const char *arg, struct pf_error *err);
 /* The number of steps in the chain. */
-size_t pf_filter_count(const struct pf_filter *f);
+PF_API size_t pf_filter_count(const struct pf_filter *f);
 /* Whether step i works stack by stack, so that applying it to each input
  * and then adding them up is the same as applying it to the sum: false for
  * MIN_COUNT and TOP, which weigh the whole profile. */
-int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
+PF_API int pf_filter_is_per_stack(const struct pf_filter *f, size_t i);
 /* Applies steps [from, to) of the chain to *pp. */
-int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
+PF_API int pf_filter_apply_range(const struct pf_filter *f, size_t from, size_t to,
     struct pf_profile **pp, struct pf_error *err);
-int pf_filter_apply(const struct pf_filter *f, struct pf_profile **pp,
+PF_API int pf_filter_apply(const struct pf_filter *f, struct pf_profile **pp,
     struct pf_error *err);
 
 /* Replaces hex numbers "0x[0-9a-fA-F]+" in every frame by "0x...". */
-int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
+PF_API int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
 
 /*
  * Pairs two one-column profiles into a differential one: the union of their
@@ -416,7 +560,7 @@ int pf_transform_strip_hex(struct pf_profile **pp, struct pf_error *err);
  * total and rounded down to whole numbers, as FlameGraph's difffolded.pl
  * does.  Returns a new profile, or NULL with err filled.
  */
-struct pf_profile *pf_diff_pair(const struct pf_profile *before,
+PF_API struct pf_profile *pf_diff_pair(const struct pf_profile *before,
     const struct pf_profile *after, int normalize, struct pf_error *err);
 
 /*
@@ -424,7 +568,7 @@ struct pf_profile *pf_diff_pair(const struct pf_profile *before,
  * (rounded half-up to PF_COUNT_DIGITS digits), then paired and normalized
  * as pf_diff_pair does.  nb and na are at least 1.
  */
-struct pf_profile *pf_diff_pair_runs(const struct pf_profile *const *before,
+PF_API struct pf_profile *pf_diff_pair_runs(const struct pf_profile *const *before,
     size_t nb, const struct pf_profile *const *after, size_t na, int normalize,
     struct pf_error *err);
 
@@ -440,7 +584,7 @@ struct pf_diff_overlap {
 	uint32_t root_before, root_after;
 };
 
-int pf_diff_overlap(const struct pf_profile *d, struct pf_diff_overlap *ov,
+PF_API int pf_diff_overlap(const struct pf_profile *d, struct pf_diff_overlap *ov,
     struct pf_error *err);
 
 /*
@@ -460,7 +604,7 @@ struct pf_gate_rule {
 };
 
 /* Parses s into r; -1 with err saying what is wrong. */
-int pf_gate_rule_parse(const char *s, struct pf_gate_rule *r, struct pf_error *err);
+PF_API int pf_gate_rule_parse(const char *s, struct pf_gate_rule *r, struct pf_error *err);
 
 enum pf_summary_format {
 	PF_SUMMARY_TEXT,	/* aligned columns for a terminal */
@@ -498,24 +642,24 @@ struct pf_summary_options {
  */
 struct pf_summary;
 
-struct pf_summary *pf_summary_new(const struct pf_profile *d,
+PF_API struct pf_summary *pf_summary_new(const struct pf_profile *d,
     const struct pf_profile *const *before, size_t nb,
     const struct pf_profile *const *after, size_t na,
     const struct pf_summary_options *o, struct pf_error *err);
-void pf_summary_free(struct pf_summary *s);
+PF_API void pf_summary_free(struct pf_summary *s);
 /* Writes the summary in o->format. */
-int pf_summary_write(const struct pf_summary *s, FILE *out, struct pf_error *err);
+PF_API int pf_summary_write(const struct pf_summary *s, FILE *out, struct pf_error *err);
 /* How many changes trip a rule (a function counts once per rule). */
-size_t pf_summary_ntrips(const struct pf_summary *s);
+PF_API size_t pf_summary_ntrips(const struct pf_summary *s);
 /*
  * Trip i (< pf_summary_ntrips) in one line, "self>2%: 'parse' +6.00 points
  * (24.00% -> 30.00%)", the name cut to a readable length.
  */
-const char *pf_summary_trip(const struct pf_summary *s, size_t i, char *buf,
+PF_API const char *pf_summary_trip(const struct pf_summary *s, size_t i, char *buf,
     size_t size);
 
 /* pf_summary_new on d alone, written and freed. */
-int pf_diff_summary_write(const struct pf_profile *d,
+PF_API int pf_diff_summary_write(const struct pf_profile *d,
     const struct pf_summary_options *o, FILE *out, struct pf_error *err);
 
 /*
@@ -552,13 +696,12 @@ struct pf_merge_options {
  * runs out.  Which inputs fail, and whether the sum overflows, does not
  * depend on the number of threads.
  */
-struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
+PF_API struct pf_profile *pf_merge_load(struct pf_merge_input *in, size_t n,
     const struct pf_merge_options *o, struct pf_error *err);
-/* ============================================================ flame graphs */
-/*
- * Section added for pf-svg (issue 3): palettes, the flame tree and its
- * layout, and the SVG, PNG and PDF renderers.
- */
+/* ================================================================
+ * Flame graphs (pf-svg, pf-html): palettes, the flame tree, its layout and
+ * the renderers: lib/palette/, lib/layout/, lib/render/.
+ * ================================================================ */
 
 /* ----------------------------------------------------------------- palettes */
 
@@ -576,8 +719,8 @@ struct pf_rgb {
 };
 
 /* The palette called name ("hot", "java", ...); -1 if there is none. */
-int pf_palette_parse(const char *name, enum pf_palette *out);
-const char *pf_palette_name(enum pf_palette p);
+PF_API int pf_palette_parse(const char *name, enum pf_palette *out);
+PF_API const char *pf_palette_name(enum pf_palette p);
 
 /*
  * The colour of a frame called name[0..len-1] (with its "_[k]"-style
@@ -586,32 +729,49 @@ const char *pf_palette_name(enum pf_palette p);
  * when rng is not NULL it comes from that random state instead (--random).
  * Frames named "-" and "--" (separators) are grey in every palette.
  */
-struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
+PF_API struct pf_rgb pf_palette_color(enum pf_palette p, const char *name, size_t len,
     uint64_t *rng);
+
+/* Whether s is a --bgcolors value: yellow, blue, green, grey (gray) or
+ * #RRGGBB. */
+PF_API int pf_palette_bgcolors_ok(const char *s);
 
 /*
  * A palette map (flamegraph.pl's palette.map): "NAME->rgb(R,G,B)" lines that
- * pin the colour of each function across graphs.  Names missing from the map
- * get their computed colour and are added; pf_palette_map_save() writes the
- * map back sorted.
+ * pin the colour of each function across graphs.  A graph drawn with a map
+ * takes the colours of the names it holds, and adds the names it lacks with
+ * their computed colour; pf_palette_map_save() writes the map back sorted.
  */
 struct pf_palette_map;
 
 /* Loads path; a missing file gives an empty map. */
-struct pf_palette_map *pf_palette_map_load(const char *path, struct pf_error *err);
-void pf_palette_map_free(struct pf_palette_map *m);
-int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
+PF_API struct pf_palette_map *pf_palette_map_load(const char *path, struct pf_error *err);
+PF_API void pf_palette_map_free(struct pf_palette_map *m);
+PF_API int pf_palette_map_save(const struct pf_palette_map *m, const char *path,
     struct pf_error *err);
+
+/* ------------------------------------------------------------------ nameattr */
+
+/*
+ * flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
+ * giving extra attributes to the SVG frames called NAME (title, href and
+ * target are used as the frame's tooltip and link).  Event handler
+ * attributes ("on...") are refused.  Returns NULL with err filled.
+ */
+struct pf_nameattr;
+
+PF_API struct pf_nameattr *pf_nameattr_load(struct pf_reader *r, struct pf_error *err);
+PF_API void pf_nameattr_free(struct pf_nameattr *a);
 
 /* --------------------------------------------------------------- flame tree */
 
-enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF };
+enum pf_output_format { PF_OUTPUT_SVG, PF_OUTPUT_PNG, PF_OUTPUT_PDF, PF_OUTPUT_HTML };
 enum pf_diff_mode { PF_DIFF_SELF, PF_DIFF_INCLUSIVE };
 
 /*
  * Options of a flame graph: flamegraph.pl's, same names and meanings.
- * pf_flame_options_init() sets its defaults; strings are borrowed and must
- * outlive the graph.
+ * pf_flame_options_init() sets its defaults; strings and the objects
+ * pointed to are borrowed and must outlive the graph.
  */
 struct pf_flame_options {
 	const char *title;	/* NULL: "Flame Graph", "Icicle Graph", ... */
@@ -627,9 +787,11 @@ struct pf_flame_options {
 	const char *countname;	/* "samples" */
 	const char *nametype;	/* "Function:" */
 	enum pf_palette palette;
-	const char *bgcolors;	/* NULL: by palette; yellow blue green grey #RRGGBB */
+	const char *bgcolors;	/* NULL: by palette; see pf_palette_bgcolors_ok */
 	int random;		/* --random colours (not reproducible) */
-	struct pf_palette_map *palette_map; /* borrowed; NULL: none */
+	struct pf_palette_map *palette_map; /* NULL: none; names drawn and
+				   missing from it are added to it */
+	const struct pf_nameattr *nameattr; /* SVG only; NULL: none */
 	int reverse;		/* reverse every stack before merging */
 	int inverted;		/* icicle graph: roots at the top */
 	int flamechart;		/* keep input order, merge only neighbours */
@@ -641,7 +803,7 @@ struct pf_flame_options {
 	const char *encoding;	/* input names' encoding; NULL: UTF-8 */
 };
 
-void pf_flame_options_init(struct pf_flame_options *o);
+PF_API void pf_flame_options_init(struct pf_flame_options *o);
 
 /*
  * A flame graph: the merged tree of the stacks read into it, then laid out
@@ -651,51 +813,35 @@ void pf_flame_options_init(struct pf_flame_options *o);
  */
 struct pf_flame;
 
-/* Returns NULL when memory runs out or o->encoding is unknown (err says). */
-struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
-void pf_flame_free(struct pf_flame *f);
+/* Returns NULL with err filled when memory runs out or o->encoding is
+ * unknown (PF_ERR_USAGE). */
+PF_API struct pf_flame *pf_flame_new(const struct pf_flame_options *o, struct pf_error *err);
+PF_API void pf_flame_free(struct pf_flame *f);
 
 /* Adds the folded stacks of r (as pf_folded_read() reads them; may be called
  * once per input).  Returns 0, or -1 with err naming the line. */
-int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
+PF_API int pf_flame_read_folded(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
 /* Adds the stacks of a profile. */
-int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
+PF_API int pf_flame_add_profile(struct pf_flame *f, const struct pf_profile *p,
     struct pf_error *err);
-/*
- * Loads flamegraph.pl's --nameattr file: "NAME<TAB>attr=value<TAB>..." lines
- * giving extra attributes to the frames called NAME.
- */
-int pf_flame_nameattr(struct pf_flame *f, struct pf_reader *r, struct pf_error *err);
 
 /* Sum of the counts read (the after column of a differential graph). */
-pf_count pf_flame_total(const struct pf_flame *f);
+PF_API pf_count pf_flame_total(const struct pf_flame *f);
 /* Number of frames drawn (after pruning); valid after a write. */
-size_t pf_flame_nframes_drawn(const struct pf_flame *f);
+PF_API size_t pf_flame_nframes_drawn(const struct pf_flame *f);
 
 /*
- * Lays the graph out and writes it.  An empty graph is still written (a
- * valid picture saying so) and the call returns 0; check pf_flame_total().
- */
-int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
-    struct pf_error *err);
-
-/* ============================================================== HTML pages */
-/*
- * Section added for pf-html (issue 6): the flame graph as one
- * self-contained HTML page with a canvas viewer.
- */
-
-/*
- * Lays f out and writes it as an HTML page that embeds its data (the names
- * of the frames once each, the tree as numeric arrays), script and style,
- * and fetches nothing.  Frames narrower than the options' minwidth are
- * left out (their counts stay in their parent's own count); pf-html's
- * default is to keep every frame, the viewer merges what is too narrow to
- * see.  An empty graph is still written (a page saying so) and the call
- * returns 0; check pf_flame_total().  Returns -1 with err filled when
+ * Lays the graph out and writes it: an interactive SVG, a PNG or PDF drawn
+ * with cairo, or one self-contained HTML page (its viewer and the data: the
+ * names of the frames once each, the tree as numeric arrays; it fetches
+ * nothing).  Frames narrower than the options' minwidth are left out, their
+ * counts staying in their parent's.  An empty graph is still written (a
+ * picture or page saying so) and the call returns 0; check
+ * pf_flame_total().  Returns -1 with err filled when an option is invalid,
  * memory runs out or the write fails.
  */
-int pf_flame_write_html(struct pf_flame *f, FILE *out, struct pf_error *err);
+PF_API int pf_flame_write(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
+    struct pf_error *err);
 
 /* ================================================================= exports */
 /*
@@ -713,9 +859,9 @@ enum pf_export_format {
 };
 
 /* "pprof", "speedscope", "d3", "cpuprofile"; NULL for an unknown format. */
-const char *pf_export_name(int format);
+PF_API const char *pf_export_name(int format);
 /* The format called name (or "d3-flame-graph"), or -1. */
-int pf_export_lookup(const char *name);
+PF_API int pf_export_lookup(const char *name);
 
 struct pf_export_options {
 	int format;		/* enum pf_export_format */
@@ -738,7 +884,7 @@ struct pf_export_stats {
  * the order of its stacks where the format has one.  Returns 0, or -1
  * with err filled (a count the format cannot hold, memory, a write error).
  */
-int pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
+PF_API int pf_export_write(const struct pf_profile *p, const struct pf_export_options *o,
     FILE *out, struct pf_export_stats *st, struct pf_error *err);
 
 #endif /* PF_H */

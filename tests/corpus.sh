@@ -434,8 +434,18 @@ group_corpus_derived() {
 		done
 	done
 
-	# An empty symbol: the reference's frame " " is pf's [libc-2.15.so].
 	fg=$corpus/flamegraph-tests/test
+	# Rust: the references with their legacy-mangled names demangled by
+	# an independent script are pf's output.
+	for df in $corpus_flags; do
+		derived_fold "--$df" "$fg/perf-rust-Yamakaky-dcpu.txt"
+		perl "$root/tests/rust-demangle.pl" \
+		    < "$fg/results-head/perf-rust-Yamakaky-dcpu-collapsed-$df.txt" > "$tmp/d.ref"
+		derived_compare "perf-rust-Yamakaky-dcpu --$df: the reference with its Rust names demangled" \
+		    "$tmp/d.ref" "$tmp/d.out"
+	done
+
+	# An empty symbol: the reference's frame " " is pf's [libc-2.15.so].
 	for df in $corpus_flags; do
 		derived_fold "--$df" "$fg/perf-vertx-stacks-01.txt"
 		sed 's/;\[libc-2\.15\.so\( <[0-9a-f]*>\)\{0,1\}\]/; /g' "$tmp/d.out" |

@@ -3,9 +3,10 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus formats export fuzz browser man (default: all).  Each failure is one
-# "FAIL ..." line with a few indented lines of detail, each group ends with
-# a summary line, and the last line is "N passed, N failed" over everything.
+# GROUPs: unit cases corpus formats export perfdata external fuzz browser man
+# build (default: all).  Each failure is one "FAIL ..." line with a few
+# indented lines of detail, each group ends with a summary line, and the
+# last line is "N passed, N failed" over everything.
 # The exit status is 0 only if nothing failed.  See tests/README.md.
 #
 # Environment: PF_TEST_KEEP=1 keeps the scratch directory, PF_TEST_TIMEOUT
@@ -21,8 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/formats.sh"
 # shellcheck source=tests/export.sh
 . "$here/export.sh"
+# shellcheck source=tests/perfdata.sh
+. "$here/perfdata.sh"
+# shellcheck source=tests/external.sh
+. "$here/external.sh"
+# shellcheck source=tests/build.sh
+. "$here/build.sh"
 
-all_groups="unit cases corpus formats export fuzz browser man"
+all_groups="unit cases corpus formats export perfdata external fuzz browser man build"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -52,6 +59,15 @@ wanted() {
 	esac
 	return 1
 }
+
+# Without the shared corpus beside the checkout, the groups that read it
+# are skipped with one line saying so (PF_CORPUS naming a missing
+# directory is still a failure: someone asked for it).
+if { wanted corpus || wanted formats || wanted export || wanted external; } &&
+    [ -z "${PF_CORPUS:-}" ] && [ ! -d "$corpus" ]; then
+	echo "skipped corpus, formats, export and external: no corpus at $corpus (the shared data is expected beside the repository, or set PF_CORPUS)"
+	groups=$(echo " $groups " | sed 's/ corpus / /; s/ formats / /; s/ export / /; s/ external / /')
+fi
 
 # Unit tests: every BUILD/tests/test-* prints "ok NAME" or "not ok NAME"
 # per check, TAP-like.  They run from the repository root, so that data
@@ -279,22 +295,33 @@ group_man() {
 }
 
 make_tmp
+first=
 for b in "$@"; do
 	label=${b%/}
 	if ! build=$(cd "$b" 2> /dev/null && pwd); then
 		fail "$label: no such build directory (run make first)"
 		continue
 	fi
+	[ -n "$first" ] || first=$b
 	wanted unit && group_unit
 	wanted cases && group_cases
 	wanted corpus && group_corpus
 	wanted corpus && group_corpus_derived
 	wanted formats && group_formats
 	wanted export && group_export
+	wanted perfdata && group_perfdata
+	wanted external && group_external
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done
 wanted man && group_man
+wanted perfdata && perfdata_cleanup
+# The build and the repository: once, with the first build directory.
+if wanted build && [ -n "$first" ]; then
+	label=${first%/}
+	build=$(cd "$first" && pwd)
+	group_build
+fi
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -202,6 +202,7 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 	struct prev pv;
 	size_t len, slen, lcp;
 	int columns = 0, rc = -1, lenient = o != NULL && o->lenient, k;
+	int comments = o != NULL && o->comments;
 	const char *line;
 	pf_count a, b;
 	char msg[160];
@@ -221,6 +222,10 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 		} else {
 			if ((len = rtrim(line, len)) == 0)
 				continue;
+			if (comments && line[0] == '#') {
+				st->comments++;
+				continue;
+			}
 			/* The shared prefix has no NUL byte: the previous
 			 * stack was checked. */
 			lcp = common_prefix(line, pv.text, len < pv.len ? len : pv.len);
@@ -244,11 +249,12 @@ pf_folded_read_opts(struct pf_profile *p, struct pf_reader *r,
 		if (pf_profile_nstacks(p) == 0 || columns == 2)
 			pf_profile_set_columns(p, columns);
 		if (split(p, &pv, line, slen, lcp < slen ? lcp : slen) != 0) {
-			pf_err(err, NULL, 0, "out of memory");
+			pf_nomem(err, NULL, 0);
 			goto lerr;
 		}
 		if (pf_profile_add(p, pv.ids, pv.n, a, b, err) != 0)
 			goto lerr;
+		st->stacks++;
 	}
 	rc = 0;
 	goto out;
@@ -278,7 +284,7 @@ pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err)
 	int rc = -1;
 
 	if (order == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	for (i = 0; i < pf_profile_nstacks(p); i++) {
 		pf_count a, b;
 		const uint32_t *f = pf_profile_stack(p, order[i], &n, &a, &b);
@@ -311,10 +317,10 @@ pf_folded_write(const struct pf_profile *p, FILE *out, struct pf_error *err)
 	rc = 0;
 	goto out;
 werr:
-	pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+	pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	free(order);
 	free(buf);

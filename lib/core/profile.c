@@ -124,6 +124,14 @@ pf_profile_nframes(const struct pf_profile *p)
 	return p->nframes;
 }
 
+void
+pf_profile_name_table(const struct pf_profile *p, const char *const **names,
+    const uint32_t **lens)
+{
+	*names = p->frame;
+	*lens = p->frame_len;
+}
+
 int
 pf_profile_columns(const struct pf_profile *p)
 {
@@ -210,10 +218,10 @@ append_stack(struct pf_profile *p, const uint32_t *frames, size_t n, uint64_t h,
 	struct stack *s;
 
 	if (n > UINT32_MAX || p->nstacks >= UINT32_MAX - 1)
-		return pf_err(err, NULL, 0, "too many stacks");
+		return pf_errc(err, PF_ERR_UNSUPPORTED, NULL, 0, 0, "too many stacks");
 	if (pf_grow(&p->stacks, &p->stacks_cap, p->nstacks + 1, sizeof(*p->stacks)) != 0 ||
 	    pf_grow(&p->pool, &p->pool_cap, p->pool_len + n, sizeof(*p->pool)) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	s = &p->stacks[p->nstacks++];
 	s->a = a;
 	s->b = b;
@@ -258,7 +266,7 @@ pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 	}
 	if ((p->nstacks + 1) * 2 > p->table_mask + 1) {
 		if (table_grow(p) != 0)
-			return pf_err(err, NULL, 0, "out of memory");
+			return pf_nomem(err, NULL, 0);
 		for (i = h & p->table_mask; p->table[i] != 0; i = (i + 1) & p->table_mask)
 			;
 	}
@@ -266,6 +274,28 @@ pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
 		return -1;
 	p->table[i] = (uint32_t)p->nstacks;
 	return 0;
+}
+
+void
+pf_profile_mark(const struct pf_profile *p, struct pf_profile_mark *m)
+{
+	m->nstacks = p->nstacks;
+	m->pool_len = p->pool_len;
+	m->a = p->nstacks > 0 ? p->stacks[p->nstacks - 1].a : 0;
+	m->b = p->nstacks > 0 ? p->stacks[p->nstacks - 1].b : 0;
+}
+
+void
+pf_profile_rollback(struct pf_profile *p, const struct pf_profile_mark *m)
+{
+	if (!p->ordered || m->nstacks > p->nstacks)
+		return;
+	p->nstacks = m->nstacks;
+	p->pool_len = m->pool_len;
+	if (p->nstacks > 0) {
+		p->stacks[p->nstacks - 1].a = m->a;
+		p->stacks[p->nstacks - 1].b = m->b;
+	}
 }
 
 int
@@ -299,7 +329,7 @@ pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	free(map);
 	free(ids);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ struct pf_reader {
 	int terminated;
 
 	struct gunzip *gz;	/* non-NULL: buf holds inflated bytes */
+	struct utf16 *u16;	/* non-NULL: buf holds UTF-8 made from UTF-16 */
 };
 
 /*
@@ -61,6 +63,20 @@ struct gunzip {
 	int src_eof;		/* no raw bytes left to read */
 	int ended;		/* the last member ended */
 	uint64_t raw_off;	/* raw bytes consumed, for messages */
+};
+
+/*
+ * A UTF-16 input (with a byte-order mark, as Windows redirection writes
+ * it) is transcoded to UTF-8 as it is read: fill() takes the bytes of the
+ * input (inflated, if it is gzip'ed too) into in[] and converts them into
+ * buf with iconv.  Code units that are not UTF-16 (a lone surrogate, an odd
+ * byte at the end) become U+FFFD.
+ */
+struct utf16 {
+	iconv_t cd;
+	char *in;		/* UTF-16 bytes not converted yet */
+	size_t inlen, incap;
+	int src_eof;		/* no more bytes to read */
 };
 
 static struct pf_reader *
@@ -85,7 +101,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	struct stat st;
 
 	if (r == NULL) {
-		pf_err(err, path, 0, "out of memory");
+		pf_nomem(err, path, 0);
 		return NULL;
 	}
 	if (strcmp(path, "-") == 0) {
@@ -93,7 +109,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	} else {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
-			pf_err(err, NULL, 0, "cannot open '%s': %s", path, strerror(errno));
+			pf_errc(err, PF_ERR_IO, NULL, 0, 0, "cannot open '%s': %s", path, strerror(errno));
 			free(r);
 			return NULL;
 		}
@@ -101,7 +117,7 @@ pf_reader_open(const char *path, struct pf_error *err)
 	}
 	if (fstat(r->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			pf_err(err, NULL, 0, "cannot read '%s': Is a directory", path);
+			pf_errc(err, PF_ERR_IO, NULL, 0, 0, "cannot read '%s': Is a directory", path);
 			pf_reader_free(r);
 			return NULL;
 		}
@@ -156,11 +172,11 @@ pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
 	int pfd[2], rc;
 
 	if (r == NULL) {
-		pf_err(err, name, 0, "out of memory");
+		pf_nomem(err, name, 0);
 		return NULL;
 	}
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
-		pf_err(err, name, 0, "pipe: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, name, 0, 0, "pipe: %s", strerror(errno));
 		free(r);
 		return NULL;
 	}
@@ -172,11 +188,12 @@ pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
 	if (rc != 0) {
 		close(pfd[0]);
 		if (rc == ENOENT)
-			pf_err(err, name, 0, "is a perf.data file, but '%s' is not "
+			pf_errc(err, PF_ERR_UNSUPPORTED, name, 0, 0,
+			    "is a perf.data file, but '%s' is not "
 			    "installed (install linux-perf, or run 'perf script' "
 			    "and give pf-collapse its output)", argv[0]);
 		else
-			pf_err(err, name, 0, "cannot run '%s': %s", argv[0], strerror(rc));
+			pf_errc(err, PF_ERR_IO, name, 0, 0, "cannot run '%s': %s", argv[0], strerror(rc));
 		free(r);
 		return NULL;
 	}
@@ -203,6 +220,11 @@ pf_reader_free(struct pf_reader *r)
 		free(r->gz->in);
 		free(r->gz);
 	}
+	if (r->u16 != NULL) {
+		iconv_close(r->u16->cd);
+		free(r->u16->in);
+		free(r->u16);
+	}
 	if (!r->mem)
 		free(r->buf);
 	free(r);
@@ -216,13 +238,13 @@ child_status(struct pf_reader *r, struct pf_error *err)
 
 	r->child = 0;
 	if (waitpid(pid, &status, 0) < 0)
-		return pf_err(err, r->name, 0, "waitpid: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "waitpid: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
-		return pf_err(err, r->name, 0, "'perf script' failed with exit status %d",
+		return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "'perf script' failed with exit status %d",
 		    WEXITSTATUS(status));
-	return pf_err(err, r->name, 0, "'perf script' was killed by signal %d",
+	return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "'perf script' was killed by signal %d",
 	    WTERMSIG(status));
 }
 
@@ -246,7 +268,7 @@ read_raw(struct pf_reader *r, struct pf_error *err)
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
-			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
+			return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "read error: %s", strerror(errno));
 	}
 	if (n == 0) {
 		g->src_eof = 1;
@@ -260,28 +282,27 @@ read_raw(struct pf_reader *r, struct pf_error *err)
 	return 0;
 }
 
-/* fill() for gzip input: inflates into buf[end..end+room). */
+/* Inflates up to room bytes into dst; *got = 0 at the end.  -1 on error. */
 static int
-fill_gz(struct pf_reader *r, size_t room, struct pf_error *err)
+gz_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
+    struct pf_error *err)
 {
 	struct gunzip *g = r->gz;
-	size_t got;
 	int zr;
 
+	*got = 0;
 	if (room > UINT32_MAX)
 		room = UINT32_MAX;
 	for (;;) {
-		if (g->ended) {
-			r->eof = 1;
+		if (g->ended)
 			return 0;
-		}
 		if (g->zs.avail_in == 0 && !g->src_eof && read_raw(r, err) != 0)
 			return -1;
 		if (g->zs.avail_in == 0 && g->src_eof)
 			return pf_err(err, r->name, 0, "gzip data ends early "
 			    "(a truncated .gz file?) after %llu compressed bytes",
 			    (unsigned long long)g->raw_off);
-		g->zs.next_out = (unsigned char *)r->buf + r->end;
+		g->zs.next_out = (unsigned char *)dst;
 		g->zs.avail_out = (uInt)room;
 		{
 			uInt before = g->zs.avail_in;
@@ -289,8 +310,7 @@ fill_gz(struct pf_reader *r, size_t room, struct pf_error *err)
 			zr = inflate(&g->zs, Z_NO_FLUSH);
 			g->raw_off += before - g->zs.avail_in;
 		}
-		got = room - g->zs.avail_out;
-		r->end += got;
+		*got = room - g->zs.avail_out;
 		if (zr == Z_STREAM_END) {
 			/* Another member may follow. */
 			if (g->zs.avail_in == 0 && !g->src_eof && read_raw(r, err) != 0)
@@ -304,8 +324,96 @@ fill_gz(struct pf_reader *r, size_t room, struct pf_error *err)
 			    "compressed byte %llu: %s", (unsigned long long)g->raw_off,
 			    g->zs.msg != NULL ? g->zs.msg : "inflate failed");
 		}
-		if (got > 0)
+		if (*got > 0)
 			return 0;
+	}
+}
+
+/*
+ * Reads up to room bytes of the input, inflated if it is gzip'ed, into
+ * dst; *got = 0 at the end.  Returns -1 on error.
+ */
+static int
+source_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
+    struct pf_error *err)
+{
+	ssize_t n;
+
+	*got = 0;
+	if (r->gz != NULL)
+		return gz_read(r, dst, room, got, err);
+	if (r->fd < 0)
+		return 0;	/* memory: there is nothing beyond the buffer */
+	for (;;) {
+		if (r->is_file)
+			n = pread(r->fd, dst, room, (off_t)r->pos);
+		else
+			n = read(r->fd, dst, room);
+		if (n >= 0)
+			break;
+		if (errno != EINTR)
+			return pf_errc(err, PF_ERR_IO, r->name, 0, 0, "read error: %s", strerror(errno));
+	}
+	if (n == 0) {
+		if (r->child > 0)
+			return child_status(r, err);
+		return 0;
+	}
+	r->pos += (uint64_t)n;
+	*got = (size_t)n;
+	return 0;
+}
+
+/* Converts UTF-16 input into up to room (at least 4) bytes of UTF-8 at
+ * dst; *got = 0 at the end.  Returns -1 on error. */
+static int
+u16_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
+    struct pf_error *err)
+{
+	struct utf16 *u = r->u16;
+	char *ip, *op;
+	size_t il, ol, k, rc;
+
+	*got = 0;
+	for (;;) {
+		if (u->inlen < 4 && !u->src_eof) {
+			if (source_read(r, u->in + u->inlen, u->incap - u->inlen, &k, err) != 0)
+				return -1;
+			if (k == 0)
+				u->src_eof = 1;
+			u->inlen += k;
+			continue;
+		}
+		if (u->inlen == 0)
+			return 0;
+		ip = u->in;
+		il = u->inlen;
+		op = dst;
+		ol = room;
+		rc = iconv(u->cd, &ip, &il, &op, &ol);
+		if (rc == (size_t)-1 && ol >= 3 && (errno == EILSEQ ||
+		    (errno == EINVAL && u->src_eof))) {
+			/* Not UTF-16 here: one unit (or the odd byte left)
+			 * becomes U+FFFD. */
+			memcpy(op, "\xef\xbf\xbd", 3);
+			op += 3;
+			ip += il >= 2 ? 2 : il;
+		}
+		memmove(u->in, ip, (size_t)(u->in + u->inlen - ip));
+		u->inlen = (size_t)(u->in + u->inlen - ip);
+		*got = (size_t)(op - dst);
+		if (*got > 0)
+			return 0;
+		if (u->src_eof && u->inlen == 0)
+			return 0;
+		/* An incomplete unit: read on. */
+		if (u->inlen >= 4 || u->src_eof)
+			return pf_err(err, r->name, 0, "cannot convert UTF-16 input");
+		if (source_read(r, u->in + u->inlen, u->incap - u->inlen, &k, err) != 0)
+			return -1;
+		if (k == 0)
+			u->src_eof = 1;
+		u->inlen += k;
 	}
 }
 
@@ -313,9 +421,10 @@ fill_gz(struct pf_reader *r, size_t room, struct pf_error *err)
 static int
 fill(struct pf_reader *r, size_t want, struct pf_error *err)
 {
-	ssize_t n;
-	size_t room;
+	size_t room, got;
 
+	if (r->u16 != NULL && want < 4)
+		want = 4;	/* room for a character */
 	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
@@ -329,31 +438,17 @@ fill(struct pf_reader *r, size_t want, struct pf_error *err)
 			cap *= 2;
 		b = realloc(r->buf, cap);
 		if (b == NULL)
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		r->buf = b;
 		r->cap = cap;
 	}
 	room = r->cap - r->end;
-	if (r->gz != NULL)
-		return fill_gz(r, room, err);
-	for (;;) {
-		if (r->is_file)
-			n = pread(r->fd, r->buf + r->end, room, (off_t)r->pos);
-		else
-			n = read(r->fd, r->buf + r->end, room);
-		if (n >= 0)
-			break;
-		if (errno != EINTR)
-			return pf_err(err, r->name, 0, "read error: %s", strerror(errno));
-	}
-	if (n == 0) {
+	if ((r->u16 != NULL ? u16_read(r, r->buf + r->end, room, &got, err) :
+	    source_read(r, r->buf + r->end, room, &got, err)) != 0)
+		return -1;
+	if (got == 0)
 		r->eof = 1;
-		if (r->child > 0)
-			return child_status(r, err);
-		return 0;
-	}
-	r->end += (size_t)n;
-	r->pos += (uint64_t)n;
+	r->end += got;
 	return 0;
 }
 
@@ -447,8 +542,8 @@ int
 pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
     uint64_t *end)
 {
-	if (!r->is_file || r->ranged || r->mem || r->gz != NULL || r->child > 0 ||
-	    r->lineno != 0)
+	if (!r->is_file || r->ranged || r->mem || r->gz != NULL || r->u16 != NULL ||
+	    r->child > 0 || r->lineno != 0)
 		return -1;
 	*fd = r->fd;
 	*start = r->buf_off;
@@ -470,10 +565,10 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 		return 0;
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
-		return pf_err(err, r->name, 0, "out of memory");
+		return pf_nomem(err, r->name, 0);
 	if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
 		free(g);
-		return pf_err(err, r->name, 0, "gzip: cannot initialize zlib");
+		return pf_errc(err, PF_ERR_NOMEM, r->name, 0, 0, "gzip: cannot initialize zlib");
 	}
 	have = r->end - r->start;
 	if (r->mem) {
@@ -493,7 +588,7 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 		if (g->in == NULL) {
 			inflateEnd(&g->zs);
 			free(g);
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		}
 		memcpy(g->in, r->buf + r->start, have);
 		g->zs.next_in = g->in;
@@ -505,6 +600,68 @@ pf_reader_gunzip(struct pf_reader *r, struct pf_error *err)
 	r->buf_off = 0;
 	r->gz = g;
 	return 1;
+}
+
+int
+pf_reader_decode(struct pf_reader *r, struct pf_error *err)
+{
+	struct utf16 *u;
+	const char *b;
+	const char *enc = NULL;
+	size_t n, have;
+	int gz;
+
+	if ((gz = pf_reader_gunzip(r, err)) < 0)
+		return -1;
+	if (r->u16 != NULL || r->lineno != 0)
+		return gz;
+	n = pf_reader_peek(r, &b, 3, err);
+	if (n == 0 && !r->eof)
+		return -1;
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
+		/* A UTF-8 byte-order mark says nothing a parser needs. */
+		r->start += 3;
+		r->buf_off += 3;
+		return gz;
+	}
+	if (n >= 2 && memcmp(b, "\xff\xfe", 2) == 0)
+		enc = "UTF-16LE";
+	else if (n >= 2 && memcmp(b, "\xfe\xff", 2) == 0)
+		enc = "UTF-16BE";
+	if (enc == NULL)
+		return gz;
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return pf_nomem(err, r->name, 0);
+	u->cd = iconv_open("UTF-8", enc);
+	if (u->cd == (iconv_t)-1) {
+		free(u);
+		return pf_errc(err, PF_ERR_UNSUPPORTED, r->name, 0, 0,
+		    "cannot convert %s input: %s", enc,
+		    strerror(errno));
+	}
+	/* What is buffered already, after the mark, is the first input. */
+	have = r->end - r->start - 2;
+	u->incap = READ_BLOCK > have ? READ_BLOCK : have;
+	u->in = malloc(u->incap);
+	if (u->in == NULL) {
+		iconv_close(u->cd);
+		free(u);
+		return pf_nomem(err, r->name, 0);
+	}
+	memcpy(u->in, r->buf + r->start + 2, have);
+	u->inlen = have;
+	u->src_eof = r->eof;
+	if (r->mem) {
+		r->mem = 0;
+		r->buf = NULL;
+		r->cap = 0;
+	}
+	r->start = r->end = 0;
+	r->eof = 0;
+	r->buf_off = 0;
+	r->u16 = u;
+	return gz;
 }
 
 size_t
@@ -532,7 +689,7 @@ pf_reader_slurp(struct pf_reader *r, char **bufp, size_t *lenp, struct pf_error 
 	for (;;) {
 		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
 			free(buf);
-			return pf_err(err, r->name, 0, "out of memory");
+			return pf_nomem(err, r->name, 0);
 		}
 		got = pf_reader_read(r, buf + len, cap - len, err);
 		if (got == (size_t)-1) {

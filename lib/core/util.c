@@ -21,19 +21,47 @@ pf_err_name(struct pf_error *err, const char *name)
 	snprintf(err->name, sizeof(err->name), "%s", name);
 }
 
+static int
+verr(struct pf_error *err, enum pf_error_code code, const char *name, uint64_t line,
+    uint64_t column, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return -1;
+	pf_err_name(err, name);
+	err->code = code;
+	err->line = line;
+	err->column = column;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return -1;
+}
+
 int
 pf_err(struct pf_error *err, const char *name, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return -1;
-	pf_err_name(err, name);
-	err->line = line;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	verr(err, PF_ERR_INPUT, name, line, 0, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int
+pf_errc(struct pf_error *err, enum pf_error_code code, const char *name,
+    uint64_t line, uint64_t column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(err, code, name, line, column, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+pf_nomem(struct pf_error *err, const char *name, uint64_t line)
+{
+	return pf_errc(err, PF_ERR_NOMEM, name, line, 0, "out of memory");
 }
 
 const char *

@@ -50,7 +50,7 @@ pf_export_cpuprofile(const struct pf_xtree *t, const struct pf_export_options *o
 
 	pf_xunit_get(opt->countname, &u);
 	if (pf_xnames_init(&nm, t, ",\"callFrame\":{\"functionName\":", CALLFRAME) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	if ((hit = calloc(t->n + 1, sizeof(*hit))) == NULL)
 		goto nomem;
 	/* Each stack's time, added to its node's hit count. */
@@ -134,7 +134,7 @@ toolong:
 	    "in microseconds goes past 2^63");
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	if (o.buf != NULL)
 		free(o.buf);

@@ -38,7 +38,7 @@ pf_export_d3(const struct pf_xtree *t, const struct pf_export_options *opt,
 
 	PF_UNUSED(opt);
 	if (pf_xnames_init(&nm, t, "{\"name\":", ",\"value\":") != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	if (pf_xout_open(&o, out, err) != 0)
 		goto out;
 	for (v = 0; v < t->n; v++) {

@@ -175,7 +175,7 @@ pf_xout_open(struct pf_outbuf *o, FILE *f, struct pf_error *err)
 	o->cap = 1 << 16;
 	o->failed = 0;
 	if ((o->buf = malloc(o->cap)) == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	return 0;
 }
 
@@ -188,7 +188,7 @@ pf_xout_close(struct pf_outbuf *o, struct pf_error *err)
 		return 0;
 	pf_outbuf_flush(o);
 	if (o->failed || fflush(o->f) != 0)
-		rc = pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		rc = pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	free(o->buf);
 	o->buf = NULL;
 	return rc;

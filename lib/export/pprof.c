@@ -292,12 +292,12 @@ pf_export_pprof(const struct pf_xtree *t, const struct pf_export_options *opt,
 
 	memset(&pp, 0, sizeof(pp));
 	if ((g = calloc(1, sizeof(*g))) == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	g->f = out;
 	if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(g);
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	}
 	if (pf_strmap_init(&pp.strings, 1024) != 0 || string_index(&pp, "", 0) != 0)
 		goto nomem;
@@ -327,12 +327,12 @@ pf_export_pprof(const struct pf_xtree *t, const struct pf_export_options *opt,
 	if (g->zerr)
 		pf_err(err, NULL, 0, "gzip compression failed");
 	else if (g->werr || fflush(out) != 0)
-		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	else
 		rc = 0;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	deflateEnd(&g->z);
 	free(g);

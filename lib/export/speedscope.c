@@ -89,10 +89,10 @@ pf_export_speedscope(const struct pf_xtree *t, const struct pf_export_options *o
 
 	pf_xunit_get(opt->countname, &u);
 	if (pf_xnames_init(&nm, t, "{\"name\":", "}") != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	tb.cap = strlen(title) * 6 + 2;
 	if ((tb.buf = tjson = malloc(tb.cap + 1)) == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		goto out;
 	}
 	pf_json_string(&tb, title, strlen(title));
@@ -114,7 +114,7 @@ pf_export_speedscope(const struct pf_xtree *t, const struct pf_export_options *o
 	pf_outbuf_puts(&o, i > 0 ? "\n]},\n\"profiles\":[\n" : "]},\n\"profiles\":[\n");
 	/* The whole profile, or each root frame's part. */
 	if (pf_xparts_init(&x, t, opt->split_roots) != 0) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		free(o.buf);
 		goto out;
 	}

@@ -248,7 +248,7 @@ pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int flags,
 		}
 		if ((flags & PF_XTREE_TOTALS) && (r = totals(t)) != 0) {
 			pf_xtree_release(t);
-			return r == -1 ? pf_err(err, NULL, 0, "out of memory") :
+			return r == -1 ? pf_nomem(err, NULL, 0) :
 			    pf_err(err, NULL, 0, "count overflow: the profile's total "
 			    "exceeds 2^64");
 		}
@@ -257,7 +257,7 @@ pf_xtree_build(struct pf_xtree *t, const struct pf_profile *p, int flags,
 nomem:
 	free(sorted);
 	pf_xtree_release(t);
-	return pf_err(err, NULL, 0, "out of memory");
+	return pf_nomem(err, NULL, 0);
 }
 
 void

@@ -5,14 +5,16 @@
  * A colour is a palette's base hue varied by up to three shades.  The shades
  * come from a hash of the frame's name (without its annotation), so the same
  * function is the same colour in every graph, or from a random state when
- * the user asks for --random.
+ * the user asks for --random.  A painter (pf_painter_fill) is what a graph
+ * asks: it adds the palette map, which pins colours across graphs.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "palette/palette.h"
 
 static const char *const names[PF_PALETTE_COUNT] = {
 	"hot", "mem", "io", "wakeup", "chain", "java", "js", "perl", "red",
@@ -37,20 +39,6 @@ const char *
 pf_palette_name(enum pf_palette p)
 {
 	return (unsigned)p < PF_PALETTE_COUNT ? names[p] : "hot";
-}
-
-/* The annotation letter of name ('k', 'j', 'i', 'w'), or 0. */
-int
-pf_frame_annotation(const char *name, size_t len)
-{
-	if (len >= 4 && name[len - 4] == '_' && name[len - 3] == '[' &&
-	    name[len - 1] == ']') {
-		switch (name[len - 2]) {
-		case 'k': case 'j': case 'i': case 'w':
-			return name[len - 2];
-		}
-	}
-	return 0;
 }
 
 static int
@@ -240,9 +228,8 @@ map_put(struct pf_palette_map *m, const char *name, size_t len, struct pf_rgb c)
 	return 0;
 }
 
-int
-pf_palette_map_get(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb *c)
+static int
+map_get(struct pf_palette_map *m, const char *name, size_t len, struct pf_rgb *c)
 {
 	struct pf_strmap_slot *s = pf_strmap_find(&m->map, name, len,
 	    pf_hash_bytes(name, len, 0), 0, NULL);
@@ -251,13 +238,6 @@ pf_palette_map_get(struct pf_palette_map *m, const char *name, size_t len,
 		return -1;
 	*c = m->color[s->value];
 	return 0;
-}
-
-int
-pf_palette_map_add(struct pf_palette_map *m, const char *name, size_t len,
-    struct pf_rgb c)
-{
-	return map_put(m, name, len, c);
 }
 
 struct pf_palette_map *
@@ -271,7 +251,7 @@ pf_palette_map_load(const char *path, struct pf_error *err)
 
 	if (m == NULL || pf_strmap_init(&m->map, 64) != 0) {
 		free(m);
-		pf_err(err, path, 0, "out of memory");
+		pf_nomem(err, path, 0);
 		return NULL;
 	}
 	if (access(path, F_OK) != 0 && errno == ENOENT)
@@ -309,7 +289,7 @@ pf_palette_map_load(const char *path, struct pf_error *err)
 		c.g = (uint8_t)cg;
 		c.b = (uint8_t)cb;
 		if (map_put(m, line, (size_t)(arrow - line), c) != 0) {
-			pf_err(err, path, 0, "out of memory");
+			pf_nomem(err, path, 0);
 			goto fail;
 		}
 	}
@@ -356,14 +336,14 @@ pf_palette_map_save(const struct pf_palette_map *m, const char *path,
 	int rc = -1;
 
 	if (order == NULL)
-		return pf_err(err, path, 0, "out of memory");
+		return pf_nomem(err, path, 0);
 	for (i = 0; i < m->n; i++)
 		order[i] = i;
 	qsort_r(order, m->n, sizeof(*order), cmp_keys, (void *)m);
 	/* Written beside and renamed, so a failed write keeps the old map. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL) {
-		pf_err(err, tmp, 0, "cannot create: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, tmp, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < m->n; i++) {
@@ -375,13 +355,13 @@ pf_palette_map_save(const struct pf_palette_map *m, const char *path,
 	}
 	if (ferror(f) || fclose(f) != 0) {
 		f = NULL;
-		pf_err(err, tmp, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, tmp, 0, 0, "write error: %s", strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	f = NULL;
 	if (rename(tmp, path) != 0) {
-		pf_err(err, path, 0, "cannot replace: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, path, 0, 0, "cannot replace: %s", strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -391,4 +371,109 @@ out:
 		fclose(f);
 	free(order);
 	return rc;
+}
+
+/* ----------------------------------------------------------------- painter */
+
+void
+pf_painter_init(struct pf_painter *p, enum pf_palette palette,
+    struct pf_palette_map *map, int random)
+{
+	p->palette = palette;
+	p->map = map;
+	p->random = random;
+	p->rng = 0x243f6a8885a308d3ULL;
+	if (random) {
+		/* Not reproducible on purpose: that is what --random asks. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		p->rng ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec;
+	}
+}
+
+int
+pf_painter_fill(struct pf_painter *p, const char *raw, size_t raw_len,
+    const char *label, size_t label_len, struct pf_rgb *out, struct pf_error *err)
+{
+	uint64_t *rng = p->random ? &p->rng : NULL;
+
+	if (p->map == NULL) {
+		*out = pf_palette_color(p->palette, raw, raw_len, rng);
+		return 0;
+	}
+	if (map_get(p->map, label, label_len, out) == 0)
+		return 0;
+	*out = pf_palette_color(p->palette, raw, raw_len, rng);
+	if (map_put(p->map, label, label_len, *out) != 0)
+		return pf_nomem(err, NULL, 0);
+	return 0;
+}
+
+struct pf_rgb
+pf_palette_delta(double delta, double maxdelta, int negate)
+{
+	double d = negate ? -delta : delta, m = maxdelta;
+	int r = 255, g = 255, b = 255;
+	struct pf_rgb c;
+
+	if (m > 0 && d > 0)
+		g = b = (int)(210 * (m - d) / m);
+	else if (m > 0 && d < 0)
+		r = g = (int)(210 * (m + d) / m);
+	c.r = (uint8_t)r;
+	c.g = (uint8_t)g;
+	c.b = (uint8_t)b;
+	return c;
+}
+
+/* -------------------------------------------------------------- background */
+
+static int
+hex_ok(const char *s)
+{
+	int i;
+
+	if (s[0] != '#' || strlen(s) != 7)
+		return 0;
+	for (i = 1; i < 7; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F')))
+			return 0;
+	}
+	return 1;
+}
+
+int
+pf_palette_bgcolors_ok(const char *s)
+{
+	return strcmp(s, "yellow") == 0 || strcmp(s, "blue") == 0 ||
+	    strcmp(s, "green") == 0 || strcmp(s, "grey") == 0 ||
+	    strcmp(s, "gray") == 0 || hex_ok(s);
+}
+
+void
+pf_palette_background(enum pf_palette palette, const char *b, const char **c1,
+    const char **c2)
+{
+	if (b == NULL) {
+		switch (palette) {
+		case PF_PALETTE_MEM: b = "green"; break;
+		case PF_PALETTE_IO: case PF_PALETTE_WAKEUP: case PF_PALETTE_CHAIN:
+			b = "blue"; break;
+		default: b = "yellow"; break;
+		}
+	}
+	if (strcmp(b, "blue") == 0)
+		*c1 = "#eeeeee", *c2 = "#e0e0ff";
+	else if (strcmp(b, "green") == 0)
+		*c1 = "#eef2ee", *c2 = "#e0ffe0";
+	else if (strcmp(b, "grey") == 0 || strcmp(b, "gray") == 0)
+		*c1 = "#f8f8f8", *c2 = "#e8e8e8";
+	else if (hex_ok(b))
+		*c1 = *c2 = b;
+	else
+		*c1 = "#eeeeee", *c2 = "#eeeeb0";
 }

@@ -3,100 +3,292 @@
  *
  * Two shapes exist.  The current one (node --cpu-prof, DevTools, the
  * inspector's Profiler domain) is flat: "nodes" is an array of
- * {id, callFrame, hitCount, children: [ids]}, "samples" the node id of each
- * sample and "timeDeltas" the microseconds since the sample before (the
- * first since "startTime").  The older one (v8-profiler, old DevTools
- * files) nests: "head" is the root node with its call frame fields inline
- * and "children" holding node objects, each with its own "hitCount".
+ * {id, callFrame, hitCount, children: [ids]} (or parent ids), "samples"
+ * the node id of each sample and "timeDeltas" the microseconds since the
+ * sample before (the first since "startTime").  The older one
+ * (v8-profiler, old DevTools files) nests: "head" is the root node with
+ * its call frame fields inline and "children" holding node objects, each
+ * with its own "hitCount"; "timestamps" gives the sample times.
  *
- * Both become one array of nodes with parent links; a sample's stack is
- * the chain from its node up to the root.  The JSON document is held in
- * memory by jansson while it is read (linear in its size); the stacks are
- * built per node, not per sample, unless the samples are wanted in time
- * order.
+ * The document streams through json.c, and this is what is held:
+ *  - the nodes: id, parent, frame (interned in the profile), counts; the
+ *    children lists of the flat shape until "nodes" ends.  Memory grows
+ *    with the nodes, which a profile has few of.
+ *  - by default, a count per node: each sample is counted as it goes by,
+ *    by node when the nodes came first, else by id until they come.
+ *  - with --weight=time, a sample weighs the time to the next one, so
+ *    "samples" and the times must be paired, and the one of them that
+ *    comes first (V8 writes "samples" first) is held in a pf_seq until the
+ *    other goes by: a byte or two per sample, in memory up to SEQ_MEM and
+ *    beyond that in an unlinked temporary file.
+ *  - with --time-order, samples are added as they are paired when the
+ *    nodes came first; otherwise their (id, weight) pairs are held in
+ *    pf_seqs the same way until the nodes have been read.
+ * The stacks are added to a profile of their own, merged into the caller's
+ * only once the whole document has been read: a truncated or invalid file
+ * adds nothing.  Nothing recurses: the nesting of "head" is followed with
+ * a stack on the heap, so a deep recursion in the profile is no problem.
  */
-#include <jansson.h>
+#include <errno.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
+#include "json.h"
 
-#define NO_PARENT SIZE_MAX
+#define NONE UINT32_MAX
+#define SEQ_MEM ((size_t)8 << 20)
+
+enum tag {
+	T_ROOT = 1,
+	T_NODES,		/* "nodes": the flat shape */
+	T_NODE,			/* one of them */
+	T_CALLFRAME,
+	T_CHILDREN,		/* a flat node's children ids */
+	T_CHILD,
+	T_HEAD,			/* "head", or a node in its "children" */
+	T_HEAD_CHILDREN,
+	T_ID, T_HITS, T_PARENT, T_FN, T_URL, T_LINE,
+	T_SAMPLES, T_SAMPLE,
+	T_TIMES, T_TIME,
+	T_START, T_END,
+};
 
 struct node {
-	json_int_t id;
-	size_t parent;		/* index, or NO_PARENT */
-	uint32_t frame;		/* UINT32_MAX: not a frame (the root) */
-	int idle;
+	pf_count weight;	/* --weight=time: summed from the samples */
+	uint64_t samples;	/* samples of this node */
 	uint64_t hits;		/* hitCount */
-	pf_count weight;	/* summed from the samples */
+	int64_t id;
+	int64_t parent_id;	/* flat shape: its "parent", if has_parent_id */
+	uint32_t parent;	/* index, or NONE */
+	uint32_t frame;		/* NONE: not a frame (the root) */
+	uint8_t idle, root_name, has_parent_id;
 };
 
-struct idmap {
-	json_int_t id;
-	size_t index;
+/* A flat node's child, by id, until the nodes are all known. */
+struct edge {
+	uint32_t node;
+	int valid;		/* the id was an integer */
+	int64_t child;
 };
+
+/* A number as read, for the fields whose default depends on it. */
+struct number {
+	int set, integer;
+	int64_t i;
+	double d;
+};
+
+/* A node being read: its fields until it ends. */
+struct open_node {
+	uint32_t index;
+	int has_line;
+	struct number id;
+	int64_t line;
+	uint64_t hits;
+	char *fn, *url;		/* NULL: not given */
+	size_t fn_len, url_len, fn_cap, url_cap;
+	int fn_set, url_set;
+};
+
+/* An int64 -> uint32 map (open addressing; 0 in val: empty). */
+struct idmap {
+	int64_t *key;
+	uint32_t *val;
+	size_t mask, count;
+};
+
+/* Samples counted by id before the nodes were known. */
+struct early {
+	pf_count weight;
+	uint64_t samples;
+	uint64_t first;		/* index of its first sample */
+	int64_t id;
+};
+
+enum { TIMES_NONE, TIMES_DELTAS, TIMES_STAMPS };
 
 struct cpuprof {
-	struct pf_profile *p;
+	struct pf_profile *q;		/* the stacks: a profile of their own
+					   until all is read, or the caller's
+					   ordered profile (--time-order) */
 	const struct pf_collapse_options *o;
 	struct pf_collapse_stats *st;
-	struct pf_reader *r;
+	struct pf_json *json;
 	struct pf_error *err;
 	const char *name;
 
 	struct node *nodes;
 	size_t nnodes, cap;
-	struct idmap *ids;	/* sorted by id */
-	char *buf;		/* frame name scratch */
+	struct idmap ids;		/* id -> index */
+	uint32_t *direct;		/* id -> index, when the ids are */
+	size_t ndirect;			/* small numbers (V8's count from 1) */
+	struct edge *edges;
+	size_t nedges, ecap;
+	struct open_node *open;		/* the nodes being read */
+	size_t nopen, ocap;
+	int shape;			/* T_NODES, T_HEAD or 0: not seen */
+	int nodes_done;			/* all nodes known and linked */
+	int seen_samples;
+
+	/* Samples, times and their pairing. */
+	uint64_t ns, nt;		/* samples and times read */
+	int times;			/* TIMES_* */
+	struct pf_seq *held;		/* the first of samples and times */
+	int held_samples;		/* ... which is the samples */
+	int64_t t_prev;			/* the time of the sample paired last */
+	int64_t t_sum;			/* the deltas, added up (saturating) */
+	int64_t last_id;		/* the last sample, whose weight needs
+					   the end of the profile */
+	int have_last;
+	struct number start, end;
+
+	struct idmap early_ids;		/* id -> index in early */
+	struct early *early;
+	size_t nearly, early_cap;
+	struct pf_seq *pair_id, *pair_w;	/* --time-order before the nodes */
+
+	char *buf;			/* frame name scratch */
 	size_t bufcap;
-	uint32_t *stack;	/* scratch, leaf first */
+	uint32_t *stack;		/* scratch */
 	size_t stackcap;
 };
 
 static int
-fail(struct cpuprof *c, const char *fmt, const char *detail)
+nomem(struct cpuprof *c)
 {
-	return pf_err(c->err, c->name, 0, fmt, detail);
+	return pf_json_fail(c->json, "out of memory");
 }
 
-/* jansson pulls the input through this. */
-static size_t
-load_cb(void *buf, size_t n, void *arg)
-{
-	struct cpuprof *c = arg;
+/* ---------------------------------------------------------------- id map */
 
-	return pf_reader_read(c->r, buf, n, c->err);
+static uint64_t
+id_hash(int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ull;
+
+	return h ^ (h >> 29);
 }
 
-static const char *
-str_field(json_t *obj, const char *key)
+static uint32_t
+map_find(const struct idmap *m, int64_t id)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
+	size_t i;
 
-	return s != NULL ? s : "";
+	if (m->count == 0)
+		return NONE;
+	for (i = id_hash(id) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
+		if (m->key[i] == id)
+			return m->val[i] - 1;
+	return NONE;
 }
 
-/* A JSON number as an integer; dflt when it is none or out of range. */
-static json_int_t
-int_value(json_t *v, double scale, json_int_t dflt)
+/* Adds id -> v (absent).  0, or -1 when memory runs out. */
+static int
+map_add(struct idmap *m, int64_t id, uint32_t v)
+{
+	size_t i;
+
+	if ((m->count + 1) * 2 > (m->mask + 1) || m->val == NULL) {
+		size_t cap = m->val == NULL ? 64 : (m->mask + 1) * 2, j;
+		int64_t *key = malloc(cap * sizeof(*key));
+		uint32_t *val = calloc(cap, sizeof(*val));
+
+		if (key == NULL || val == NULL) {
+			free(key);
+			free(val);
+			return -1;
+		}
+		for (j = 0; m->val != NULL && j <= m->mask; j++) {
+			if (m->val[j] == 0)
+				continue;
+			for (i = id_hash(m->key[j]) & (cap - 1); val[i] != 0; i = (i + 1) & (cap - 1))
+				;
+			key[i] = m->key[j];
+			val[i] = m->val[j];
+		}
+		free(m->key);
+		free(m->val);
+		m->key = key;
+		m->val = val;
+		m->mask = cap - 1;
+	}
+	for (i = id_hash(id) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
+		;
+	m->key[i] = id;
+	m->val[i] = v + 1;
+	m->count++;
+	return 0;
+}
+
+static void
+map_release(struct idmap *m)
+{
+	free(m->key);
+	free(m->val);
+}
+
+/* --------------------------------------------------------------- numbers */
+
+static void
+number_set(struct number *n, const struct pf_json_value *v)
+{
+	memset(n, 0, sizeof(*n));
+	if (pf_json_int(v, &n->i)) {
+		n->set = n->integer = 1;
+		n->d = (double)n->i;
+	} else if (pf_json_double(v, &n->d)) {
+		n->set = 1;
+	}
+}
+
+/* The number as a whole number of its unit times scale; dflt when there
+ * is none or it is out of range. */
+static int64_t
+number_value(const struct number *n, double scale, int64_t dflt)
 {
 	double d;
 
-	if (json_is_integer(v) && scale == 1)
-		return json_integer_value(v);
-	if (!json_is_number(v))
+	if (n->integer && scale == 1)
+		return n->i;
+	if (!n->set)
 		return dflt;
-	d = json_number_value(v) * scale;
+	d = n->d * scale;
 	if (!(d > -9e18 && d < 9e18))
 		return dflt;
-	return (json_int_t)d;
+	return (int64_t)d;
 }
 
-static json_int_t
-int_field(json_t *obj, const char *key, json_int_t dflt)
+static int64_t
+value_int(const struct pf_json_value *v, int64_t dflt)
 {
-	return int_value(json_object_get(obj, key), 1, dflt);
+	struct number n;
+
+	number_set(&n, v);
+	return number_value(&n, 1, dflt);
 }
+
+static int64_t
+sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+/* b - a when it is positive and fits, else 0. */
+static uint64_t
+span(int64_t a, int64_t b)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(b, a, &d) || d <= 0)
+		return 0;
+	return (uint64_t)d;
+}
+
+/* ----------------------------------------------------------------- nodes */
 
 static int
 put(struct cpuprof *c, size_t *len, const char *s, size_t n)
@@ -118,194 +310,203 @@ put(struct cpuprof *c, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
-/* "NAME FILE:LINE" for the call frame fields of cf. */
+/* "NAME FILE:LINE" from the call frame fields of n. */
 static uint32_t
-frame_of(struct cpuprof *c, json_t *cf)
+frame_of(struct cpuprof *c, const struct open_node *n)
 {
-	const char *fn = str_field(cf, "functionName");
-	const char *url = str_field(cf, "url");
-	json_int_t line = int_field(cf, "lineNumber", -1);
+	const char *fn = n->fn_set ? n->fn : "", *url = n->url_set ? n->url : "";
+	size_t fl = n->fn_set ? n->fn_len : 0, ul = n->url_set ? n->url_len : 0;
+	int64_t line = n->has_line ? n->line : -1;
 	char num[32];
 	size_t len = 0;
 
-	if (fn[0] == '\0')
+	if (fl == 0) {
 		fn = "(anonymous)";
-	if (put(c, &len, fn, strlen(fn)) != 0)
+		fl = 11;
+	}
+	if (put(c, &len, fn, fl) != 0)
 		return UINT32_MAX;
-	if (!c->o->no_location && url[0] != '\0') {
-		if (strncmp(url, "file://", 7) == 0)
+	if (!c->o->no_location && ul > 0) {
+		if (ul >= 7 && memcmp(url, "file://", 7) == 0) {
 			url += 7;
+			ul -= 7;
+		}
 		snprintf(num, sizeof(num), ":%llu",
 		    line < 0 ? 0ULL : (unsigned long long)line + 1);
-		if (put(c, &len, " ", 1) != 0 || put(c, &len, url, strlen(url)) != 0 ||
+		if (put(c, &len, " ", 1) != 0 || put(c, &len, url, ul) != 0 ||
 		    put(c, &len, num, strlen(num)) != 0)
 			return UINT32_MAX;
 	}
-	return pf_profile_intern(c->p, c->buf, len);
+	return pf_profile_intern(c->q, c->buf, len);
 }
 
 static int
-add_node(struct cpuprof *c, json_t *obj, json_t *cf, size_t parent)
+is_name(const struct open_node *n, const char *s)
 {
-	struct node *n;
-	const char *fn = str_field(cf, "functionName");
+	size_t k = strlen(s);
 
-	if (pf_grow(&c->nodes, &c->cap, c->nnodes + 1, sizeof(*c->nodes)) != 0)
-		return pf_err(c->err, c->name, 0, "out of memory");
-	n = &c->nodes[c->nnodes];
-	n->id = int_field(obj, "id", (json_int_t)c->nnodes);
-	n->parent = parent;
-	n->idle = strcmp(fn, "(idle)") == 0;
-	n->hits = (uint64_t)(int_field(obj, "hitCount", 0) > 0 ?
-	    int_field(obj, "hitCount", 0) : 0);
-	n->weight = 0;
-	if (parent == NO_PARENT && strcmp(fn, "(root)") == 0)
-		n->frame = UINT32_MAX;
-	else if ((n->frame = frame_of(c, cf)) == UINT32_MAX)
-		return pf_err(c->err, c->name, 0, "out of memory");
-	c->nnodes++;
+	return n->fn_set && n->fn_len == k && memcmp(n->fn, s, k) == 0;
+}
+
+/* A node begins: it gets the next index, in document order. */
+static int
+node_begin(struct cpuprof *c, uint32_t parent)
+{
+	struct open_node *n;
+	struct node *d;
+
+	size_t ocap = c->ocap;
+
+	if (c->nnodes >= NONE - 1)
+		return pf_json_fail(c->json, "too many nodes");
+	if (pf_grow(&c->nodes, &c->cap, c->nnodes + 1, sizeof(*c->nodes)) != 0 ||
+	    pf_grow(&c->open, &c->ocap, c->nopen + 1, sizeof(*c->open)) != 0)
+		return nomem(c);
+	/* The open nodes' string buffers are kept for the next node at the
+	 * same depth; new ones start empty. */
+	if (c->ocap > ocap)
+		memset(c->open + ocap, 0, (c->ocap - ocap) * sizeof(*c->open));
+	d = &c->nodes[c->nnodes];
+	memset(d, 0, sizeof(*d));
+	d->parent = parent;
+	d->frame = NONE;
+	n = &c->open[c->nopen++];
+	n->index = (uint32_t)c->nnodes++;
+	memset(&n->id, 0, sizeof(n->id));
+	n->has_line = 0;
+	n->hits = 0;
+	n->fn_set = n->url_set = 0;
+	return 0;
+}
+
+/* The node ends: its id, its frame, its place in the id map. */
+static int
+node_end(struct cpuprof *c)
+{
+	struct open_node *n = &c->open[c->nopen - 1];
+	struct node *d = &c->nodes[n->index];
+
+	d->id = number_value(&n->id, 1, (int64_t)n->index);
+	d->hits = n->hits;
+	d->idle = is_name(n, "(idle)");
+	/* The (root) is no frame; in the flat shape, whether a (root) has a
+	 * parent is known only when all nodes are. */
+	if (is_name(n, "(root)") && (c->shape == T_NODES || d->parent == NONE))
+		d->root_name = 1;
+	else if ((d->frame = frame_of(c, n)) == UINT32_MAX)
+		return nomem(c);
+	if (map_find(&c->ids, d->id) != NONE)
+		return pf_json_fail(c->json, "two nodes have the id %lld", (long long)d->id);
+	if (map_add(&c->ids, d->id, n->index) != 0)
+		return nomem(c);
+	c->nopen--;
 	return 0;
 }
 
 static int
-cmp_id(const void *x, const void *y)
+set_string(char **s, size_t *len, size_t *cap, int *set, const struct pf_json_value *v)
 {
-	const struct idmap *a = x, *b = y;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-static size_t
-find_id(struct cpuprof *c, json_int_t id)
-{
-	struct idmap key = { id, 0 }, *m;
-
-	m = bsearch(&key, c->ids, c->nnodes, sizeof(*c->ids), cmp_id);
-	return m != NULL ? m->index : NO_PARENT;
-}
-
-static int
-index_ids(struct cpuprof *c)
-{
-	size_t i;
-
-	c->ids = malloc((c->nnodes + 1) * sizeof(*c->ids));
-	if (c->ids == NULL)
-		return pf_err(c->err, c->name, 0, "out of memory");
-	for (i = 0; i < c->nnodes; i++) {
-		c->ids[i].id = c->nodes[i].id;
-		c->ids[i].index = i;
-	}
-	qsort(c->ids, c->nnodes, sizeof(*c->ids), cmp_id);
-	for (i = 1; i < c->nnodes; i++)
-		if (c->ids[i].id == c->ids[i - 1].id)
-			return pf_err(c->err, c->name, 0,
-			    "two nodes have the id %lld", (long long)c->ids[i].id);
-	return 0;
-}
-
-/* The flat shape: nodes with children ids (or parent ids). */
-static int
-read_flat(struct cpuprof *c, json_t *nodes)
-{
-	size_t i, j, k;
-	json_t *n, *ch;
-
-	json_array_foreach(nodes, i, n) {
-		if (!json_is_object(n))
-			return fail(c, "%s", "an element of \"nodes\" is not an object");
-		if (add_node(c, n, json_object_get(n, "callFrame"), NO_PARENT) != 0)
-			return -1;
-	}
-	if (index_ids(c) != 0)
+	*set = 1;
+	*len = 0;
+	if (v->type != PF_JSON_STRING)
+		return 0;
+	if (pf_grow(s, cap, v->len + 1, 1) != 0)
 		return -1;
-	json_array_foreach(nodes, i, n) {
-		json_t *parent = json_object_get(n, "parent");
+	memcpy(*s, v->s, v->len);
+	*len = v->len;
+	return 0;
+}
 
-		if (json_is_integer(parent)) {
-			k = find_id(c, json_integer_value(parent));
-			if (k == NO_PARENT)
-				return pf_err(c->err, c->name, 0, "node %lld has an "
-				    "unknown parent %lld", (long long)c->nodes[i].id,
-				    (long long)json_integer_value(parent));
-			c->nodes[i].parent = k;
+/* The flat shape's links, once every node is known. */
+static int
+link_flat(struct cpuprof *c)
+{
+	size_t i, e = 0;
+	uint32_t k;
+
+	for (i = 0; i < c->nnodes; i++) {
+		struct node *d = &c->nodes[i];
+
+		if (d->has_parent_id) {
+			if ((k = map_find(&c->ids, d->parent_id)) == NONE)
+				return pf_err(c->err, c->name, 0, "node %lld has an unknown "
+				    "parent %lld", (long long)d->id, (long long)d->parent_id);
+			d->parent = k;
 		}
-		json_array_foreach(json_object_get(n, "children"), j, ch) {
-			k = json_is_integer(ch) ? find_id(c, json_integer_value(ch)) : NO_PARENT;
-			if (k == NO_PARENT)
-				return pf_err(c->err, c->name, 0, "node %lld has an "
-				    "unknown child", (long long)c->nodes[i].id);
-			if (c->nodes[k].parent != NO_PARENT && c->nodes[k].parent != i)
+		for (; e < c->nedges && c->edges[e].node == i; e++) {
+			k = c->edges[e].valid ? map_find(&c->ids, c->edges[e].child) : NONE;
+			if (k == NONE)
+				return pf_err(c->err, c->name, 0, "node %lld has an unknown "
+				    "child", (long long)d->id);
+			if (c->nodes[k].parent != NONE && c->nodes[k].parent != i)
 				return pf_err(c->err, c->name, 0, "node %lld has two "
 				    "parents", (long long)c->nodes[k].id);
-			c->nodes[k].parent = i;
+			c->nodes[k].parent = (uint32_t)i;
 		}
 	}
 	/* A (root) that turned out to have a parent is an ordinary frame. */
 	for (i = 0; i < c->nnodes; i++)
-		if (c->nodes[i].frame == UINT32_MAX && c->nodes[i].parent != NO_PARENT)
-			c->nodes[i].frame = pf_profile_intern(c->p, "(root)", 6);
+		if (c->nodes[i].root_name && c->nodes[i].parent != NONE &&
+		    (c->nodes[i].frame = pf_profile_intern(c->q, "(root)", 6)) == UINT32_MAX)
+			return pf_nomem(c->err, c->name, 0);
+	free(c->edges);
+	c->edges = NULL;
+	c->nedges = c->ecap = 0;
 	return 0;
 }
 
-/* The nested shape, depth first without recursion. */
+/* --------------------------------------------------------------- samples */
+
+/*
+ * All nodes are known: when their ids are small numbers, as V8's are, a
+ * table indexed by id finds a sample's node faster than the map.
+ */
 static int
-read_nested(struct cpuprof *c, json_t *head)
+nodes_known(struct cpuprof *c)
 {
-	struct walk { json_t *obj; size_t index, next; } *w = NULL;
-	size_t nw = 0, wcap = 0;
-	int rc = -1;
+	size_t i, max = 0;
 
-	if (add_node(c, head, head, NO_PARENT) != 0)
-		goto out;
-	if (pf_grow(&w, &wcap, 1, sizeof(*w)) != 0)
-		goto nomem;
-	w[nw++] = (struct walk){ head, 0, 0 };
-	while (nw > 0) {
-		struct walk *t = &w[nw - 1];
-		json_t *child = json_array_get(json_object_get(t->obj, "children"), t->next);
-		size_t parent = t->index;
-
-		if (child == NULL) {
-			nw--;
-			continue;
-		}
-		t->next++;
-		if (!json_is_object(child)) {
-			fail(c, "%s", "a child in \"head\" is not an object");
-			goto out;
-		}
-		if (add_node(c, child, child, parent) != 0)
-			goto out;
-		if (pf_grow(&w, &wcap, nw + 1, sizeof(*w)) != 0)
-			goto nomem;
-		w[nw++] = (struct walk){ child, c->nnodes - 1, 0 };
+	c->nodes_done = 1;
+	for (i = 0; i < c->nnodes; i++) {
+		if (c->nodes[i].id < 0 || (uint64_t)c->nodes[i].id > 4 * c->nnodes + 64)
+			return 0;
+		if ((size_t)c->nodes[i].id > max)
+			max = (size_t)c->nodes[i].id;
 	}
-	rc = index_ids(c);
-	goto out;
-nomem:
-	pf_err(c->err, c->name, 0, "out of memory");
-out:
-	free(w);
-	return rc;
+	if ((c->direct = malloc((max + 1) * sizeof(*c->direct))) == NULL)
+		return 0;	/* the map does it too */
+	for (i = 0; i <= max; i++)
+		c->direct[i] = NONE;
+	for (i = 0; i < c->nnodes; i++)
+		c->direct[c->nodes[i].id] = (uint32_t)i;
+	c->ndirect = max + 1;
+	return 0;
+}
+
+static inline uint32_t
+node_of(const struct cpuprof *c, int64_t id)
+{
+	if (c->direct != NULL)
+		return (uint64_t)id < c->ndirect ? c->direct[id] : NONE;
+	return map_find(&c->ids, id);
 }
 
 /* Adds weight to the stack of node i (root first). */
 static int
-emit(struct cpuprof *c, size_t i, pf_count weight)
+emit(struct cpuprof *c, uint32_t i, pf_count weight)
 {
 	size_t n = 0, k, depth = 0;
-	uint32_t tmp;
+	uint32_t j, tmp;
 
-	for (k = i; k != NO_PARENT; k = c->nodes[k].parent) {
+	for (j = i; j != NONE; j = c->nodes[j].parent) {
 		if (++depth > c->nnodes)
 			return pf_err(c->err, c->name, 0, "the parent links of node "
 			    "%lld form a cycle", (long long)c->nodes[i].id);
-		if (c->nodes[k].frame == UINT32_MAX)
+		if (c->nodes[j].frame == NONE)
 			continue;
 		if (pf_grow(&c->stack, &c->stackcap, n + 1, sizeof(*c->stack)) != 0)
-			return pf_err(c->err, c->name, 0, "out of memory");
-		c->stack[n++] = c->nodes[k].frame;
+			return pf_nomem(c->err, c->name, 0);
+		c->stack[n++] = c->nodes[j].frame;
 	}
 	for (k = 0; k < n / 2; k++) {
 		tmp = c->stack[k];
@@ -314,129 +515,531 @@ emit(struct cpuprof *c, size_t i, pf_count weight)
 	}
 	if (n == 0) {
 		/* Samples of the root itself: keep their weight. */
-		if (pf_grow(&c->stack, &c->stackcap, 1, sizeof(*c->stack)) != 0)
-			return pf_err(c->err, c->name, 0, "out of memory");
-		c->stack[0] = pf_profile_intern(c->p, "(root)", 6);
+		if (pf_grow(&c->stack, &c->stackcap, 1, sizeof(*c->stack)) != 0 ||
+		    (c->stack[0] = pf_profile_intern(c->q, "(root)", 6)) == UINT32_MAX)
+			return pf_nomem(c->err, c->name, 0);
 		n = 1;
 	}
-	if (pf_profile_add(c->p, c->stack, n, weight, 0, c->err) != 0) {
+	if (pf_profile_add(c->q, c->stack, n, weight, 0, c->err) != 0) {
 		pf_err_name(c->err, c->name);
 		return -1;
 	}
 	return 0;
 }
 
+static int
+no_node(struct cpuprof *c, uint64_t i)
+{
+	return pf_err(c->err, c->name, 0, "sample %llu names no node",
+	    (unsigned long long)i);
+}
+
+/* count samples of node k weighing w in all (w: --weight=time only). */
+static int
+add_to_node(struct cpuprof *c, uint32_t k, uint64_t count, pf_count w)
+{
+	struct node *d = &c->nodes[k];
+
+	c->st->samples += count;
+	if (d->idle && c->o->drop_idle) {
+		c->st->dropped += count;
+		return 0;
+	}
+	d->samples += count;
+	if (c->o->weight_time && pf_count_add(d->weight, w, &d->weight) != 0)
+		return pf_err(c->err, c->name, 0, "count overflow");
+	return 0;
+}
+
+/* Sample i, of node id, weighs w (1, or microseconds). */
+static int
+sample(struct cpuprof *c, int64_t id, uint64_t i, uint64_t w)
+{
+	pf_count cw = c->o->weight_time ? pf_count_from_u64(w) : 0;
+	uint32_t k;
+
+	if (c->nodes_done) {
+		if ((k = node_of(c, id)) == NONE)
+			return no_node(c, i);
+		if (!c->o->time_order)
+			return add_to_node(c, k, 1, cw);
+		c->st->samples++;
+		if (c->nodes[k].idle && c->o->drop_idle) {
+			c->st->dropped++;
+			return 0;
+		}
+		return emit(c, k, pf_count_from_u64(w));
+	}
+	if (c->o->time_order) {
+		if (pf_seq_put(c->pair_id, id) != 0 || pf_seq_put(c->pair_w, (int64_t)w) != 0)
+			return pf_err(c->err, c->name, 0, "cannot hold the samples: %s",
+			    strerror(errno));
+		return 0;
+	}
+	if ((k = map_find(&c->early_ids, id)) == NONE) {
+		if (pf_grow(&c->early, &c->early_cap, c->nearly + 1, sizeof(*c->early)) != 0 ||
+		    map_add(&c->early_ids, id, (uint32_t)c->nearly) != 0)
+			return pf_nomem(c->err, c->name, 0);
+		k = (uint32_t)c->nearly++;
+		c->early[k] = (struct early){ 0, 0, i, id };
+	}
+	c->early[k].samples++;
+	if (c->o->weight_time && pf_count_add(c->early[k].weight, cw, &c->early[k].weight) != 0)
+		return pf_err(c->err, c->name, 0, "count overflow");
+	return 0;
+}
+
+/* A sample's weight from the times of it and of the next one. */
+static uint64_t
+weight_between(struct cpuprof *c, int64_t t, int64_t next)
+{
+	if (c->times == TIMES_DELTAS)
+		return next > 0 ? (uint64_t)next : 0;
+	return span(t, next);
+}
+
 /*
- * Sample times in microseconds: from timeDeltas (flat) or timestamps
- * (nested), and the end of the profile.  Returns 0 when there are none.
+ * With --weight=time, sample i can be weighed once time i + 1 is known.
+ * The first of the two arrays is held; each element of the second pairs
+ * with it as it goes by.
  */
 static int
-sample_times(json_t *root, size_t ns, json_int_t **tp, json_int_t *end)
+sample_timed(struct cpuprof *c, int64_t id, uint64_t i)
 {
-	json_t *deltas = json_object_get(root, "timeDeltas");
-	json_t *stamps = json_object_get(root, "timestamps");
-	json_t *e = json_object_get(root, "endTime");
-	json_int_t *t, acc;
-	size_t i;
-	int seconds = 0;
+	int64_t t;
+	int k;
 
-	*tp = NULL;
-	if (json_array_size(deltas) != ns && json_array_size(stamps) != ns)
-		return 0;
-	t = malloc((ns + 1) * sizeof(*t));
-	if (t == NULL)
-		return -1;
-	if (json_array_size(deltas) == ns) {
-		acc = int_field(root, "startTime", 0);
-		for (i = 0; i < ns; i++) {
-			/* Absurd times saturate rather than wrap. */
-			if (__builtin_add_overflow(acc,
-			    int_value(json_array_get(deltas, i), 1, 0), &acc))
-				acc = acc < 0 ? INT64_MAX : INT64_MIN;
-			t[i] = acc;
-		}
-	} else {
-		for (i = 0; i < ns; i++)
-			t[i] = int_value(json_array_get(stamps, i), 1, 0);
-		/* The nested shape gives startTime and endTime in seconds. */
-		seconds = json_is_real(e);
+	if (c->held == NULL) {
+		/* The times have not come yet: hold the samples. */
+		if ((c->held = pf_seq_new(SEQ_MEM)) == NULL)
+			return pf_nomem(c->err, c->name, 0);
+		c->held_samples = 1;
 	}
-	*end = ns > 0 ? t[ns - 1] : 0;
-	if (json_is_number(e))
-		*end = int_value(e, seconds ? 1e6 : 1, *end);
-	*tp = t;
-	return 1;
+	if (c->held_samples) {
+		if (pf_seq_put(c->held, id) != 0)
+			return pf_err(c->err, c->name, 0, "cannot hold the samples: %s",
+			    strerror(errno));
+		return 0;
+	}
+	/* The times came first: time i is t_prev, time i + 1 is next. */
+	if (i >= c->nt)
+		return 0;	/* more samples than times: refused at the end */
+	if (i == 0 && (pf_seq_rewind(c->held) != 0 ||
+	    (k = pf_seq_get(c->held, &c->t_prev)) != 1))
+		return pf_err(c->err, c->name, 0, "cannot read the times back");
+	if (i + 1 == c->nt) {
+		c->last_id = id;
+		c->have_last = 1;
+		return 0;
+	}
+	if ((k = pf_seq_get(c->held, &t)) != 1)
+		return pf_err(c->err, c->name, 0, "cannot read the times back");
+	if (sample(c, id, i, weight_between(c, c->t_prev, t)) != 0)
+		return -1;
+	c->t_prev = t;
+	return 0;
+}
+
+/* Time k of the samples, with --weight=time. */
+static int
+time_value(struct cpuprof *c, int64_t t, uint64_t k)
+{
+	int64_t id;
+	int got;
+
+	if (c->times == TIMES_DELTAS)
+		c->t_sum = sat_add(c->t_sum, t);
+	else
+		c->t_sum = t;
+	if (c->held == NULL) {
+		if ((c->held = pf_seq_new(SEQ_MEM)) == NULL)
+			return pf_nomem(c->err, c->name, 0);
+		c->held_samples = 0;
+	}
+	if (!c->held_samples) {
+		if (pf_seq_put(c->held, t) != 0)
+			return pf_err(c->err, c->name, 0, "cannot hold the times: %s",
+			    strerror(errno));
+		return 0;
+	}
+	/* The samples came first: time k closes sample k - 1. */
+	if (k == 0 && pf_seq_rewind(c->held) != 0)
+		return pf_err(c->err, c->name, 0, "cannot read the samples back: %s",
+		    strerror(errno));
+	if (k > 0 && k < c->ns) {
+		if ((got = pf_seq_get(c->held, &id)) != 1)
+			return pf_err(c->err, c->name, 0, "cannot read the samples back");
+		if (sample(c, id, k - 1, weight_between(c, c->t_prev, t)) != 0)
+			return -1;
+	}
+	if (k + 1 == c->ns) {
+		if ((got = pf_seq_get(c->held, &id)) != 1)
+			return pf_err(c->err, c->name, 0, "cannot read the samples back");
+		c->last_id = id;
+		c->have_last = 1;
+	}
+	c->t_prev = t;
+	return 0;
+}
+
+/* ---------------------------------------------------------- the document */
+
+static int
+on_key(void *ctx, int tag, const char *key, size_t len)
+{
+	struct cpuprof *c = ctx;
+
+#define IS(s) (len == sizeof(s) - 1 && memcmp(key, s, len) == 0)
+	switch (tag) {
+	case T_ROOT:
+		if (IS("nodes") || IS("head")) {
+			int t = IS("nodes") ? T_NODES : T_HEAD;
+
+			if (c->shape == t)
+				return pf_json_fail(c->json, "the key \"%s\" appears twice",
+				    t == T_NODES ? "nodes" : "head");
+			return t;
+		}
+		if (IS("samples")) {
+			if (c->seen_samples)
+				return pf_json_fail(c->json, "the key \"samples\" appears twice");
+			return T_SAMPLES;
+		}
+		if (IS("timeDeltas") || IS("timestamps")) {
+			int kind = IS("timeDeltas") ? TIMES_DELTAS : TIMES_STAMPS;
+
+			/* Only --weight=time needs them, and one of them. */
+			if (!c->o->weight_time || (c->times != TIMES_NONE && c->times != kind))
+				return 0;
+			if (c->times == kind)
+				return pf_json_fail(c->json, "the key \"%.*s\" appears twice",
+				    (int)len, key);
+			c->times = kind;
+			return T_TIMES;
+		}
+		if (IS("startTime"))
+			return T_START;
+		if (IS("endTime"))
+			return T_END;
+		return 0;
+	case T_NODE:
+	case T_HEAD:
+		if (IS("id"))
+			return T_ID;
+		if (IS("hitCount"))
+			return T_HITS;
+		if (IS("children"))
+			return tag == T_NODE ? T_CHILDREN : T_HEAD_CHILDREN;
+		if (tag == T_NODE && IS("parent"))
+			return T_PARENT;
+		if (tag == T_NODE && IS("callFrame"))
+			return T_CALLFRAME;
+		if (tag == T_HEAD && (IS("functionName") || IS("url") || IS("lineNumber")))
+			return IS("url") ? T_URL : IS("lineNumber") ? T_LINE : T_FN;
+		return 0;
+	case T_CALLFRAME:
+		if (IS("functionName"))
+			return T_FN;
+		if (IS("url"))
+			return T_URL;
+		if (IS("lineNumber"))
+			return T_LINE;
+		return 0;
+	}
+#undef IS
+	return 0;
 }
 
 static int
-fold(struct cpuprof *c, json_t *root)
+not_cpuprofile(struct cpuprof *c)
 {
-	json_t *samples = json_object_get(root, "samples");
-	size_t ns = json_array_size(samples), i, k;
-	json_int_t *t = NULL, end = 0, d;
-	pf_count w;
-	int rc = -1, have_times;
+	return pf_json_fail(c->json, "not a .cpuprofile: no \"nodes\" array and no "
+	    "\"head\" object");
+}
 
-	if ((have_times = sample_times(root, ns, &t, &end)) < 0)
-		return pf_err(c->err, c->name, 0, "out of memory");
-	if (c->o->weight_time && !have_times) {
-		pf_err(c->err, c->name, 0, "--weight=time needs sample times "
-		    "(\"timeDeltas\" or \"timestamps\" as long as \"samples\")");
-		goto out;
+/* The shape is decided by the first of "nodes" and "head". */
+static int
+set_shape(struct cpuprof *c, int shape)
+{
+	if (c->shape != 0 && c->shape != shape)
+		return pf_json_fail(c->json, "both \"nodes\" and \"head\": "
+		    "not one .cpuprofile shape");
+	c->shape = shape;
+	return 0;
+}
+
+static int
+on_begin(void *ctx, int tag, int array)
+{
+	struct cpuprof *c = ctx;
+	struct open_node *n;
+
+	switch (tag) {
+	case T_ROOT:
+		return array ? not_cpuprofile(c) : T_ROOT;
+	case T_NODES:
+		if (!array)
+			return 0;	/* not the nodes: as if absent */
+		return set_shape(c, T_NODES) != 0 ? -1 : T_NODE;
+	case T_NODE:
+		if (array)
+			return pf_json_fail(c->json, "an element of \"nodes\" is not an object");
+		return node_begin(c, NONE) != 0 ? -1 : T_NODE;
+	case T_CALLFRAME:
+		/* The last callFrame counts; one that is no object has no
+		 * fields. */
+		n = &c->open[c->nopen - 1];
+		n->fn_set = n->url_set = n->has_line = 0;
+		return array ? 0 : T_CALLFRAME;
+	case T_CHILDREN:
+		return array ? T_CHILD : 0;
+	case T_HEAD:
+		if (c->nopen == 0) {
+			/* "head" itself */
+			if (array)
+				return 0;
+			if (set_shape(c, T_HEAD) != 0)
+				return -1;
+		} else if (array) {
+			return pf_json_fail(c->json, "a child in \"head\" is not an object");
+		}
+		return node_begin(c, c->nopen > 0 ? c->open[c->nopen - 1].index : NONE) != 0 ?
+		    -1 : T_HEAD;
+	case T_HEAD_CHILDREN:
+		return array ? T_HEAD : 0;
+	case T_SAMPLES:
+		if (!array)
+			return 0;
+		c->seen_samples = 1;
+		return T_SAMPLE;
+	case T_TIMES:
+		return array ? T_TIME : 0;
 	}
-	if (c->o->time_order && ns == 0) {
-		pf_err(c->err, c->name, 0, "--time-order needs \"samples\"");
-		goto out;
+	return 0;	/* an object or array where a scalar belongs */
+}
+
+static int
+on_end(void *ctx, int tag, int array)
+{
+	struct cpuprof *c = ctx;
+
+	PF_UNUSED(array);
+	switch (tag) {
+	case T_NODE:
+		return node_end(c);
+	case T_HEAD:
+		if (node_end(c) != 0)
+			return -1;
+		return c->nopen == 0 ? nodes_known(c) : 0;
+	case T_NODES:
+		if (link_flat(c) != 0)
+			return -1;
+		return nodes_known(c);
 	}
-	if (ns == 0) {
+	return 0;
+}
+
+static int
+on_scalar(void *ctx, int tag, const struct pf_json_value *v)
+{
+	struct cpuprof *c = ctx;
+	struct open_node *n = c->nopen > 0 ? &c->open[c->nopen - 1] : NULL;
+	int64_t x;
+
+	switch (tag) {
+	case T_ROOT:
+		return not_cpuprofile(c);
+	case T_NODE:
+		return pf_json_fail(c->json, "an element of \"nodes\" is not an object");
+	case T_HEAD:
+		if (c->nopen > 0)
+			return pf_json_fail(c->json, "a child in \"head\" is not an object");
+		return 0;
+	case T_ID:
+		number_set(&n->id, v);
+		return 0;
+	case T_HITS:
+		x = value_int(v, 0);
+		n->hits = x > 0 ? (uint64_t)x : 0;
+		return 0;
+	case T_PARENT:
+		c->nodes[n->index].has_parent_id = pf_json_int(v, &x);
+		c->nodes[n->index].parent_id = x;
+		return 0;
+	case T_CHILD:
+		if (pf_grow(&c->edges, &c->ecap, c->nedges + 1, sizeof(*c->edges)) != 0)
+			return nomem(c);
+		c->edges[c->nedges].node = n->index;
+		c->edges[c->nedges].valid = pf_json_int(v, &c->edges[c->nedges].child);
+		c->nedges++;
+		return 0;
+	case T_FN:
+		return set_string(&n->fn, &n->fn_len, &n->fn_cap, &n->fn_set, v) != 0 ?
+		    nomem(c) : 0;
+	case T_URL:
+		return set_string(&n->url, &n->url_len, &n->url_cap, &n->url_set, v) != 0 ?
+		    nomem(c) : 0;
+	case T_LINE:
+		n->has_line = 1;
+		n->line = value_int(v, -1);
+		return 0;
+	case T_SAMPLE:
+		if (!pf_json_int(v, &x))
+			return no_node(c, c->ns);
+		c->ns++;
+		return c->o->weight_time ? sample_timed(c, x, c->ns - 1) :
+		    sample(c, x, c->ns - 1, 1);
+	case T_TIME:
+		c->nt++;
+		return time_value(c, value_int(v, 0), c->nt - 1);
+	case T_START:
+		number_set(&c->start, v);
+		return 0;
+	case T_END:
+		number_set(&c->end, v);
+		return 0;
+	}
+	return 0;
+}
+
+static const struct pf_json_handler handler = { on_key, on_begin, on_end, on_scalar };
+
+/* -------------------------------------------------------------- the end */
+
+/* The time of the last sample, and the end of the profile. */
+static int64_t
+last_time(struct cpuprof *c)
+{
+	if (c->times == TIMES_DELTAS)
+		return sat_add(number_value(&c->start, 1, 0), c->t_sum);
+	return c->t_sum;
+}
+
+static int64_t
+end_time(struct cpuprof *c)
+{
+	/* The nested shape gives startTime and endTime in seconds. */
+	return number_value(&c->end, c->times == TIMES_STAMPS && !c->end.integer ?
+	    1e6 : 1, last_time(c));
+}
+
+/* Everything has been read: the samples left, then the stacks. */
+static int
+finish_samples(struct cpuprof *c)
+{
+	size_t i;
+	int64_t id, w;
+	uint32_t k;
+	uint64_t first = UINT64_MAX;
+	int got;
+
+	if (c->o->weight_time && c->ns > 0 && c->nt != c->ns)
+		return pf_err(c->err, c->name, 0, "--weight=time needs sample "
+		    "times (\"timeDeltas\" or \"timestamps\" as long as \"samples\")");
+	if (c->o->time_order && c->ns == 0)
+		return pf_err(c->err, c->name, 0, "--time-order needs \"samples\"");
+	if (c->ns == 0) {
 		/* No sample list: the hit counts are all there is. */
 		for (i = 0; i < c->nnodes; i++) {
 			c->st->samples += c->nodes[i].hits;
 			if (c->nodes[i].idle && c->o->drop_idle)
 				c->st->dropped += c->nodes[i].hits;
-			else if (c->nodes[i].hits > 0 &&
-			    emit(c, i, pf_count_from_u64(c->nodes[i].hits)) != 0)
-				goto out;
+			else if (c->nodes[i].hits > 0 && emit(c, (uint32_t)i,
+			    pf_count_from_u64(c->nodes[i].hits)) != 0)
+				return -1;
 		}
-		rc = 0;
-		goto out;
+		return 0;
 	}
-	for (i = 0; i < ns; i++) {
-		json_t *v = json_array_get(samples, i);
+	/* With --time-order, the samples that came before the nodes, then
+	 * the last one, weighed by the end of the profile. */
+	if (c->pair_id != NULL && pf_seq_count(c->pair_id) > 0) {
+		if (pf_seq_rewind(c->pair_id) != 0 || pf_seq_rewind(c->pair_w) != 0)
+			return pf_err(c->err, c->name, 0, "cannot read the samples back: %s",
+			    strerror(errno));
+		for (i = 0; (got = pf_seq_get(c->pair_id, &id)) == 1; i++) {
+			if (pf_seq_get(c->pair_w, &w) != 1) {
+				got = -1;
+				break;
+			}
+			if (sample(c, id, i, (uint64_t)w) != 0)
+				return -1;
+		}
+		if (got < 0)
+			return pf_err(c->err, c->name, 0, "cannot read the samples back");
+	}
+	if (c->o->weight_time && c->have_last &&
+	    sample(c, c->last_id, c->ns - 1, span(last_time(c), end_time(c))) != 0)
+		return -1;
+	/* Samples counted before the nodes were known. */
+	for (i = 0; i < c->nearly; i++)
+		if (map_find(&c->ids, c->early[i].id) == NONE && c->early[i].first < first)
+			first = c->early[i].first;
+	if (first != UINT64_MAX)
+		return no_node(c, first);
+	for (i = 0; i < c->nearly; i++)
+		if (add_to_node(c, map_find(&c->ids, c->early[i].id), c->early[i].samples,
+		    c->early[i].weight) != 0)
+			return -1;
+	if (c->o->time_order)
+		return 0;
+	for (k = 0; k < c->nnodes; k++) {
+		const struct node *d = &c->nodes[k];
+		pf_count cw = c->o->weight_time ? d->weight : pf_count_from_u64(d->samples);
 
-		k = json_is_integer(v) ? find_id(c, json_integer_value(v)) : NO_PARENT;
-		if (k == NO_PARENT) {
-			pf_err(c->err, c->name, 0, "sample %zu names no node", i);
-			goto out;
-		}
-		c->st->samples++;
-		if (c->nodes[k].idle && c->o->drop_idle) {
-			c->st->dropped++;
-			continue;
-		}
-		w = PF_COUNT_ONE;
-		if (c->o->weight_time) {
-			/* A sample lasts until the next one (DevTools' view). */
-			if (__builtin_sub_overflow(i + 1 < ns ? t[i + 1] : end, t[i], &d))
-				d = 0;
-			w = pf_count_from_u64(d > 0 ? (uint64_t)d : 0);
-		}
-		if (c->o->time_order) {
-			if (emit(c, k, w) != 0)
-				goto out;
-		} else if (pf_count_add(c->nodes[k].weight, w, &c->nodes[k].weight) != 0) {
-			pf_err(c->err, c->name, 0, "count overflow");
-			goto out;
-		}
+		if (cw > 0 && emit(c, k, cw) != 0)
+			return -1;
 	}
-	if (!c->o->time_order)
-		for (i = 0; i < c->nnodes; i++)
-			if (c->nodes[i].weight > 0 && emit(c, i, c->nodes[i].weight) != 0)
-				goto out;
-	rc = 0;
-out:
-	free(t);
-	return rc;
+	return 0;
+}
+
+static void
+release(struct cpuprof *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ocap; i++) {
+		free(c->open[i].fn);
+		free(c->open[i].url);
+	}
+	free(c->open);
+	free(c->nodes);
+	free(c->direct);
+	free(c->edges);
+	map_release(&c->ids);
+	map_release(&c->early_ids);
+	free(c->early);
+	pf_seq_free(c->held);
+	pf_seq_free(c->pair_id);
+	pf_seq_free(c->pair_w);
+	free(c->buf);
+	free(c->stack);
+	pf_json_free(c->json);
+	pf_profile_free(c->q);
+}
+
+/*
+ * A JSON object whose nodes have a "hitCount" (both shapes), or with
+ * "nodes" and their "callFrame", "samples" or "timeDeltas" (its keys come
+ * in any order).  A Chrome trace ("traceEvents", "ph") holds profile
+ * chunks with nodes too, but is no CPU profile; it and other JSON (a heap
+ * profile, whose nodes have "selfSize") are claimed by no format here.
+ */
+int
+pf_cpuprofile_detect(const struct pf_peek *pk, size_t *where)
+{
+	const char *s = pk->buf + pk->body;
+	size_t n = pk->n - pk->body;
+
+	PF_UNUSED(where);
+	if (n == 0 || s[0] != '{' || pf_peek_json_key(pk, "code") ||
+	    pf_peek_json_key(pk, "ticks") ||
+	    pf_mem_has(s, n, "\"traceEvents\"") || pf_mem_has(s, n, "\"ph\""))
+		return PF_CLAIM_NONE;
+	if (pf_mem_has(s, n, "\"hitCount\"") || (pf_mem_has(s, n, "\"nodes\"") &&
+	    (pf_mem_has(s, n, "\"callFrame\"") || pf_mem_has(s, n, "\"samples\"") ||
+	    pf_mem_has(s, n, "\"timeDeltas\""))))
+		return PF_CLAIM_MAGIC;
+	return PF_CLAIM_NONE;
 }
 
 int
@@ -445,42 +1048,49 @@ pf_cpuprofile_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct cpuprof c;
-	json_error_t jerr;
-	json_t *root, *nodes, *head;
-	int rc = -1;
+	struct pf_profile_mark mark;
+	int rc = -1, own;
 
 	memset(&c, 0, sizeof(c));
-	c.p = p;
 	c.o = o;
 	c.st = st;
-	c.r = r;
 	c.err = err;
 	c.name = pf_reader_name(r);
-	err->msg[0] = '\0';
-	root = json_load_callback(load_cb, &c, 0, &jerr);
-	if (root == NULL) {
-		if (err->msg[0] != '\0')
-			return -1;	/* a read error */
-		return pf_err(err, c.name, (uint64_t)(jerr.line > 0 ? jerr.line : 0),
-		    "not valid JSON (column %d): %s", jerr.column, jerr.text);
-	}
 	if (o->time_order)
 		pf_profile_set_ordered(p, 1);
-	nodes = json_object_get(root, "nodes");
-	head = json_object_get(root, "head");
-	if (json_is_array(nodes))
-		rc = read_flat(&c, nodes);
-	else if (json_is_object(head))
-		rc = read_nested(&c, head);
-	else
-		rc = fail(&c, "%s", "not a .cpuprofile: no \"nodes\" array and no "
+	/* Time order keeps a stack per change of stack, as many as the
+	 * output has: added to p directly and taken back on failure. */
+	own = !pf_profile_ordered(p);
+	pf_profile_mark(p, &mark);
+	c.q = own ? pf_profile_new() : p;
+	if (c.q == NULL ||
+	    (o->time_order && ((c.pair_id = pf_seq_new(SEQ_MEM)) == NULL ||
+	    (c.pair_w = pf_seq_new(SEQ_MEM)) == NULL))) {
+		pf_nomem(err, c.name, 0);
+		goto out;
+	}
+	pf_profile_set_ordered(c.q, o->time_order);
+	if ((c.json = pf_json_new(r, &handler, &c, err)) == NULL)
+		goto out;
+	if (pf_json_parse(c.json, T_ROOT) != 0)
+		goto out;
+	if (c.shape == 0 || !c.nodes_done) {
+		pf_err(err, c.name, 0, "not a .cpuprofile: no \"nodes\" array and no "
 		    "\"head\" object");
-	if (rc == 0)
-		rc = fold(&c, root);
-	json_decref(root);
-	free(c.nodes);
-	free(c.ids);
-	free(c.buf);
-	free(c.stack);
+		goto out;
+	}
+	if (finish_samples(&c) != 0)
+		goto out;
+	if (own && pf_profile_merge(p, c.q, err) != 0) {
+		pf_err_name(err, c.name);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0 && !own)
+		pf_profile_rollback(p, &mark);
+	if (!own)
+		c.q = NULL;
+	release(&c);
 	return rc;
 }

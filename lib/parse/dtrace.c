@@ -21,9 +21,10 @@
  * samples.  DTrace prints the scalar parts of a key (execname) indented
  * less than the frames, which tells them apart.
  */
+#include <ctype.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct part {
 	size_t first, n;	/* frames[first..first+n), leaf first */
@@ -45,6 +46,8 @@ struct dt {
 	size_t ocap;
 	char *buf;
 	size_t bcap;
+	size_t *cut;		/* where the parts of an inline chain start */
+	size_t ccap;
 	int in_entry;		/* bpftrace: between "@[" and "]: N" */
 	int in_stack;		/* the current part is a stack */
 	size_t indent;		/* DTrace: of the current part's first line */
@@ -65,7 +68,7 @@ is_hex(char c)
 static int
 nomem(struct dt *d)
 {
-	return pf_err(d->err, d->name, d->line, "out of memory");
+	return pf_nomem(d->err, d->name, d->line);
 }
 
 /* "func+0x1c" -> "func", "func+46" -> "func"; anything else is kept. */
@@ -103,6 +106,35 @@ intern(struct dt *d, const char *s, size_t n)
 	return pf_profile_intern(d->p, d->buf, n);
 }
 
+#define DTRACE_TIDY (PF_NAME_RUST | PF_NAME_PARAMS | PF_NAME_JAVA)
+
+/*
+ * The frame id of a frame name without its offset: "module`func" keeps
+ * its module and has its function tidied (pf_name_tidy), an inlined
+ * frame is marked _[i].
+ */
+static uint32_t
+tidy(struct dt *d, const char *s, size_t n, unsigned flags, int inlined)
+{
+	const char *tick;
+	size_t at;
+
+	if (pf_grow(&d->buf, &d->bcap, n + 5, 1) != 0)
+		return UINT32_MAX;
+	memcpy(d->buf, s, n);
+	tick = memchr(d->buf, '`', n);
+	at = tick != NULL ? (size_t)(tick - d->buf) + 1 : 0;
+	n = at + pf_name_tidy(d->buf + at, n - at, flags);
+	for (size_t i = 0; i < at; i++)
+		if (d->buf[i] == ';')
+			d->buf[i] = ':';
+	if (inlined) {
+		memcpy(d->buf + n, "_[i]", 4);
+		n += 4;
+	}
+	return pf_profile_intern(d->p, d->buf, n);
+}
+
 static int
 new_part(struct dt *d, int stack)
 {
@@ -130,7 +162,7 @@ push(struct dt *d, uint32_t id)
 static int
 frame(struct dt *d, const char *s, size_t n)
 {
-	size_t i = 0, e = n;
+	size_t i = 0, e = n, a, k;
 
 	/* ustack(perf): "7f12ab func+0x12 (/lib/x.so)" */
 	while (i < n && is_hex(s[i]))
@@ -153,7 +185,28 @@ frame(struct dt *d, const char *s, size_t n)
 			return -1;
 		d->in_stack = 1;
 	}
-	return push(d, intern(d, s, strip_offset(s, n)));
+	n = strip_offset(s, n);
+	if (d->in_entry)
+		return push(d, tidy(d, s, n, PF_NAME_RUST | PF_NAME_PARAMS, 0));
+	/* DTrace's Java frames: "caller->inlined->...", leaf pushed first;
+	 * cut[j] is where part j starts. */
+	for (k = 0, i = 0;; i += a + 2) {
+		a = pf_name_arrow(s + i, n - i);
+		if (pf_grow(&d->cut, &d->ccap, k + 1, sizeof(*d->cut)) != 0)
+			return nomem(d);
+		d->cut[k++] = i;
+		if (i + a == n)
+			break;
+	}
+	for (e = n; k > 0; k--) {
+		i = d->cut[k - 1];
+		/* "a->" or "->b": no frame for the empty side. */
+		if ((e > i || (k == 1 && e == n)) &&
+		    push(d, tidy(d, s + i, e - i, DTRACE_TIDY, k > 1)) != 0)
+			return -1;
+		e = i - 2;
+	}
+	return 0;
 }
 
 /* Adds the entry read so far with count c, and starts the next. */
@@ -257,6 +310,37 @@ key_text(struct dt *d, const char *s, size_t n)
 	return 0;
 }
 
+/* Digits at s[*i], then a blank: skips them and the blanks after. */
+static int
+number_token(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i;
+
+	while (k < n && s[k] >= '0' && s[k] <= '9')
+		k++;
+	if (k == *i || k == n || !is_blank(s[k]))
+		return 0;
+	while (k < n && is_blank(s[k]))
+		k++;
+	*i = k;
+	return 1;
+}
+
+/*
+ * The line DTrace prints when a probe fires ("  0  64091   :tick-60s",
+ * under the heading "CPU ID FUNCTION:NAME"): two numbers and the probe's
+ * name.  No frame starts with two numbers.
+ */
+static int
+probe_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	return number_token(s, n, &i) && number_token(s, n, &i) && i < n;
+}
+
 static int
 count_only(const char *s, size_t n, pf_count *c)
 {
@@ -267,9 +351,67 @@ count_only(const char *s, size_t n, pf_count *c)
 	return i < n && pf_count_parse(s + i, n - i, c) == PF_COUNT_OK;
 }
 
+/* Blanks and then only digits: the count under a DTrace stack. */
+static int
+count_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (i == 0 || i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return 1;
+}
+
+/* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
+static int
+bpftrace_key(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 2 || s[0] != '@')
+		return 0;
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+		i++;
+	return i < n && s[i] == '[';
+}
+
+/*
+ * A bpftrace map entry, or an indented DTrace frame ("module`func+0x1c"
+ * or "0x4a3b2c") over an indented line holding only a number.
+ */
+int
+pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
+{
+	size_t i, k;
+	int indented = 0;
+
+	for (i = 0; i < pk->nlines; i++) {
+		const char *s = pk->line[i].s;
+		size_t len = pk->line[i].len;
+
+		if (bpftrace_key(s, len) || (count_line(s, len) && indented)) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+		if (count_line(s, len))
+			continue;
+		for (k = 0; k < len && is_blank(s[k]); k++)
+			;
+		indented = k > 0 && (memchr(s, '`', len) != NULL ||
+		    pf_peek_starts(s + k, len - k, "0x"));
+	}
+	return PF_CLAIM_NONE;
+}
+
 int
 pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	struct dt d;
 	const char *s, *br;
@@ -277,6 +419,7 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 	pf_count c;
 	int lt, rc = -1;
 
+	PF_UNUSED(o);
 	memset(&d, 0, sizeof(d));
 	d.p = p;
 	d.st = st;
@@ -322,23 +465,28 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 			}
 			continue;
 		}
-		/* DTrace: frames, then a count line; a blank line resets. */
+		/*
+		 * DTrace: frames, then a count line.  Each stack of a key
+		 * starts with a newline, so a blank line ends a part of the
+		 * entry (the kernel stack of @[stack(), ustack()]), not the
+		 * entry: only its count line does.
+		 */
 		if (n == 0) {
-			d.nframes = d.nparts = 0;
 			d.in_stack = 0;
 			continue;
 		}
 		if (count_only(s, n, &c) && is_blank(s[0])) {
-			if (d.nparts == 0 && d.nframes == 0) {
-				/* A count with no stack above it: not ours. */
+			if (d.nparts == 0) {
+				/* A count with no key above it: not ours. */
 				continue;
 			}
 			if (finish(&d, c) != 0)
 				goto out;
 			continue;
 		}
-		if (!is_blank(s[0])) {
-			/* Unindented: a header, a histogram, a scalar map. */
+		if (!is_blank(s[0]) || probe_line(s, n)) {
+			/* Unindented: a header, a histogram, a scalar map;
+			 * or the line of a probe firing. */
 			d.nframes = d.nparts = 0;
 			d.in_stack = 0;
 			continue;
@@ -370,5 +518,6 @@ out:
 	free(d.parts);
 	free(d.out);
 	free(d.buf);
+	free(d.cut);
 	return rc;
 }

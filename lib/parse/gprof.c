@@ -19,8 +19,9 @@
  * graph entries give self times and arcs.
  */
 #include <stdlib.h>
+#include <strings.h>
 
-#include "internal.h"
+#include "format.h"
 
 /* Work (paths expanded, arcs searched) before giving up on a call graph
  * too tangled to expand. */
@@ -56,8 +57,8 @@ struct gprof {
 	struct flat *flat;
 	size_t nflat, flatcap;
 	pf_count period;	/* seconds per sample, 0 until known */
-	pf_count total_s;	/* from the granularity line */
-	uint64_t pct_samples;	/* 100 / its percentage, rounded */
+	pf_count gperiod;	/* the same from the granularity line */
+	int untimed;		/* AIX: a granularity line without a period */
 
 	/* expansion */
 	unsigned char *onpath;
@@ -66,6 +67,7 @@ struct gprof {
 	uint32_t *stack;	/* leaf first */
 	size_t depth, stackcap;
 	uint64_t steps;
+	uint64_t added;		/* stacks added to the profile */
 };
 
 static int
@@ -118,20 +120,29 @@ parse_u64(const char *t, size_t n, uint64_t *v)
 	return 0;
 }
 
-/* "name <cycle 2> [5]": the name, its index (or -1 without one). */
+/*
+ * "name <cycle 2> [5]": the name, its index (UINT64_MAX without one).  BSD
+ * gprof writes the index of a function it does not list in the call graph
+ * in parentheses, "mcount (41)": *unlisted is set for those.
+ */
 static int
-name_index(const char *s, size_t n, const char **name, size_t *nlen, uint64_t *idx)
+name_index(const char *s, size_t n, const char **name, size_t *nlen, uint64_t *idx,
+    int *unlisted)
 {
 	size_t e = n, b;
 	const char *cyc;
+	char open;
 
 	while (e > 0 && is_blank(s[e - 1]))
 		e--;
 	*idx = UINT64_MAX;
-	if (e > 0 && s[e - 1] == ']') {
-		for (b = e - 1; b > 0 && s[b - 1] != '['; b--)
+	*unlisted = 0;
+	if (e > 0 && (s[e - 1] == ']' || s[e - 1] == ')')) {
+		open = s[e - 1] == ']' ? '[' : '(';
+		for (b = e - 1; b > 0 && s[b - 1] != open; b--)
 			;
-		if (b > 0 && parse_u64(s + b, e - 1 - b, idx) == 0) {
+		if (b > 1 && is_blank(s[b - 2]) && parse_u64(s + b, e - 1 - b, idx) == 0) {
+			*unlisted = open == '(';
 			e = b - 1;
 			while (e > 0 && is_blank(s[e - 1]))
 				e--;
@@ -139,13 +150,13 @@ name_index(const char *s, size_t n, const char **name, size_t *nlen, uint64_t *i
 			*idx = UINT64_MAX;
 		}
 	}
-	/* A cycle member's " <cycle N>" is not part of its name. */
-	if (e > 0 && s[e - 1] == '>' && (cyc = memmem(s, e, " <cycle ", 8)) != NULL &&
-	    (size_t)(cyc - s) > 0)
-		e = (size_t)(cyc - s);
 	b = 0;
 	while (b < e && is_blank(s[b]))
 		b++;
+	/* A cycle member's " <cycle N>" is not part of its name. */
+	if (e > b && s[e - 1] == '>' &&
+	    (cyc = memmem(s + b, e - b, " <cycle ", 8)) != NULL && cyc > s + b)
+		e = (size_t)(cyc - s);
 	*name = s + b;
 	*nlen = e - b;
 	return *nlen > 0 ? 0 : -1;
@@ -201,33 +212,69 @@ sample_period(struct gprof *g, const char *s, size_t n)
 		g->period = 0;
 }
 
-/* "granularity: each sample hit covers 2 byte(s) for 1.19% of 0.84 seconds" */
+/*
+ * The sample period that "P% of T seconds" stands for: one sample is P
+ * percent of T.  P is printed with two decimals, so T / (100 / P) is not
+ * exact; the period is a round one (0.01 s for a 100 Hz clock), so the
+ * longest power of ten that divides T into a whole number of samples that
+ * P, rounded, could stand for is taken, else T / round(100 / P).
+ */
+static pf_count
+period_of(pf_count pct, pf_count total)
+{
+	double p = (double)pct / (double)PF_COUNT_ONE, t = (double)total / (double)PF_COUNT_ONE;
+	pf_count q = PF_COUNT_ONE / 10;
+	int k;
+
+	for (k = 1; k <= 6; k++, q /= 10) {
+		pf_count n = total / q;
+
+		if (n > 0 && total % q == 0 &&
+		    __builtin_fabs(100.0 / (double)n - p) <= 0.005 + 1e-9)
+			return q;
+	}
+	if (p <= 0 || 100.0 / p + 0.5 > (double)UINT64_MAX)
+		return 0;
+	return (pf_count)(t / (double)(uint64_t)(100.0 / p + 0.5) * (double)PF_COUNT_ONE + 0.5);
+}
+
+/*
+ * "granularity: each sample hit covers 2 byte(s) for 1.19% of 0.84 seconds"
+ * (GNU, BSD; the first one counts), or AIX's "granularity: Each sample hit
+ * covers 4 bytes. Time: 1.75 seconds", which gives no period.
+ */
 static void
 granularity(struct gprof *g, const char *s, size_t n)
 {
 	const char *f = memmem(s, n, " for ", 5), *pc, *of, *e;
-	pf_count pct;
+	pf_count pct, total;
 
+	if ((e = memmem(s, n, "Time: ", 6)) != NULL) {
+		g->untimed = 1;
+		return;
+	}
 	if (f == NULL || (pc = memchr(f, '%', (size_t)(s + n - f))) == NULL ||
 	    (of = memmem(pc, (size_t)(s + n - pc), "% of ", 5)) == NULL)
 		return;
 	e = memchr(of + 5, ' ', (size_t)(s + n - of - 5));
-	if (e == NULL ||
+	if (e == NULL || g->gperiod != 0 ||
 	    pf_count_parse(f + 5, (size_t)(pc - f - 5), &pct) != PF_COUNT_OK ||
-	    pf_count_parse(of + 5, (size_t)(e - of - 5), &g->total_s) != PF_COUNT_OK ||
+	    pf_count_parse(of + 5, (size_t)(e - of - 5), &total) != PF_COUNT_OK ||
 	    pct == 0)
 		return;
-	/* One sample is pct percent of the total: 100 / pct samples. */
-	g->pct_samples = (uint64_t)((100 * PF_COUNT_ONE + pct / 2) / pct);
+	g->gperiod = period_of(pct, total);
 }
 
-/* A row of the flat profile: 3 or 6 numbers, then the name. */
+/* A row of the flat profile: 3 or 6 numbers, then the name.  Returns 1
+ * for a row, 0 for another line, -1 on error. */
 static int
 flat_row(struct gprof *g, const char *s, size_t n)
 {
-	const char *t[6], *tok;
+	const char *t[6], *tok, *name;
 	size_t tl[6], i = 0, k = 0, len, save;
 	struct flat *fl;
+	uint64_t idx;
+	int unlisted;
 
 	for (;;) {
 		save = i;
@@ -245,17 +292,17 @@ flat_row(struct gprof *g, const char *s, size_t n)
 	if (i == n)
 		return 0;
 	if (pf_grow(&g->flat, &g->flatcap, g->nflat + 1, sizeof(*g->flat)) != 0)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	fl = &g->flat[g->nflat];
 	if (pf_count_parse(t[2], tl[2], &fl->self_s) != PF_COUNT_OK)
 		return 0;
-	len = n;
-	while (len > i && is_blank(s[len - 1]))
-		len--;
-	if ((fl->frame = intern(g, s + i, len - i)) == UINT32_MAX)
-		return pf_err(g->err, g->name, 0, "out of memory");
+	/* BSD gprof ends the name with its index, "[5]" or "(41)". */
+	if (name_index(s + i, n - i, &name, &len, &idx, &unlisted) != 0)
+		return 0;
+	if ((fl->frame = intern(g, name, len)) == UINT32_MAX)
+		return pf_nomem(g->err, g->name, 0);
 	g->nflat++;
-	return 0;
+	return 1;
 }
 
 /*
@@ -279,7 +326,12 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 	size_t numl[4];
 	uint64_t idx, calls;
 	struct func *f;
+	int unlisted;
 
+	/* BSD gprof's heading around "index %time ...". */
+	if (memmem(s, n, "called/total", 12) != NULL &&
+	    (memmem(s, n, "parents", 7) != NULL || memmem(s, n, "children", 8) != NULL))
+		return 0;
 	if (n >= 5 && memcmp(s, "-----", 5) == 0) {
 		e->n = 0;
 		e->spontaneous = 0;
@@ -299,8 +351,8 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			num[k] = tok;
 			numl[k++] = len;
 		}
-		if (k < 3 || name_index(s + i, n - i, &name, &nlen, &idx) != 0 ||
-		    idx == UINT64_MAX)
+		if (k < 3 || name_index(s + i, n - i, &name, &nlen, &idx, &unlisted) != 0 ||
+		    idx == UINT64_MAX || unlisted)
 			return pf_err(g->err, g->name, line, "cannot read this call "
 			    "graph line");
 		e->primary_seen = 1;
@@ -314,7 +366,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			return pf_err(g->err, g->name, line, "function [%llu] has two "
 			    "entries", (unsigned long long)idx);
 		if ((f->frame = intern(g, name, nlen)) == UINT32_MAX)
-			return pf_err(g->err, g->name, line, "out of memory");
+			return pf_nomem(g->err, g->name, line);
 		if (pf_count_parse(num[1], numl[1], &f->self_s) != PF_COUNT_OK)
 			return pf_err(g->err, g->name, line, "bad self time");
 		f->has_self = 1;
@@ -325,7 +377,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 				continue;
 			if (pf_grow(&f->callers, &f->cap, f->ncallers + 1,
 			    sizeof(*f->callers)) != 0)
-				return pf_err(g->err, g->name, line, "out of memory");
+				return pf_nomem(g->err, g->name, line);
 			f->callers[f->ncallers++] = e->callers[k];
 		}
 		e->n = 0;
@@ -347,9 +399,12 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 		num[k] = tok;
 		numl[k++] = len;
 	}
-	if (k == 0 || name_index(s + i, n - i, &name, &nlen, &idx) != 0 ||
+	if (k == 0 || name_index(s + i, n - i, &name, &nlen, &idx, &unlisted) != 0 ||
 	    idx == UINT64_MAX || idx > UINT32_MAX)
 		return pf_err(g->err, g->name, line, "cannot read this call graph line");
+	/* A caller gprof does not list has no entry to follow. */
+	if (unlisted)
+		return 0;
 	tok = num[k - 1];
 	len = numl[k - 1];
 	{
@@ -361,10 +416,19 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			return pf_err(g->err, g->name, line, "bad call count");
 	}
 	if (pf_grow(&e->callers, &e->cap, e->n + 1, sizeof(*e->callers)) != 0)
-		return pf_err(g->err, g->name, line, "out of memory");
+		return pf_nomem(g->err, g->name, line);
 	e->callers[e->n].caller = (uint32_t)idx;
 	e->callers[e->n++].calls = calls;
 	return 0;
+}
+
+/* A line of prose: entries hold numbers, "[N]", "<spontaneous>", "---",
+ * and BSD's "called/total" heading. */
+static int
+graph_prose(const char *s, size_t n)
+{
+	return n > 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
+	    memmem(s, n, "called/total", 12) == NULL;
 }
 
 /*
@@ -415,9 +479,10 @@ emit(struct gprof *g, pf_count w)
 	int rc;
 
 	if (frames == NULL)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->depth; i++)
 		frames[i] = g->stack[g->depth - 1 - i];
+	g->added++;
 	rc = pf_profile_add(g->p, frames, g->depth, w, 0, g->err);
 	if (rc != 0)
 		pf_err_name(g->err, g->name);
@@ -450,7 +515,7 @@ expand(struct gprof *g, uint32_t fi, pf_count w)
 	if (ok == NULL || pf_grow(&g->stack, &g->stackcap, g->depth + 1,
 	    sizeof(*g->stack)) != 0) {
 		free(ok);
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	}
 	g->onpath[fi] = 1;
 	for (k = 0; k < f->ncallers; k++) {
@@ -509,6 +574,41 @@ samples_of(struct gprof *g, pf_count s)
 	return s / g->period * PF_COUNT_ONE + s % g->period * PF_COUNT_ONE / g->period;
 }
 
+/*
+ * Functions with self time in the flat profile but no entry in the call
+ * graph (mcount, code built without -pg) are stacks of their own, so the
+ * total is the flat profile's.
+ */
+static int
+flat_only(struct gprof *g)
+{
+	size_t nframes = pf_profile_nframes(g->p), i;
+	unsigned char *listed = calloc(nframes + 1, 1);
+	uint32_t fr;
+	pf_count w;
+	int rc = 0;
+
+	if (listed == NULL)
+		return pf_nomem(g->err, g->name, 0);
+	for (i = 0; i < g->nf; i++)
+		if (g->f[i].frame != UINT32_MAX && g->f[i].frame < nframes)
+			listed[g->f[i].frame] = 1;
+	for (i = 0; i < g->nflat && rc == 0; i++) {
+		fr = g->flat[i].frame;
+		if (fr < nframes && listed[fr])
+			continue;
+		w = samples_of(g, g->flat[i].self_s);
+		g->st->samples++;
+		g->added += w > 0;
+		if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
+			pf_err_name(g->err, g->name);
+			rc = -1;
+		}
+	}
+	free(listed);
+	return rc;
+}
+
 static int
 fold(struct gprof *g)
 {
@@ -516,8 +616,15 @@ fold(struct gprof *g)
 	pf_count w;
 	uint32_t fr;
 
-	if (g->period == 0 && g->pct_samples > 0)
-		g->period = g->total_s / g->pct_samples;
+	if (g->period == 0)
+		g->period = g->gperiod;
+	if (g->period == 0 && g->untimed) {
+		/* The times are printed in hundredths of a second, so
+		 * that is the unit, whatever the period. */
+		g->period = PF_COUNT_ONE / 100;
+		snprintf(g->st->note, sizeof(g->st->note), "the input gives no "
+		    "sample period (AIX gprof): the counts are hundredths of a second");
+	}
 	if (g->period == 0)
 		return pf_err(g->err, g->name, 0, "no sample period (neither \"Each "
 		    "sample counts as ...\" nor a granularity line with a time)");
@@ -529,6 +636,7 @@ fold(struct gprof *g)
 			w = samples_of(g, g->flat[i].self_s);
 			fr = g->flat[i].frame;
 			g->st->samples++;
+			g->added += w > 0;
 			if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
 				pf_err_name(g->err, g->name);
 				return -1;
@@ -540,7 +648,7 @@ fold(struct gprof *g)
 	g->seen = calloc(g->nf + 1, sizeof(*g->seen));
 	g->todo = malloc((g->nf + 1) * sizeof(*g->todo));
 	if (g->onpath == NULL || g->seen == NULL || g->todo == NULL)
-		return pf_err(g->err, g->name, 0, "out of memory");
+		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->nf; i++) {
 		if (g->f[i].frame == UINT32_MAX)
 			continue;
@@ -550,25 +658,53 @@ fold(struct gprof *g)
 			continue;
 		g->depth = 0;
 		if (pf_grow(&g->stack, &g->stackcap, 1, sizeof(*g->stack)) != 0)
-			return pf_err(g->err, g->name, 0, "out of memory");
+			return pf_nomem(g->err, g->name, 0);
 		g->stack[g->depth++] = g->f[i].frame;
 		if (expand(g, (uint32_t)i, w) != 0)
 			return -1;
 	}
-	return 0;
+	return flat_only(g);
+}
+
+/* gprof's headings, GNU and BSD ("Call graph:" is macOS sample's, not
+ * gprof's). */
+static int
+gprof_line(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f'))
+		i++;
+	s += i;
+	len -= i;
+	return pf_mem_starts(s, len, "Flat profile:") ||
+	    pf_mem_starts(s, len, "flat profile:") ||
+	    (len == 10 && memcmp(s, "Call graph", 10) == 0) ||
+	    pf_mem_starts(s, len, "Call graph (explanation follows)") ||
+	    pf_mem_starts(s, len, "call graph profile:") ||
+	    (pf_mem_starts(s, len, "index % time") && pf_mem_has(s, len, "called")) ||
+	    (pf_mem_has(s, len, "granularity: ") && pf_mem_has(s, len, "ample hit covers "));
+}
+
+int
+pf_gprof_detect(const struct pf_peek *pk, size_t *where)
+{
+	return pf_peek_claim_line(pk, where, gprof_line);
 }
 
 int
 pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	enum { NONE, FLAT, GRAPH, DONE } sect = NONE;
 	struct gprof g;
 	struct entry e;
 	const char *s;
 	size_t n, i;
-	int rc = -1, lt, rows = 0, seen = 0;
+	int rc = -1, lt, rows = 0, seen = 0, bsd = 0;
 
+	PF_UNUSED(o);
 	memset(&g, 0, sizeof(g));
 	memset(&e, 0, sizeof(e));
 	g.p = p;
@@ -589,14 +725,18 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 		for (i = 0; i < n && is_blank(s[i]); i++)
 			;
 		if (i == n) {
-			/* A blank line ends a table once it has rows. */
-			if (rows)
+			/* A blank line ends a table once it has rows, but for
+			 * BSD's call graph, which has them between entries. */
+			if (rows && !(sect == GRAPH && bsd))
 				sect = sect == FLAT || sect == GRAPH ? DONE : sect;
-			rows = 0;
+			if (!(sect == GRAPH && bsd))
+				rows = 0;
 			continue;
 		}
-		if (n - i >= 13 && memcmp(s + i, "Flat profile:", 13) == 0) {
+		/* GNU's "Flat profile:", BSD's "flat profile:". */
+		if (n - i >= 13 && strncasecmp(s + i, "Flat profile:", 13) == 0) {
 			sect = FLAT;
+			rows = 0;
 			seen = 1;
 			continue;
 		}
@@ -604,7 +744,8 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 			sample_period(&g, s, n);
 			continue;
 		}
-		if (memmem(s, n, "granularity: each sample hit covers", 35) != NULL) {
+		if (memmem(s, n, "granularity: ", 13) != NULL &&
+		    memmem(s, n, "ample hit covers", 16) != NULL) {
 			granularity(&g, s, n);
 			seen = 1;
 			continue;
@@ -614,16 +755,28 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 			sect = GRAPH;
 			rows = 0;
 			seen = 1;
+			/* "index %time self descendents called+self name
+			 * index": the BSD layout (macOS, the BSDs, AIX). */
+			bsd = memmem(s, n, "descendents", 11) != NULL;
+			continue;
+		}
+		if (memmem(s, n, "Index by function name", 22) != NULL) {
+			sect = DONE;
 			continue;
 		}
 		if (sect == FLAT) {
-			if (flat_row(&g, s, n) != 0)
+			int fr = flat_row(&g, s, n);
+
+			if (fr < 0)
 				goto out;
-			rows = 1;
-		} else if (sect == GRAPH) {
+			rows |= fr;
+		} else if (sect == GRAPH && !graph_prose(s + i, n - i)) {
 			if (graph_line(&g, &e, s, n, line) != 0)
 				goto out;
 			rows = 1;
+		} else if (sect == GRAPH) {
+			/* The explanation after the table (without -b). */
+			sect = DONE;
 		}
 	}
 	if (!seen) {
@@ -631,6 +784,10 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 		goto out;
 	}
 	rc = fold(&g);
+	if (rc == 0 && g.added == 0)
+		snprintf(st->note, sizeof(st->note), "no function has any self time, "
+		    "so there is nothing to fold (gprof prints \"no time accumulated\" "
+		    "when the program ran for less than one sample)");
 out:
 	for (i = 0; i < g.nf; i++)
 		free(g.f[i].callers);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "format.h"
 
 /* ------------------------------------------------------------ char classes */
 
@@ -49,28 +49,6 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-has_prefix(const char *s, size_t n, const char *pre)
-{
-	size_t m = strlen(pre);
-
-	return n >= m && memcmp(s, pre, m) == 0;
-}
-
-static int
-has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-
-	return n >= m && memcmp(s + n - m, suf, m) == 0;
-}
-
-static const char *
-mem_find(const char *s, size_t n, const char *needle)
-{
-	return memmem(s, n, needle, strlen(needle));
-}
-
 /* ------------------------------------------------------------------ parser */
 
 /*
@@ -99,6 +77,7 @@ struct parser {
 	char filter[128];	/* event kept; "" until the first event */
 	int have_filter;
 	int filter_given;
+	int tid_width;		/* 5 or 7: see comm_blanks() */
 
 	/* The sample being read. */
 	int in_sample;
@@ -108,6 +87,7 @@ struct parser {
 	uint32_t pname;
 	int java;
 	uint64_t period;
+	int no_period;		/* the header had no period field */
 	uint32_t *frames;	/* leaf first */
 	size_t nframes, frames_cap;
 	size_t last_line_frames;	/* ids the previous frame line pushed */
@@ -166,7 +146,7 @@ parser_release(struct parser *ps)
 static int
 nomem(struct parser *ps, uint64_t line)
 {
-	return pf_err(ps->err, ps->name, line, "out of memory");
+	return pf_nomem(ps->err, ps->name, line);
 }
 
 static int
@@ -192,215 +172,14 @@ bad_line(struct parser *ps, uint64_t line)
 
 /* -------------------------------------------------------------- name tidy */
 
-/* Kernel code: [kernel.kallsyms], [module], vmlinux, vmlinux-VERSION, *.ko */
-static int
-is_kernel_dso(const char *m, size_t n)
-{
-	const char *base = m;
-	size_t i, bn;
-
-	if (n > 0 && m[0] == '[')
-		return mem_find(m, n, "unknown") == NULL;
-	for (i = 0; i < n; i++)
-		if (m[i] == '/')
-			base = m + i + 1;
-	bn = n - (size_t)(base - m);
-	if (has_suffix(m, n, "vmlinux") || has_prefix(base, bn, "vmlinux-"))
-		return 1;
-	return has_suffix(m, n, ".ko") || has_suffix(m, n, ".ko.xz") ||
-	    has_suffix(m, n, ".ko.gz") || has_suffix(m, n, ".ko.zst");
-}
-
-/* JIT code: /tmp/perf-PID.map (perf map files), jitted-PID-N.so (jitdump) */
-static int
-is_jit_dso(const char *m, size_t n)
-{
-	const char *s = mem_find(m, n, "/tmp/perf-"), *base = m;
-	size_t i, bn;
-
-	if (s != NULL) {
-		s += 10;
-		i = 0;
-		while (s + i < m + n && is_digit(s[i]))
-			i++;
-		if (i > 0 && (size_t)(m + n - (s + i)) >= 4 && memcmp(s + i, ".map", 4) == 0)
-			return 1;
-	}
-	for (i = 0; i < n; i++)
-		if (m[i] == '/')
-			base = m + i + 1;
-	bn = n - (size_t)(base - m);
-	if (!has_prefix(base, bn, "jitted-") || !has_suffix(base, bn, ".so"))
-		return 0;
-	for (i = 7; i < bn - 3; i++)
-		if (!is_digit(base[i]) && base[i] != '-')
-			return 0;
-	return bn > 10;
-}
-
-static int
-is_ident(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$';
-}
-
-/*
- * Where a trailing parameter list starts, or n.  perf prints C++ names
- * without parameters, so a '(' outside template arguments and braces that
- * is followed by "::" or "." after its ')' is part of the name (a function-
- * local scope such as "f(int)::{lambda()#1}", or a Go method receiver
- * "net/http.(*Client).Do"), and so are "(anonymous namespace)" and the
- * "()" of operator().  Any other such '(' starts an argument list (Java's
- * "call(Ljava/lang/Object;)V", a demangled "f(int) const") and is cut,
- * together with everything after it, as stackcollapse-perf.pl does.
- */
-static size_t
-params_start(const char *s, size_t n)
-{
-	size_t i = 0, j;
-	int angle = 0, brace = 0, depth;
-
-	while (i < n) {
-		char c = s[i];
-
-		if (c == 'o' && (i == 0 || !is_ident(s[i - 1])) &&
-		    has_prefix(s + i, n - i, "operator") &&
-		    (i + 8 == n || !is_ident(s[i + 8]))) {
-			int k = 0;
-
-			i += 8;
-			while (i < n && s[i] == ' ')
-				i++;
-			if (i + 1 < n && ((s[i] == '(' && s[i + 1] == ')') ||
-			    (s[i] == '[' && s[i + 1] == ']'))) {
-				i += 2;
-				continue;
-			}
-			while (i < n && k < 3 && strchr("<>=!+-*/%^&|~,", s[i]) != NULL &&
-			    s[i] != '\0') {
-				i++;
-				k++;
-			}
-			continue;
-		}
-		if (c == '<') {
-			angle++;
-		} else if (c == '>') {
-			if (angle > 0 && !(i > 0 && s[i - 1] == '-'))
-				angle--;
-		} else if (c == '{') {
-			brace++;
-		} else if (c == '}') {
-			if (brace > 0)
-				brace--;
-		} else if (c == '(' && angle == 0 && brace == 0) {
-			if (has_prefix(s + i, n - i, "(anonymous namespace)")) {
-				i += 21;
-				continue;
-			}
-			for (depth = 0, j = i; j < n; j++) {
-				if (s[j] == '(')
-					depth++;
-				else if (s[j] == ')' && --depth == 0)
-					break;
-			}
-			if (j >= n)
-				return i;	/* unbalanced: a truncated signature */
-			if (j + 1 < n && (s[j + 1] == '.' ||
-			    (s[j + 1] == ':' && j + 2 < n && s[j + 2] == ':'))) {
-				i = j + 1;
-				continue;
-			}
-			return i;
-		}
-		i++;
-	}
-	return n;
-}
-
-/* Appends s[0..n-1] to the scratch buffer at *len. */
-static int
-scratch_put(struct parser *ps, size_t *len, const char *s, size_t n)
-{
-	if (pf_grow(&ps->scratch, &ps->scratch_cap, *len + n + 1, 1) != 0)
-		return -1;
-	memcpy(ps->scratch + *len, s, n);
-	*len += n;
-	return 0;
-}
-
-/*
- * Turns one "SYMBOL" of a frame line into its frame name in the scratch
- * buffer, from offset `at`; returns the new length or -1.
- */
+/* Turns one "SYMBOL" of a frame line into its frame name in the scratch
+ * buffer; returns the length or -1. */
 static long
-tidy_name(struct parser *ps, size_t at, const char *func, size_t flen,
-    const char *pc, size_t pclen, const char *mod, size_t mlen, int have_mod,
-    int inlined, int java)
+tidy_name(struct parser *ps, const char *func, size_t flen, const char *pc,
+    size_t pclen, const char *mod, size_t mlen, int have_mod, int inlined, int java)
 {
-	size_t len = at, i, start, cut;
-
-	if (flen == 9 && memcmp(func, "[unknown]", 9) == 0) {
-		const char *base = "unknown";
-		size_t bn = 7;
-
-		if (have_mod && !(mlen == 9 && memcmp(mod, "[unknown]", 9) == 0)) {
-			base = mod;
-			bn = mlen;
-			for (i = 0; i < mlen; i++)
-				if (mod[i] == '/') {
-					base = mod + i + 1;
-					bn = mlen - i - 1;
-				}
-		}
-		if (scratch_put(ps, &len, "[", 1) || scratch_put(ps, &len, base, bn))
-			return -1;
-		if (ps->o->include_addrs && (scratch_put(ps, &len, " <", 2) ||
-		    scratch_put(ps, &len, pc, pclen) || scratch_put(ps, &len, ">", 1)))
-			return -1;
-		if (scratch_put(ps, &len, "]", 1))
-			return -1;
-	} else if (scratch_put(ps, &len, func, flen)) {
-		return -1;
-	}
-
-	/* Generic tidy: ';' would split the frame, quotes are noise. */
-	for (i = at; i < len; i++)
-		if (ps->scratch[i] == ';')
-			ps->scratch[i] = ':';
-	/* A file name in brackets has no parameter list to cut. */
-	if (!(flen == 9 && memcmp(func, "[unknown]", 9) == 0)) {
-		cut = params_start(ps->scratch + at, len - at);
-		if (at + cut < len) {
-			/* "f (int)" -> "f", not "f " with an invisible blank. */
-			len = at + cut;
-			while (len > at && is_ws(ps->scratch[len - 1]))
-				len--;
-		}
-	}
-	for (start = i = at; i < len; i++)
-		if (ps->scratch[i] != '"' && ps->scratch[i] != '\'')
-			ps->scratch[start++] = ps->scratch[i];
-	len = start;
-
-	/* Java: "Lorg/foo/Bar:.baz" -> "org/foo/Bar:.baz". */
-	if (java && len > at && ps->scratch[at] == 'L' &&
-	    memchr(ps->scratch + at, '/', len - at) != NULL) {
-		memmove(ps->scratch + at, ps->scratch + at + 1, len - at - 1);
-		len--;
-	}
-
-	if (inlined) {
-		if (scratch_put(ps, &len, "_[i]", 4))
-			return -1;
-	} else if (ps->o->annotate_kernel && have_mod && is_kernel_dso(mod, mlen)) {
-		if (scratch_put(ps, &len, "_[k]", 4))
-			return -1;
-	} else if (ps->o->annotate_jit && have_mod && is_jit_dso(mod, mlen)) {
-		if (scratch_put(ps, &len, "_[j]", 4))
-			return -1;
-	}
-	return (long)len;
+	return pf_perf_frame_name(&ps->scratch, &ps->scratch_cap, func, flen,
+	    have_mod ? mod : NULL, mlen, pc, pclen, inlined, java, ps->o);
 }
 
 /*
@@ -473,20 +252,14 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 	}
 	/* stackcollapse-perf.pl leaves out "(...)" symbols (process names in
 	 * old perf output); C++'s "(anonymous namespace)::f" is a real one. */
-	if (func[0] == '(' && !has_prefix(func, flen, "(anonymous namespace)"))
+	if (func[0] == '(' && !pf_mem_starts(func, flen, "(anonymous namespace)"))
 		return 0;
 
 	/* Old perf printed inlined chains as "a->b->c". */
 	part = func;
-	while (part <= func + flen) {
-		const char *arrow = memmem(part, (size_t)(func + flen - part), "->", 2);
-
-		/* "operator->" is a name, not old perf's inline arrow. */
-		while (arrow != NULL && arrow - func >= 8 && memcmp(arrow - 8, "operator", 8) == 0)
-			arrow = memmem(arrow + 2, (size_t)(func + flen - arrow - 2), "->", 2);
-
-		plen = arrow != NULL ? (size_t)(arrow - part) : (size_t)(func + flen - part);
-		len = tidy_name(ps, 0, part, plen, pc, pclen, mod, mlen, have_mod, k > 0, java);
+	for (;;) {
+		plen = pf_name_arrow(part, (size_t)(func + flen - part));
+		len = tidy_name(ps, part, plen, pc, pclen, mod, mlen, have_mod, k > 0, java);
 		if (len < 0)
 			return -1;
 		if (pf_grow(&ps->ids, &ps->ids_cap, (size_t)k + 1, sizeof(*ps->ids)) != 0)
@@ -495,9 +268,9 @@ frame_ids(struct parser *ps, const char *pc, size_t pclen, const char *rest,
 		if (ps->ids[k] == UINT32_MAX)
 			return -1;
 		k++;
-		if (arrow == NULL)
+		if (part + plen == func + flen)
 			break;
-		part = arrow + 2;
+		part += plen + 2;
 	}
 	return k;
 }
@@ -582,6 +355,17 @@ is_srcline(const char *s, size_t n)
 	return 0;
 }
 
+/* Appends s[0..n-1] to the scratch buffer at *len. */
+static int
+scratch_put(struct parser *ps, size_t *len, const char *s, size_t n)
+{
+	if (pf_grow(&ps->scratch, &ps->scratch_cap, *len + n + 1, 1) != 0)
+		return -1;
+	memcpy(ps->scratch + *len, s, n);
+	*len += n;
+	return 0;
+}
+
 /* --srcline: "func" -> "func:file.c:12" for the previous frame line. */
 static int
 do_srcline(struct parser *ps, const char *s, size_t n, uint64_t line)
@@ -598,10 +382,10 @@ do_srcline(struct parser *ps, const char *s, size_t n, uint64_t line)
 	}
 	while (n > 0 && is_ws(s[n - 1]))
 		n--;
-	if (has_suffix(s, n, " (inlined)"))
+	if (pf_mem_ends(s, n, " (inlined)"))
 		n -= 10;
 	{
-		const char *d = mem_find(s, n, " (discriminator ");
+		const char *d = memmem(s, n, " (discriminator ", 16);
 
 		if (d != NULL)
 			n = (size_t)(d - s);
@@ -610,7 +394,7 @@ do_srcline(struct parser *ps, const char *s, size_t n, uint64_t line)
 	 * "[kernel.kallsyms][addr]" say perf did not know it. */
 	for (i = n; i > 0 && is_digit(s[i - 1]); i--)
 		;
-	if (i == n || i < 2 || s[i - 1] != ':' || has_prefix(s, n, "??"))
+	if (i == n || i < 2 || s[i - 1] != ':' || pf_mem_starts(s, n, "??"))
 		return 0;
 	for (i = ps->nframes - ps->last_line_frames; i < ps->nframes; i++) {
 		len = 0;
@@ -646,6 +430,9 @@ struct header {
 	size_t comm_len;
 	const char *pid, *tid;
 	size_t pid_len, tid_len;
+	size_t gap;		/* blanks between the comm and the TID token */
+	size_t numw;		/* width of the right-justified PID or TID */
+	int timed;		/* the TID is followed by a timestamp */
 	const char *event;	/* NULL: the header names no event */
 	size_t event_len;
 	uint64_t period;	/* 0: none */
@@ -780,25 +567,48 @@ header_tail(const char *s, size_t n, size_t pos, struct header *h, int need_even
 	return 1;
 }
 
-/* Fills in h->comm from the text before the TID token at tid_at. */
+/*
+ * Fills in h->comm from the text before the TID token at tid_at: the comm
+ * without its trailing blanks, and in h->gap the blanks before the TID
+ * token; comm_blanks() tells how many of those belong to the comm.
+ */
 static void
 header_comm(const char *s, size_t tid_at, struct header *h)
 {
-	size_t b = 0, e = tid_at, ws, pad, width;
+	size_t b = 0, e = tid_at;
 
 	while (b < e && is_ws(s[b]))
 		b++;
 	while (e > b && is_ws(s[e - 1]))
 		e--;
-	/* perf prints "%s %5d": whitespace beyond one separator and the
-	 * TID's padding belongs to the comm ("trailing " stays whole). */
-	ws = tid_at - e;
-	width = h->pid != NULL ? h->pid_len : h->tid_len;
-	pad = width < 5 ? 5 - width : 0;
-	if (ws > 1 + pad && e > b)
-		e += ws - 1 - pad;
 	h->comm = s + b;
 	h->comm_len = e - b;
+	h->gap = e > b ? tid_at - e : 0;
+	h->numw = h->pid != NULL ? h->pid_len : h->tid_len;
+}
+
+/*
+ * The blanks before the TID that are the end of the comm.  perf prints
+ * "%s %Nd": the comm, one blank and the PID (or TID) right-justified in N
+ * columns, N = 5 before perf 6.5 and 7 since, so whatever the separator
+ * and the padding do not explain belongs to the comm ("trailing ").  A
+ * header with fewer blanks than 7 columns need was printed with N = 5,
+ * whatever `width` says.
+ */
+static size_t
+comm_blanks(const struct header *h, int width)
+{
+	size_t pad7 = h->numw < 7 ? 7 - h->numw : 0, pad5 = h->numw < 5 ? 5 - h->numw : 0;
+	size_t pad = width == 7 && h->gap >= 1 + pad7 ? pad7 : pad5;
+
+	return h->gap > 1 + pad ? h->gap - 1 - pad : 0;
+}
+
+/* Whether a header's blanks before its TID rule out 7 columns. */
+static int
+header_too_narrow_for_7(const struct header *h)
+{
+	return h->gap > 0 && h->numw < 7 && h->gap < 1 + (7 - h->numw);
 }
 
 /*
@@ -817,6 +627,7 @@ parse_header(const char *s, size_t n, struct header *h)
 	if (pos == n)
 		return 0;
 	first = pos;
+	h->timed = 0;
 	for (pass = 0; pass < 2; pass++) {
 		pos = first;
 		next_token(s, n, &pos, &ts, &tl);	/* the comm's first word */
@@ -839,6 +650,7 @@ parse_header(const char *s, size_t n, struct header *h)
 					if (!is_time_token(s + ts2, tl2))
 						continue;
 					header_comm(s, ts, h);
+					h->timed = 1;
 					return header_tail(s, n, p2, h, 0);
 				}
 				header_comm(s, ts, h);
@@ -851,6 +663,7 @@ parse_header(const char *s, size_t n, struct header *h)
 				if (!next_token(s, n, &p2, &ts2, &tl2) || !is_time_token(s + ts2, tl2))
 					continue;
 				header_comm(s, ts, h);
+				h->timed = 1;
 				return header_tail(s, n, p2, h, 0);
 			}
 			/* No timestamp: the TID must end the line or be
@@ -892,6 +705,8 @@ end_sample(struct parser *ps)
 		ps->frames[j] = t;
 	}
 	ps->st->samples_kept++;
+	if (ps->no_period)
+		ps->st->kept_without_period++;
 	if (pf_profile_add(ps->p, ps->frames, n, pf_count_from_u64(ps->period), 0,
 	    ps->err) != 0) {
 		pf_err_name(ps->err, ps->name);
@@ -941,12 +756,12 @@ evlist_to_stats(const struct evlist *l, struct pf_perf_stats *st)
 	}
 }
 
+static int root_frame(struct parser *ps, const struct header *h, uint32_t *id,
+    int *java);
+
 static int
 do_header(struct parser *ps, struct header *h, uint64_t line)
 {
-	char buf[512];
-	size_t len = 0, i;
-
 	if (end_sample(ps) != 0)
 		return -1;
 	ps->st->samples++;
@@ -957,6 +772,7 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 	ps->nframes = 0;
 	ps->prev_dso = 0;
 	ps->period = h->period ? h->period : 1;
+	ps->no_period = h->period == 0;
 	ps->prev_frame = 0;
 	ps->last_line_frames = 0;
 
@@ -978,8 +794,23 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 		}
 	}
 
-	/* The root frame: comm[-PID[/TID]], spaces turned into '_'. */
-	len = h->comm_len < 256 ? h->comm_len : 256;
+	if (root_frame(ps, h, &ps->pname, &ps->java) != 0 || push_frame(ps, ps->pname) != 0)
+		return nomem(ps, line);
+	ps->nframes = 1;
+	return 0;
+}
+
+/*
+ * The root frame of a sample: comm[-PID[/TID]], spaces turned into '_';
+ * *java says whether its frames are tidied as Java signatures.
+ */
+static int
+root_frame(struct parser *ps, const struct header *h, uint32_t *id, int *java)
+{
+	char buf[512];
+	size_t len, i, clen = h->comm_len + comm_blanks(h, ps->tid_width);
+
+	len = clen < 256 ? clen : 256;
 	memcpy(buf, h->comm, len);
 	if (ps->o->include_tid || ps->o->include_pid) {
 		buf[len++] = '-';
@@ -1003,12 +834,9 @@ do_header(struct parser *ps, struct header *h, uint64_t line)
 	}
 	/* Java signatures are tidied for the process "java" (also with
 	 * --pid and --tid). */
-	ps->java = h->comm_len == 4 && memcmp(h->comm, "java", 4) == 0;
-	ps->pname = pf_profile_intern(ps->p, buf, len);
-	if (ps->pname == UINT32_MAX || push_frame(ps, ps->pname) != 0)
-		return nomem(ps, line);
-	ps->nframes = 1;
-	return 0;
+	*java = clen == 4 && memcmp(h->comm, "java", 4) == 0;
+	*id = pf_profile_intern(ps->p, buf, len);
+	return *id == UINT32_MAX ? -1 : 0;
 }
 
 /* Splits "ADDR REST" at s; returns 1 when s is a frame line. */
@@ -1034,6 +862,69 @@ frame_parts(const char *s, size_t n, const char **addr, size_t *alen,
 	*rest = s + i;
 	*rlen = n - i;
 	return 1;
+}
+
+/*
+ * Whether buf[0..n-1], the start of an input (all of it when whole), shows
+ * perf script's samples: a header with a timestamp and an event, or a
+ * header (perf script -F comm,tid,ip,sym has neither) followed by an
+ * indented frame line, or, as old perf printed them, a header with an event
+ * followed by an unindented frame line with its (dso).  Detection asks
+ * this: perf script text is read only when it is seen, never as what is
+ * left when nothing else fits.
+ */
+static int
+lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return 0;
+	return 1;
+}
+
+int
+pf_perf_sniff(const char *buf, size_t n, int whole)
+{
+	const char *s, *e, *addr, *rest;
+	size_t len, alen, rlen;
+	struct header h;
+	int after_header = 0;
+
+	pthread_once(&tables_once, init_tables);
+	for (s = buf; s < buf + n; s = e + 1) {
+		e = memchr(s, '\n', (size_t)(buf + n - s));
+		if (e == NULL) {
+			if (!whole)
+				break;
+			e = buf + n;
+		}
+		len = (size_t)(e - s);
+		while (len > 0 && (is_ws(s[len - 1]) || s[len - 1] == '\r'))
+			len--;
+		if (len == 0 || s[0] == '#' || memchr(s, '\0', len) != NULL) {
+			after_header = 0;
+			continue;
+		}
+		/* perf indents frames with a tab (or, before, many blanks)
+		 * and prints addresses in lower case. */
+		if (after_header && frame_parts(s, len, &addr, &alen, &rest, &rlen) &&
+		    !is_digit(rest[0]) && rest[0] != '-' && lower_hex(addr, alen) &&
+		    (s[0] == '\t' || (len > 8 && memcmp(s, "        ", 8) == 0) ||
+		    (after_header == 2 && rest[rlen - 1] == ')')))
+			return 1;
+		if (is_ws(s[0]) && frame_parts(s, len, &addr, &alen, &rest, &rlen) &&
+		    !is_digit(rest[0]) && rest[0] != '-')
+			continue;
+		after_header = parse_header(s, len, &h);
+		if (after_header && h.event != NULL) {
+			if (h.timed)
+				return 1;
+			after_header = 2;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -1149,6 +1040,34 @@ finish_stats(struct parser *ps)
 	}
 }
 
+/*
+ * The width perf gave the PIDs and TIDs of this input (see comm_blanks()),
+ * from the sample headers of its first megabyte: 5 when one of them is too
+ * narrow for 7 columns, else 7.  Frame lines (indented with a tab) are
+ * passed over; 256 headers that fit 7 columns settle it.
+ */
+static int
+tid_width(struct pf_reader *r, struct pf_error *err)
+{
+	const char *buf, *s, *e;
+	size_t n = pf_reader_peek(r, &buf, (size_t)1 << 20, err);
+	struct header h;
+	int wide = 0;
+
+	for (s = buf; s < buf + n && wide < 256; s = e + 1) {
+		e = memchr(s, '\n', (size_t)(buf + n - s));
+		if (e == NULL)
+			e = buf + n;
+		if (e == s || s[0] == '\t' || s[0] == '#' ||
+		    !parse_header(s, (size_t)(e - s), &h) || h.gap == 0 || h.numw >= 7)
+			continue;
+		if (header_too_narrow_for_7(&h))
+			return 5;
+		wide++;
+	}
+	return 7;
+}
+
 int
 pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
     const struct pf_perf_options *opts, struct pf_perf_stats *stats,
@@ -1158,7 +1077,8 @@ pf_perf_collapse_serial(struct pf_profile *p, struct pf_reader *r,
 	int rc;
 
 	if (parser_init(&ps, p, opts, stats, pf_reader_name(r), err) != 0)
-		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+		return pf_nomem(err, pf_reader_name(r), 0);
+	ps.tid_width = tid_width(r, err);
 	rc = parse_reader(&ps, r);
 	finish_stats(&ps);
 	parser_release(&ps);
@@ -1178,6 +1098,7 @@ struct job {
 	uint64_t start, end;
 	uint64_t lines;
 	struct evlist events;
+	int tid_width;
 	int rc;
 };
 
@@ -1190,14 +1111,15 @@ run_job(void *arg)
 
 	j->rc = -1;
 	if (r == NULL) {
-		pf_err(&j->err, j->name, 0, "out of memory");
+		pf_nomem(&j->err, j->name, 0);
 		return NULL;
 	}
 	if (parser_init(&ps, j->p, &j->o, &j->st, j->name, &j->err) != 0) {
-		pf_err(&j->err, j->name, 0, "out of memory");
+		pf_nomem(&j->err, j->name, 0);
 		pf_reader_free(r);
 		return NULL;
 	}
+	ps.tid_width = j->tid_width;
 	j->rc = parse_reader(&ps, r);
 	j->lines = pf_reader_lineno(r);
 	j->events = ps.events;
@@ -1282,6 +1204,7 @@ merge_stats(struct pf_perf_stats *dst, const struct pf_perf_stats *src,
 {
 	dst->samples += src->samples;
 	dst->samples_kept += src->samples_kept;
+	dst->kept_without_period += src->kept_without_period;
 	dst->empty_samples += src->empty_samples;
 	if (src->skipped_lines > 0 && dst->skipped_lines == 0)
 		dst->first_skipped_line = src->first_skipped_line + line_off;
@@ -1306,7 +1229,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	struct pf_profile *acc = NULL;
 	uint64_t start, end, cut[257], line_off = 0;
 	char ev[128];
-	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1;
+	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1, width;
 
 	memset(stats, 0, sizeof(*stats));
 	if (njobs > 256)
@@ -1319,6 +1242,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 			return pf_perf_collapse_serial(p, r, opts, stats, err);
 		o.event_filter = ev;
 	}
+	width = tid_width(r, err);
 	/* Cut the file at sample boundaries into njobs parts. */
 	cut[0] = start;
 	for (i = 1, k = 1; i < njobs; i++) {
@@ -1335,7 +1259,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	if (jobs == NULL || acc == NULL) {
 		free(jobs);
 		pf_profile_free(acc);
-		return pf_err(err, pf_reader_name(r), 0, "out of memory");
+		return pf_nomem(err, pf_reader_name(r), 0);
 	}
 	for (i = 0; i < k; i++) {
 		jobs[i].p = pf_profile_new();
@@ -1345,6 +1269,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 		jobs[i].start = cut[i];
 		jobs[i].end = cut[i + 1];
 		jobs[i].rc = -1;
+		jobs[i].tid_width = width;
 		if (jobs[i].p == NULL)
 			goto nomem;
 	}
@@ -1389,7 +1314,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, pf_reader_name(r), 0, "out of memory");
+	pf_nomem(err, pf_reader_name(r), 0);
 out:
 	for (i = 0; i < k; i++) {
 		pf_profile_free(jobs[i].p);
@@ -1398,6 +1323,123 @@ out:
 	free(jobs);
 	free(events.v);
 	pf_profile_free(acc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ namer */
+
+/*
+ * The naming half of the parser, for the perf.data reader: it hands over
+ * the lines `perf script` would print for a sample, and gets back the
+ * frames this parser would make of them, so both paths name alike.
+ */
+struct pf_perf_namer {
+	struct parser ps;
+	struct pf_perf_stats st;
+	struct pf_error err;
+};
+
+struct pf_perf_namer *
+pf_perf_namer_new(struct pf_profile *p, const struct pf_perf_options *o)
+{
+	struct pf_perf_namer *nm = calloc(1, sizeof(*nm));
+
+	if (nm == NULL)
+		return NULL;
+	if (parser_init(&nm->ps, p, o, &nm->st, "", &nm->err) != 0) {
+		free(nm);
+		return NULL;
+	}
+	return nm;
+}
+
+void
+pf_perf_namer_free(struct pf_perf_namer *nm)
+{
+	if (nm == NULL)
+		return;
+	parser_release(&nm->ps);
+	free(nm);
+}
+
+int
+pf_perf_namer_header(struct pf_perf_namer *nm, const char *s, size_t n,
+    struct pf_perf_header *out)
+{
+	struct header h;
+
+	if (memchr(s, '\0', n) != NULL || !parse_header(s, n, &h) || h.event == NULL)
+		return 0;
+	if (root_frame(&nm->ps, &h, &out->root, &out->java) != 0)
+		return -1;
+	out->event = h.event;
+	out->event_len = h.event_len;
+	out->period = h.period ? h.period : 1;
+	out->rest_len = h.rest_len;
+	return 1;
+}
+
+long
+pf_perf_namer_frame(struct pf_perf_namer *nm, const char *pc, size_t pclen,
+    const char *rest, size_t rlen, int java, const uint32_t **ids)
+{
+	long k;
+
+	/* A frame whose symbol starts with a digit may read as a header. */
+	if (rlen > 0 && (is_digit(rest[0]) || rest[0] == '-')) {
+		struct header h;
+		size_t n = pclen + rlen + 2;
+
+		if (pf_grow(&nm->ps.scratch, &nm->ps.scratch_cap, n, 1) != 0)
+			return -1;
+		nm->ps.scratch[0] = '\t';
+		memcpy(nm->ps.scratch + 1, pc, pclen);
+		nm->ps.scratch[pclen + 1] = ' ';
+		memcpy(nm->ps.scratch + pclen + 2, rest, rlen);
+		if (parse_header(nm->ps.scratch, n, &h) && h.event != NULL)
+			return -2;
+	}
+	k = frame_ids(&nm->ps, pc, pclen, rest, rlen, java);
+	*ids = nm->ps.ids;
+	return k;
+}
+
+/* ------------------------------------------------------ the row of perf */
+
+/* Sample headers and frames of perf script (pf_perf_sniff). */
+int
+pf_perf_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_perf_sniff(pk->buf, pk->n, pk->whole) ? PF_CLAIM_GRAMMAR :
+	    PF_CLAIM_NONE;
+}
+
+/* Periods are nanoseconds for the software clocks, events for the rest. */
+static int
+perf_unit(const struct pf_perf_stats *st)
+{
+	size_t n = strcspn(st->event, ":");
+
+	if (st->samples_kept > 0 && st->kept_without_period == st->samples_kept)
+		return PF_UNIT_SAMPLES;
+	if (st->kept_without_period > 0 || n == 0)
+		return PF_UNIT_UNKNOWN;
+	if ((n == 9 && memcmp(st->event, "cpu-clock", 9) == 0) ||
+	    (n == 10 && memcmp(st->event, "task-clock", 10) == 0))
+		return PF_UNIT_NANOSECONDS;
+	return PF_UNIT_COUNT;
+}
+
+int
+pf_perf_read(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	int rc = pf_perf_collapse(p, r, &o->perf, &st->perf, err);
+
+	st->samples = st->perf.samples;
+	st->unit = perf_unit(&st->perf);
 	return rc;
 }
 
@@ -1416,7 +1458,7 @@ pf_perf_data_script(struct pf_reader *r, int srcline, int *is_data,
 		return NULL;
 	*is_data = 1;
 	if (strcmp(pf_reader_name(r), "<stdin>") == 0) {
-		pf_err(err, "-", 0, "perf.data on standard input is not supported: "
+		pf_errc(err, PF_ERR_UNSUPPORTED, "-", 0, 0, "perf.data on standard input is not supported: "
 		    "give its file name, or pipe 'perf script' output instead");
 		return NULL;
 	}

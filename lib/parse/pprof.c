@@ -15,7 +15,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 #include "parse/profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
@@ -130,6 +130,70 @@ choose_type(const Profile *pr, const char *want, const char *name,
 	return (int64_t)pr->n_sample_type - 1;
 }
 
+/* The unit of sample type i, as pprof names units. */
+static int
+type_unit(const Profile *pr, size_t i)
+{
+	static const struct { const char *name; int unit; } units[] = {
+		{ "nanoseconds", PF_UNIT_NANOSECONDS },
+		{ "microseconds", PF_UNIT_MICROSECONDS },
+		{ "milliseconds", PF_UNIT_MILLISECONDS },
+		{ "seconds", PF_UNIT_SECONDS },
+		{ "bytes", PF_UNIT_BYTES },
+	};
+	const char *t = string_at(pr, pr->sample_type[i]->type);
+	const char *u = string_at(pr, pr->sample_type[i]->unit);
+	size_t k;
+
+	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++)
+		if (strcmp(u, units[k].name) == 0)
+			return units[k].unit;
+	if (strcmp(u, "count") == 0)
+		return strcmp(t, "samples") == 0 ? PF_UNIT_SAMPLES : PF_UNIT_COUNT;
+	return PF_UNIT_UNKNOWN;
+}
+
+/*
+ * The note for a profile whose chosen sample type is 0 in every sample: a
+ * Go heap profile written when everything had been freed has nothing in
+ * use, and an empty output would say nothing of why.  Names the type and
+ * the others, with their totals.
+ */
+static void
+zero_note(const Profile *pr, size_t ty, struct pf_collapse_stats *st)
+{
+	size_t i, j, used;
+	int m, first = 1;
+
+	m = snprintf(st->note, sizeof(st->note), "the sample type %s/%s is 0 in "
+	    "every sample, so nothing was folded",
+	    string_at(pr, pr->sample_type[ty]->type), string_at(pr, pr->sample_type[ty]->unit));
+	used = m > 0 ? (size_t)m : 0;
+	if (pr->n_sample_type == 1) {
+		snprintf(st->note + used, sizeof(st->note) - used,
+		    " (the profile has no other type)");
+		return;
+	}
+	for (i = 0; i < pr->n_sample_type && used < sizeof(st->note) - 1; i++) {
+		uint64_t total = 0;
+
+		if (i == ty)
+			continue;
+		for (j = 0; j < pr->n_sample; j++)
+			if (i < pr->sample[j]->n_value && pr->sample[j]->value[i] > 0)
+				total = (uint64_t)pr->sample[j]->value[i] > UINT64_MAX - total ?
+				    UINT64_MAX : total + (uint64_t)pr->sample[j]->value[i];
+		m = snprintf(st->note + used, sizeof(st->note) - used, "%s %s/%s (total %llu)",
+		    first ? "; the other types:" : ",",
+		    string_at(pr, pr->sample_type[i]->type),
+		    string_at(pr, pr->sample_type[i]->unit), (unsigned long long)total);
+		used += m > 0 ? (size_t)m : 0;
+		first = 0;
+	}
+	if (used < sizeof(st->note) - 1)
+		snprintf(st->note + used, sizeof(st->note) - used, "; choose one with --sample-type");
+}
+
 /* The frame of one line (function name, ';' made ':'). */
 static uint32_t
 line_frame(struct pf_profile *p, const Profile *pr, const struct idx *fns,
@@ -154,6 +218,87 @@ line_frame(struct pf_profile *p, const Profile *pr, const struct idx *fns,
 	return id;
 }
 
+static int
+varint(const unsigned char *b, size_t n, size_t *i, uint64_t *v)
+{
+	int shift;
+
+	*v = 0;
+	for (shift = 0; shift < 64 && *i < n; shift += 7) {
+		unsigned char c = b[(*i)++];
+
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/* Whether b[0..n-1] is a ValueType message: varint fields 1 and 2. */
+static int
+value_type(const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t tag, v;
+
+	while (i < n) {
+		if (varint(b, n, &i, &tag) != 0 || (tag != 8 && tag != 16) ||
+		    varint(b, n, &i, &v) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A profile.proto message: binary input (text is never pprof) whose first
+ * fields (up to 8, or as many as the peek holds) have Profile's field
+ * numbers with their wire types - varints for the numbers (7-10, 12-14),
+ * length-delimited for the messages and strings (1-6, 11, and 13 when
+ * packed) - and lengths that fit, and whose sample types are ValueTypes.
+ * Only the shape is looked at; decoding is protobuf-c's job.
+ */
+int
+pf_pprof_detect(const struct pf_peek *pk, size_t *where)
+{
+	const unsigned char *b = (const unsigned char *)pk->buf;
+	size_t i = 0, n = pk->n;
+	uint64_t tag, v;
+	int fields = 0;
+
+	PF_UNUSED(where);
+	if (pf_text_like(pk->buf, pk->n))
+		return PF_CLAIM_NONE;
+	while (i < n && fields < 8) {
+		unsigned field, wt;
+
+		if (varint(b, n, &i, &tag) != 0)
+			return PF_CLAIM_NONE;
+		field = (unsigned)(tag >> 3);
+		wt = (unsigned)(tag & 7);
+		if (field < 1 || field > 14)
+			return PF_CLAIM_NONE;
+		if (wt == 0 && ((field >= 7 && field <= 10) || field >= 12)) {
+			if (varint(b, n, &i, &v) != 0)
+				return fields > 0 && i == n ? PF_CLAIM_MAGIC : PF_CLAIM_NONE;
+		} else if (wt == 2 && (field <= 6 || field == 11 || field == 13)) {
+			if (varint(b, n, &i, &v) != 0)
+				return PF_CLAIM_NONE;
+			if (v > n - i)
+				return fields > 0 || !pk->whole ? PF_CLAIM_MAGIC :
+				    PF_CLAIM_NONE;
+			/* A sample type is a ValueType: varints 1 and 2 (an
+			 * OpenTelemetry profile starts with messages there). */
+			if ((field == 1 || field == 11) && !value_type(b + i, (size_t)v))
+				return PF_CLAIM_NONE;
+			i += (size_t)v;
+		} else {
+			return PF_CLAIM_NONE;
+		}
+		fields++;
+	}
+	return fields >= 2 || (fields == 1 && i == n) ? PF_CLAIM_MAGIC : PF_CLAIM_NONE;
+}
+
 int
 pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
@@ -167,6 +312,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 	uint32_t *stack = NULL, *locframes = NULL;
 	size_t *locfirst = NULL;
 	int64_t ty;
+	size_t kept = 0;
 	int rc = -1;
 
 	/* protobuf-c decodes a whole message: read it all. */
@@ -180,6 +326,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 	}
 	if ((ty = choose_type(pr, o->sample_type, name, err)) < 0)
 		goto out;
+	st->unit = type_unit(pr, (size_t)ty);
 	locs = index_ids(pr->n_location, loc_id, pr);
 	fns = index_ids(pr->n_function, fn_id, pr);
 	if (locs == NULL || fns == NULL)
@@ -243,6 +390,7 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 			    (stack[n++] = pf_profile_intern(p, "[no stack]", 10)) == UINT32_MAX)
 				goto nomem;
 		}
+		kept++;
 		if (pf_profile_add(p, stack, n, pf_count_from_u64((uint64_t)v), 0, err) != 0) {
 			pf_err_name(err, name);
 			goto out;
@@ -252,10 +400,12 @@ pf_pprof_read(struct pf_profile *p, struct pf_reader *r,
 		snprintf(st->note, sizeof(st->note), "left out %llu sample%s with a "
 		    "negative or missing value", (unsigned long long)st->dropped,
 		    st->dropped == 1 ? "" : "s");
+	else if (pr->n_sample > 0 && kept == 0)
+		zero_note(pr, (size_t)ty, st);
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, name, 0, "out of memory");
+	pf_nomem(err, name, 0);
 out:
 	if (pr != NULL)
 		perftools__profiles__profile__free_unpacked(pr, NULL);

@@ -33,9 +33,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
-#define PF_NS ((const xmlChar *)"urn:x-pf:flamegraph")
+#define PF_NS ((const xmlChar *)PF_SVG_NS)
 
 struct frame {
 	uint32_t name;
@@ -65,7 +65,27 @@ struct svg {
 	int own_last;		/* pf-svg's layout: own samples after children */
 	int pf_hidden;		/* pf:hidden was read into hidden */
 	pf_count hidden;
+	/* The widest inferno frame whose title is not its fg:w: the graph
+	 * was drawn with --factor (0: none seen). */
+	double factor_w;
+	pf_count factor_title;
 };
+
+/* Adds a sentence to the note for the user ("; " between two). */
+static void __attribute__((format(printf, 2, 3)))
+note(struct svg *s, const char *fmt, ...)
+{
+	size_t used = strlen(s->st->note);
+	va_list ap;
+
+	if (used > 0 && used + 2 < sizeof(s->st->note)) {
+		memcpy(s->st->note + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->st->note + used, sizeof(s->st->note) - used, fmt, ap);
+	va_end(ap);
+}
 
 /* The digits after the point of a number ("12.34" -> 2). */
 static int
@@ -165,6 +185,36 @@ parts(xmlNode *g, xmlNode **title, xmlNode **rect, int in_link)
 	}
 }
 
+/*
+ * flamegraph.pl before 2013 wrote no <title>: the text is the argument of
+ * the handler, onmouseover="s('NAME (N samples, P%)')", on the frame's <g>
+ * or, earlier still, on its <rect>.  Returns it, with the script's \' and
+ * \\ undone, or NULL.
+ */
+static xmlChar *
+mouseover_text(xmlNode *g)
+{
+	xmlChar *v = xmlGetProp(g, (const xmlChar *)"onmouseover");
+	size_t n, i, o = 0;
+	char *t;
+
+	if (v == NULL)
+		return NULL;
+	t = (char *)v;
+	n = strlen(t);
+	if (n < 5 || memcmp(t, "s('", 3) != 0 || memcmp(t + n - 2, "')", 2) != 0) {
+		xmlFree(v);
+		return NULL;
+	}
+	for (i = 3; i < n - 2; i++) {
+		if (t[i] == '\\' && i + 1 < n - 2)
+			i++;
+		t[o++] = t[i];
+	}
+	t[o] = '\0';
+	return v;
+}
+
 static int
 add_frame(struct svg *s, xmlNode *g)
 {
@@ -176,14 +226,17 @@ add_frame(struct svg *s, xmlNode *g)
 	double fx, fw;
 	int rc = 0, titled, counted;
 
-	parts(g, &title, &rect, 0);
-	if (title == NULL || rect == NULL)
+	if (strcmp((const char *)g->name, "rect") == 0)
+		rect = g;	/* the oldest graphs: a <rect> with the handler */
+	else
+		parts(g, &title, &rect, 0);
+	if (rect == NULL)
 		return 0;
 	if (pf_grow(&s->f, &s->cap, s->nf + 1, sizeof(*s->f)) != 0)
-		return pf_err(s->err, s->name, 0, "out of memory");
+		return pf_nomem(s->err, s->name, 0);
 	f = &s->f[s->nf];
 	memset(f, 0, sizeof(*f));
-	text = xmlNodeGetContent(title);
+	text = title != NULL ? xmlNodeGetContent(title) : mouseover_text(g);
 	if (text == NULL)
 		return 0;
 	pfname = xmlGetNsProp(rect, (const xmlChar *)"name", PF_NS);
@@ -198,6 +251,16 @@ add_frame(struct svg *s, xmlNode *g)
 		f->x = fx;
 		f->w = fw;
 		s->exact++;
+		/* inferno's fg:w is the frame's samples, exactly; its title
+		 * shows them times --factor, rounded. */
+		if (!counted && fw >= 0 && fw < 1e18 && fw == floor(fw)) {
+			if (titled && f->count != pf_count_from_u64((uint64_t)fw) &&
+			    fw > s->factor_w) {
+				s->factor_w = fw;
+				s->factor_title = f->count;
+			}
+			f->count = pf_count_from_u64((uint64_t)fw);
+		}
 	} else if (attr_num(rect, NULL, "x", &f->x, &s->decimals) != 0 ||
 	    attr_num(rect, NULL, "width", &f->w, &s->decimals) != 0) {
 		goto out;
@@ -212,7 +275,7 @@ add_frame(struct svg *s, xmlNode *g)
 			name[i] = name[i] == ';' ? ':' : ' ';
 	f->name = pf_profile_intern(s->p, name, nlen);
 	if (f->name == UINT32_MAX)
-		rc = pf_err(s->err, s->name, 0, "out of memory");
+		rc = pf_nomem(s->err, s->name, 0);
 	else
 		s->nf++;
 out:
@@ -231,7 +294,10 @@ walk(struct svg *s, xmlNode *n, int depth)
 	for (c = n; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (strcmp((const char *)c->name, "g") == 0 && add_frame(s, c) != 0)
+		if ((strcmp((const char *)c->name, "g") == 0 ||
+		    (strcmp((const char *)c->name, "rect") == 0 &&
+		    xmlHasProp(c, (const xmlChar *)"onmouseover") != NULL)) &&
+		    add_frame(s, c) != 0)
 			return -1;
 		if (walk(s, c->children, depth + 1) != 0)
 			return -1;
@@ -257,6 +323,101 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Whether the root row is the bottom one (a flame graph) rather than the
+ * top one (an icicle graph), from the geometry: the row that holds a
+ * single frame "all", which the tools add, is the root's; else the root's
+ * row is the wider of the two, as every row is at most as wide as the row
+ * nearer the root; a graph whose end rows are as wide (a single chain) is
+ * read as a flame graph, what the tools draw unless told otherwise.  The
+ * widest frame says nothing: a root's only child is as wide.
+ */
+static int
+root_at_bottom(const struct svg *s, const double *ys, size_t nys)
+{
+	double wtop = 0, wbot = 0;
+	int ntop = 0, nbot = 0, alltop = 0, allbot = 0;
+	size_t i, len;
+	const char *nm;
+
+	for (i = 0; i < s->nf; i++) {
+		const struct frame *f = &s->f[i];
+		int top = f->y == ys[0], bot = f->y == ys[nys - 1];
+
+		if (!top && !bot)
+			continue;
+		nm = pf_profile_frame(s->p, f->name, &len);
+		if (top) {
+			wtop += f->w;
+			ntop++;
+			alltop = len == 3 && memcmp(nm, "all", 3) == 0;
+		}
+		if (bot) {
+			wbot += f->w;
+			nbot++;
+			allbot = len == 3 && memcmp(nm, "all", 3) == 0;
+		}
+	}
+	if (nys > 1 && (allbot && nbot == 1) != (alltop && ntop == 1))
+		return allbot && nbot == 1;
+	return wbot >= wtop;
+}
+
+/*
+ * Titles round counts that are not whole (flamegraph.pl --countname=ms of
+ * fractional input: "23 ms" over children of "1 ms" and "23 ms"), so the
+ * children of a frame can add up to more than it.  Their counts, and so
+ * their subtrees', are then scaled down to fit, the last child taking what
+ * the others leave, so that the total stays the root's.  Frames come after
+ * their parents in s->f.  Returns -1 when memory runs out.
+ */
+static int
+fit_rounded(struct svg *s)
+{
+	pf_count *given = calloc(s->nf + 1, sizeof(*given));
+	size_t *last = malloc((s->nf + 1) * sizeof(*last)), i, nfit = 0;
+
+	if (given == NULL || last == NULL) {
+		free(given);
+		free(last);
+		return -1;
+	}
+	for (i = 0; i < s->nf; i++)
+		last[i] = SIZE_MAX;
+	for (i = 0; i < s->nf; i++)
+		if (s->f[i].parent != SIZE_MAX)
+			last[s->f[i].parent] = i;
+	for (i = 0; i < s->nf; i++) {
+		struct frame *f = &s->f[i];
+		struct frame *pa = f->parent != SIZE_MAX ? &s->f[f->parent] : NULL;
+		pf_count c;
+
+		if (pa == NULL || pa->children <= pa->count)
+			continue;
+		if (i == last[f->parent])
+			c = given[f->parent] < pa->count ? pa->count - given[f->parent] : 0;
+		else if (pf_count_muldiv(f->count, pa->count, pa->children, &c) != PF_COUNT_OK)
+			c = f->count;
+		if (c > pa->count - given[f->parent])
+			c = pa->count - given[f->parent];
+		given[f->parent] += c;
+		f->count = c;
+		nfit++;
+	}
+	if (nfit > 0) {
+		for (i = 0; i < s->nf; i++)
+			s->f[i].children = 0;
+		for (i = 0; i < s->nf; i++)
+			if (s->f[i].parent != SIZE_MAX)
+				s->f[s->f[i].parent].children += s->f[i].count;
+		note(s, "the graph's counts are rounded: %zu frame%s scaled to fit "
+		    "in their parents", nfit, nfit == 1 ? " was" : "s were");
+	}
+	free(given);
+	free(last);
+	return 0;
+}
+
 static int
 fold(struct svg *s)
 {
@@ -268,8 +429,8 @@ fold(struct svg *s)
 	int rc = -1;
 
 	if (s->nf == 0)
-		return pf_err(s->err, s->name, 0, "no flame graph frames (<g> with a "
-		    "<title> and a <rect>) in this SVG");
+		return pf_err(s->err, s->name, 0, "no flame graph frames (a <rect> "
+		    "with a <title> or an onmouseover text) in this SVG");
 	/* x and width printed with d decimals are each off by up to half a
 	 * unit of the last digit; a gap is the difference of three. */
 	if (s->exact == s->nf)
@@ -289,9 +450,7 @@ fold(struct svg *s)
 	for (i = 0; i < s->nf; i++)
 		if (nys == 0 || ys[i] != ys[nys - 1])
 			ys[nys++] = ys[i];
-	/* The root is the widest frame: at the bottom (a flame graph) or at
-	 * the top (an icicle graph). */
-	up = s->f[root].y == ys[nys - 1];
+	up = root_at_bottom(s, ys, nys);
 	/* Samples per unit of x, from the widest frame: the same all over. */
 	spp = s->f[root].w > 0 ? pf_count_to_double(s->f[root].count) / s->f[root].w : 0;
 	for (i = 0; i < s->nf; i++) {
@@ -349,6 +508,8 @@ fold(struct svg *s)
 		s->f[j].end_children = f->x + f->w;
 	}
 parented:
+	if (fit_rounded(s) != 0)
+		goto nomem;
 	for (i = 0; i < s->nf; i++) {
 		struct frame *f = &s->f[i];
 		pf_count self = f->count > f->children ? f->count - f->children : 0;
@@ -390,23 +551,29 @@ parented:
 			goto out;
 		}
 	}
+	if (s->factor_w > 0) {
+		char num[PF_COUNT_BUFSIZE];
+
+		pf_count_format(s->factor_title, num);
+		note(s, "the titles show the samples scaled (inferno --factor: %s "
+		    "for %.0f); the counts are the samples (fg:w)", num, s->factor_w);
+	}
 	if (s->pf_hidden) {
 		char num[PF_COUNT_BUFSIZE];
 
 		pf_count_format(s->hidden, num);
 		if (s->hidden != 0)
-			snprintf(s->st->note, sizeof(s->st->note), "frames too narrow "
-			    "to be drawn (pruned) held %s of the samples; they are "
-			    "counted as their parents' own", num);
+			note(s, "frames too narrow to be drawn (pruned) held %s of "
+			    "the samples; they are counted as their parents' own", num);
 	} else if (hidden >= 0.5) {
-		snprintf(s->st->note, sizeof(s->st->note), "frames too narrow to be "
-		    "drawn (pruned) held %s%.0f of the samples; they are counted as "
-		    "their parents' own", s->slack == 0 ? "" : "at least about ", hidden);
+		note(s, "frames too narrow to be drawn (pruned) held %s%.0f of the "
+		    "samples; they are counted as their parents' own",
+		    s->slack == 0 ? "" : "at least about ", hidden);
 	}
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(s->err, s->name, 0, "out of memory");
+	pf_nomem(s->err, s->name, 0);
 out:
 	free(ys);
 	free(stack);
@@ -415,7 +582,7 @@ out:
 
 /* libxml2 2.9 passes a non-const error; later versions a const one. */
 struct xml_error {
-	uint64_t line;
+	uint64_t line, column;
 	char msg[200];
 	int seen;
 };
@@ -429,12 +596,22 @@ first_error(void *arg, xmlError *e)
 		return;
 	x->seen = 1;
 	x->line = e->line > 0 ? (uint64_t)e->line : 0;
+	x->column = e->int2 > 0 ? (uint64_t)e->int2 : 0;
 	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
+}
+
+/* XML that holds an <svg> element. */
+int
+pf_svg_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_peek_xml_has(pk, "<svg") ? PF_CLAIM_MAGIC : PF_CLAIM_NONE;
 }
 
 int
 pf_svg_read(struct pf_profile *p, struct pf_reader *r,
-    struct pf_collapse_stats *st, struct pf_error *err)
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
 {
 	struct svg s;
 	char *buf = NULL;
@@ -444,6 +621,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	struct xml_error first;
 	int rc = -1;
 
+	PF_UNUSED(o);
 	memset(&first, 0, sizeof(first));
 	memset(&s, 0, sizeof(s));
 	s.p = p;
@@ -453,7 +631,7 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	if (pf_reader_slurp(r, &buf, &len, err) != 0)
 		goto out;
 	if (len > INT32_MAX) {
-		pf_err(err, s.name, 0, "SVG too large (more than 2 GiB)");
+		pf_errc(err, PF_ERR_UNSUPPORTED, s.name, 0, 0, "SVG too large (more than 2 GiB)");
 		goto out;
 	}
 	/* No network, no entity expansion, no messages on stderr; the first
@@ -467,7 +645,8 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 
 		while (m > 0 && first.msg[m - 1] == '\n')
 			first.msg[--m] = '\0';
-		pf_err(err, s.name, first.line, "not well-formed XML%s%s",
+		pf_errc(err, PF_ERR_INPUT, s.name, first.line, first.column,
+		    "not well-formed XML%s%s",
 		    m > 0 ? ": " : "", first.msg);
 		goto out;
 	}

@@ -7,6 +7,12 @@
  *   code-creation,TYPE,KIND,TIME,START,SIZE,NAME[,SFI,STATE]
  *   code-move,FROM,TO           code-delete,START
  *   tick,PC,TIME,IS_EXTERNAL_CALLBACK,TOS_OR_CALLBACK,VMSTATE,FRAME...
+ * Older V8 wrote code-creation without the TIME (and before that without
+ * the KIND) and the stack pointer where ticks now have the time, and until
+ * Node 8 it quoted names as CSV does ("Module._load module.js:420:24",
+ * with \" inside) where it now escapes commas as \x2C.  START is the first
+ * field after TYPE that is an address (0x...), which tells the layouts
+ * apart, and a quoted field is one field whatever commas it holds.
  * Code entries are kept in an address-ordered array as the log creates,
  * moves and deletes them, and each tick's addresses are resolved against
  * the code as it was at that tick.  As in V8's tick processor: in an
@@ -14,12 +20,13 @@
  * that points into JavaScript is a frame of its own, and a frame written
  * "+HEX"/"-HEX" is an offset from the one before.  An address outside all
  * code entries becomes "[LIBRARY]" when a shared library holds it (the log
- * has no C++ symbols: --prof-process gets them from nm) and "[unknown]"
- * otherwise; no tick is dropped.
+ * has no C++ symbols: --prof-process gets them from nm) and, for the pc,
+ * "[unknown]" otherwise; a caller outside all code is left out, as the
+ * tick processor does.  No tick is dropped.
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 #define MAX_FIELDS 256
 
@@ -96,7 +103,8 @@ decval(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
-/* V8 escapes commas in names as \x2C (and backslashes as \\). */
+/* V8 escapes commas in names as \x2C (and backslashes as \\); inside
+ * the quotes of older logs, a quote is \". */
 static size_t
 unescape(struct v8log *v, const char *s, size_t n)
 {
@@ -110,8 +118,8 @@ unescape(struct v8log *v, const char *s, size_t n)
 		    hexval(s + i + 2, 2, &c) == 0 && c != 0 && c != '\n') {
 			v->buf[o++] = (char)c;
 			i += 3;
-		} else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
-			v->buf[o++] = '\\';
+		} else if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"')) {
+			v->buf[o++] = s[i + 1];
 			i++;
 		} else {
 			v->buf[o++] = s[i];
@@ -168,7 +176,7 @@ add_code(struct v8log *v, const struct code *c)
 
 	clear_range(v, c->start, code_end(c) - c->start);
 	if (pf_grow(&v->code, &v->ccap, v->ncode + 1, sizeof(*v->code)) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	at = lower(v, c->start);
 	memmove(v->code + at + 1, v->code + at, (v->ncode - at) * sizeof(*v->code));
 	v->code[at] = *c;
@@ -215,27 +223,72 @@ is_js_type(const char *t, size_t n)
 
 struct field {
 	const char *s;
-	size_t n;
+	size_t n;		/* of a quoted field: without its quotes */
 };
+
+/* "0x..." (V8 writes every address so). */
+static int
+is_address(const struct field *f)
+{
+	return f->n > 2 && f->s[0] == '0' && (f->s[1] == 'x' || f->s[1] == 'X');
+}
+
+/*
+ * Splits s into fields at commas; a field that starts with a quote runs to
+ * the closing quote (a backslash escapes the character after it).
+ */
+static size_t
+split_fields(const char *s, size_t n, struct field *f, size_t max)
+{
+	size_t nf = 0, i = 0, j;
+
+	while (nf < max) {
+		if (i < n && s[i] == '"') {
+			for (j = i + 1; j < n && s[j] != '"'; j++)
+				if (s[j] == '\\' && j + 1 < n)
+					j++;
+			if (j < n && (j + 1 == n || s[j + 1] == ',')) {
+				f[nf].s = s + i + 1;
+				f[nf++].n = j - i - 1;
+				i = j + 1;
+				if (i == n)
+					break;
+				i++;
+				continue;
+			}
+		}
+		for (j = i; j < n && s[j] != ','; j++)
+			;
+		f[nf].s = s + i;
+		f[nf++].n = j - i;
+		if (j == n)
+			break;
+		i = j + 1;
+	}
+	return nf;
+}
 
 static int
 code_creation(struct v8log *v, struct field *f, size_t nf)
 {
 	struct code c;
 	char type[64];
-	size_t len;
+	size_t len, at;
 
-	/* code-creation,TYPE,KIND,TIME,START,SIZE,NAME[,...] */
-	if (nf < 7 || hexval(f[4].s, f[4].n, &c.start) != 0 ||
-	    decval(f[5].s, f[5].n, &c.size) != 0)
+	/* code-creation,TYPE[,KIND[,TIME]],START,SIZE,NAME[,...]: START is
+	 * the first address. */
+	for (at = 2; at < nf && at <= 4 && !is_address(&f[at]); at++)
+		;
+	if (at + 2 >= nf || at > 4 || hexval(f[at].s, f[at].n, &c.start) != 0 ||
+	    decval(f[at + 1].s, f[at + 1].n, &c.size) != 0)
 		return pf_err(v->err, v->name, v->line, "cannot read this "
 		    "code-creation event");
 	c.js = is_js_type(f[1].s, f[1].n);
 	snprintf(type, sizeof(type), "%.*s", (int)(f[1].n > 60 ? 60 : f[1].n), f[1].s);
-	/* Commas in names are escaped, so the name is one field. */
-	if ((len = unescape(v, f[6].s, f[6].n)) == SIZE_MAX ||
+	/* Commas in names are escaped or quoted, so the name is one field. */
+	if ((len = unescape(v, f[at + 2].s, f[at + 2].n)) == SIZE_MAX ||
 	    pf_v8_frame_name(v->p, c.js ? NULL : type, v->buf, len, &c.frame) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	return add_code(v, &c);
 }
 
@@ -250,7 +303,7 @@ tick(struct v8log *v, struct field *f, size_t nf)
 	    decval(f[3].s, f[3].n, &ext) != 0 || hexval(f[4].s, f[4].n, &tos) != 0)
 		return pf_err(v->err, v->name, v->line, "cannot read this tick");
 	if (pf_grow(&v->stack, &v->scap, nf + 2, sizeof(*v->stack)) != 0)
-		return pf_err(v->err, v->name, v->line, "out of memory");
+		return pf_nomem(v->err, v->name, v->line);
 	if (ext) {
 		/* In an external callback the pc may point anywhere in it. */
 		pc = tos;
@@ -268,7 +321,10 @@ tick(struct v8log *v, struct field *f, size_t nf)
 		} else if (hexval(f[i].s, f[i].n, &prev) != 0) {
 			continue;	/* "overflow" and the like */
 		}
-		v->stack[n++] = resolve(v, prev);
+		/* As in V8's tick processor, a caller that is no code is
+		 * left out: only the pc may be unknown. */
+		if (resolve(v, prev) != v->unknown)
+			v->stack[n++] = resolve(v, prev);
 	}
 	/* Leaf first: reverse. */
 	for (i = 0; i < n / 2; i++) {
@@ -290,17 +346,11 @@ static int
 event(struct v8log *v, const char *s, size_t n)
 {
 	struct field f[MAX_FIELDS];
-	size_t nf = 0, i, start = 0;
+	size_t nf;
 	uint64_t from, to;
 	struct code *c, moved;
 
-	for (i = 0; i <= n && nf < MAX_FIELDS; i++) {
-		if (i < n && s[i] != ',')
-			continue;
-		f[nf].s = s + start;
-		f[nf++].n = i - start;
-		start = i + 1;
-	}
+	nf = split_fields(s, n, f, MAX_FIELDS);
 #define IS(str) (f[0].n == sizeof(str) - 1 && memcmp(f[0].s, str, f[0].n) == 0)
 	if (IS("tick") || IS("code-creation") || IS("code-move") ||
 	    IS("code-delete") || IS("shared-library"))
@@ -336,7 +386,7 @@ event(struct v8log *v, const char *s, size_t n)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
 			    "shared-library event");
 		if (pf_grow(&v->libs, &v->lcap, v->nlibs + 1, sizeof(*v->libs)) != 0)
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		l = &v->libs[v->nlibs];
 		/* NAME,START,END[,SLIDE]; older logs have no slide. */
 		last = nf >= 5 ? nf - 2 : nf - 1;
@@ -348,20 +398,35 @@ event(struct v8log *v, const char *s, size_t n)
 		nm = malloc(len + 3);
 		if (nm == NULL || (len = unescape(v, f[1].s, len)) == SIZE_MAX) {
 			free(nm);
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		}
 		nm[0] = '[';
 		memcpy(nm + 1, v->buf, len);
 		nm[len + 1] = ']';
 		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l->frame) != 0) {
 			free(nm);
-			return pf_err(v->err, v->name, v->line, "out of memory");
+			return pf_nomem(v->err, v->name, v->line);
 		}
 		free(nm);
 		v->nlibs++;
 	}
 #undef IS
 	return 0;
+}
+
+/* A line of one of the events every log has. */
+static int
+log_line(const char *s, size_t len)
+{
+	return pf_peek_starts(s, len, "v8-version,") ||
+	    pf_peek_starts(s, len, "shared-library,") ||
+	    pf_peek_starts(s, len, "code-creation,") || pf_peek_starts(s, len, "tick,");
+}
+
+int
+pf_v8log_detect(const struct pf_peek *pk, size_t *where)
+{
+	return pf_peek_claim_line(pk, where, log_line);
 }
 
 int
@@ -379,7 +444,7 @@ pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 	v.err = err;
 	v.name = pf_reader_name(r);
 	if ((v.unknown = pf_profile_intern(p, "[unknown]", 9)) == UINT32_MAX)
-		return pf_err(err, v.name, 0, "out of memory");
+		return pf_nomem(err, v.name, 0);
 	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
 		v.line = pf_reader_lineno(r);
 		if (lt == PF_LINE_ERROR)

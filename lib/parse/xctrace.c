@@ -14,7 +14,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "format.h"
 
 struct xct {
 	struct pf_profile *p;
@@ -54,9 +54,9 @@ index_ids(struct xct *x, xmlNode *n, int depth)
 			    pf_hash_bytes(id, len, 7), 1, &nomem);
 			xmlFree(id);
 			if (slot == NULL)
-				return pf_err(x->err, x->name, 0, "out of memory");
+				return pf_nomem(x->err, x->name, 0);
 			if (pf_grow(&x->nodes, &x->ncap, x->nnodes + 1, sizeof(*x->nodes)) != 0)
-				return pf_err(x->err, x->name, 0, "out of memory");
+				return pf_nomem(x->err, x->name, 0);
 			slot->value = (uint32_t)x->nnodes;
 			x->nodes[x->nnodes++] = n;
 		}
@@ -102,8 +102,9 @@ frame_id(struct xct *x, xmlNode *f)
 	}
 	n = strlen((const char *)v);
 	for (i = 0; i < n; i++)
-		if (v[i] == ';' || v[i] == '\n')
-			v[i] = v[i] == ';' ? ':' : ' ';
+		if (v[i] == '\n')
+			v[i] = ' ';
+	n = pf_name_tidy((char *)v, n, PF_NAME_RUST);
 	id = pf_profile_intern(x->p, (const char *)v, n);
 	xmlFree(v);
 	return id;
@@ -142,14 +143,14 @@ row(struct xct *x, xmlNode *r)
 				continue;
 			if (pf_grow(&x->stack, &x->scap, n + 1, sizeof(*x->stack)) != 0 ||
 			    (x->stack[n++] = frame_id(x, fr)) == UINT32_MAX)
-				return pf_err(x->err, x->name, 0, "out of memory");
+				return pf_nomem(x->err, x->name, 0);
 		}
 	}
 	if (n == 0) {
 		if (pf_grow(&x->stack, &x->scap, 1, sizeof(*x->stack)) != 0 ||
 		    (x->stack[n++] = pf_profile_intern(x->p, "[no stack]", 10)) ==
 		    UINT32_MAX)
-			return pf_err(x->err, x->name, 0, "out of memory");
+			return pf_nomem(x->err, x->name, 0);
 	}
 	/* Leaf first: reverse. */
 	for (i = 0; i < n / 2; i++) {
@@ -181,6 +182,15 @@ rows(struct xct *x, xmlNode *n, int depth)
 	return 0;
 }
 
+/* XML that holds xctrace's <trace-query-result>. */
+int
+pf_xctrace_detect(const struct pf_peek *pk, size_t *where)
+{
+	PF_UNUSED(where);
+	return pf_peek_xml_has(pk, "<trace-query-result") ? PF_CLAIM_MAGIC :
+	    PF_CLAIM_NONE;
+}
+
 int
 pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
@@ -200,11 +210,11 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 	x.err = err;
 	x.name = pf_reader_name(r);
 	if (pf_strmap_init(&x.ids, 1024) != 0)
-		return pf_err(err, x.name, 0, "out of memory");
+		return pf_nomem(err, x.name, 0);
 	if (pf_reader_slurp(r, &buf, &len, err) != 0)
 		goto out;
 	if (len > INT32_MAX) {
-		pf_err(err, x.name, 0, "export too large (more than 2 GiB)");
+		pf_errc(err, PF_ERR_UNSUPPORTED, x.name, 0, 0, "export too large (more than 2 GiB)");
 		goto out;
 	}
 	doc = xmlReadMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET |
@@ -212,8 +222,9 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 	if (doc == NULL) {
 		const xmlError *e = xmlGetLastError();
 
-		pf_err(err, x.name, e != NULL && e->line > 0 ? (uint64_t)e->line : 0,
-		    "not well-formed XML");
+		pf_errc(err, PF_ERR_INPUT, x.name,
+		    e != NULL && e->line > 0 ? (uint64_t)e->line : 0,
+		    e != NULL && e->int2 > 0 ? (uint64_t)e->int2 : 0, "not well-formed XML");
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "render/render.h"
 
 static cairo_status_t
 write_stream(void *closure, const unsigned char *data, unsigned int len)
@@ -52,89 +52,80 @@ text(cairo_t *cr, double x, double y, const char *raw, int center)
 }
 
 static void
-draw(struct pf_flame *f, cairo_t *cr, const struct pf_flame_geom *g,
-    const char *c1, const char *c2, const char *title)
+draw(const struct pf_draw_list *dl, cairo_t *cr)
 {
-	cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, g->height);
+	const struct pf_draw_page *p = &dl->page;
+	cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, p->height);
 	struct pf_metrics m;
 	double r, gr, b;
 	char *buf = NULL;
 	size_t cap = 0, i;
 
-	hex_color(c1, &r, &gr, &b);
+	hex_color(p->bg1, &r, &gr, &b);
 	cairo_pattern_add_color_stop_rgb(bg, 0.05, r, gr, b);
-	hex_color(c2, &r, &gr, &b);
+	hex_color(p->bg2, &r, &gr, &b);
 	cairo_pattern_add_color_stop_rgb(bg, 0.95, r, gr, b);
 	cairo_set_source(cr, bg);
 	cairo_paint(cr);
 	cairo_pattern_destroy(bg);
 
-	cairo_select_font_face(cr, f->o.fonttype, CAIRO_FONT_SLANT_NORMAL,
+	cairo_select_font_face(cr, p->fonttype, CAIRO_FONT_SLANT_NORMAL,
 	    CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_set_font_size(cr, f->o.fontsize + 5);
-	text(cr, g->width / 2, f->o.fontsize * 2, title, 1);
-	cairo_set_font_size(cr, f->o.fontsize);
-	if (f->o.subtitle != NULL) {
+	cairo_set_font_size(cr, p->fontsize + 5);
+	text(cr, p->width / 2, p->fontsize * 2, p->title, 1);
+	cairo_set_font_size(cr, p->fontsize);
+	if (p->subtitle != NULL) {
 		cairo_set_source_rgb(cr, 160 / 255.0, 160 / 255.0, 160 / 255.0);
-		text(cr, g->width / 2, f->o.fontsize * 4, f->o.subtitle, 1);
+		text(cr, p->width / 2, p->fontsize * 4, p->subtitle, 1);
 	}
-	if (f->ndraw == 0) {
+	if (dl->nframes == 0) {
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		text(cr, g->width / 2, g->height / 2, "No stack counts found", 1);
+		text(cr, p->width / 2, p->height / 2, "No stack counts found", 1);
 		return;
 	}
-	pf_metrics_init(&m, &f->o);
-	for (i = 0; i < f->ndraw; i++) {
-		const struct pf_flame_draw *d = &f->draw[i];
-		const struct pf_flame_node *n = &f->node[d->node];
-		struct pf_rgb c = pf_flame_color(f, d->node);
-		double y = pf_flame_y(f, g, n->depth), w = d->x2 - d->x1;
-		double h = f->o.frame_height - 1;
-		const char *l;
-		size_t ln, fit;
+	pf_metrics_init(&m, p);
+	for (i = 0; i < dl->nframes; i++) {
+		const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+		double y = pf_draw_y(p, dl->depth[i]), w = dl->x2[i] - dl->x1[i];
+		double h = p->frame_height - 1;
+		size_t fit;
 		int cut;
 
-		cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
-		cairo_rectangle(cr, d->x1, y, w, h);
+		cairo_set_source_rgb(cr, dl->fill[i].r / 255.0, dl->fill[i].g / 255.0,
+		    dl->fill[i].b / 255.0);
+		cairo_rectangle(cr, dl->x1[i], y, w, h);
 		cairo_fill(cr);
-		l = pf_flame_label(f, n->name, &ln);
-		fit = pf_metrics_fit(&m, l, ln, w, &cut);
+		fit = pf_metrics_fit(&m, dn->label, dn->label_len, w, &cut);
 		if (fit == 0)
 			continue;
 		if (pf_grow(&buf, &cap, fit + 3, 1) != 0)
 			break;
-		memcpy(buf, l, fit);
+		memcpy(buf, dn->label, fit);
 		memcpy(buf + fit, cut ? ".." : "", cut ? 3 : 1);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_move_to(cr, d->x1 + 3, y + h / 2 + f->o.fontsize / 3 + 0.5);
+		cairo_move_to(cr, dl->x1[i] + 3, y + h / 2 + p->fontsize / 3 + 0.5);
 		cairo_show_text(cr, buf);
 	}
 	free(buf);
 }
 
 int
-pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
+pf_render_cairo(const struct pf_draw_list *dl, enum pf_output_format fmt, FILE *out,
     struct pf_error *err)
 {
+	const struct pf_draw_page *p = &dl->page;
 	cairo_surface_t *s;
 	cairo_status_t st;
-	struct pf_flame_geom g;
-	const char *c1, *c2, *title = f->o.title;
 	cairo_t *cr;
 
-	if (title == NULL)
-		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
-		    "Flame Graph";
-	pf_flame_geom(f, &g);
-	pf_flame_bgcolors(f, &c1, &c2);
 	if (fmt == PF_OUTPUT_PDF)
-		s = cairo_pdf_surface_create_for_stream(write_stream, out, g.width, g.height);
+		s = cairo_pdf_surface_create_for_stream(write_stream, out, p->width, p->height);
 	else
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(g.width + 0.5),
-		    (int)(g.height + 0.5));
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(p->width + 0.5),
+		    (int)(p->height + 0.5));
 	cr = cairo_create(s);
-	draw(f, cr, &g, c1, c2, title);
+	draw(dl, cr);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (st == CAIRO_STATUS_SUCCESS && fmt == PF_OUTPUT_PNG)
@@ -144,10 +135,12 @@ pf_flame_write_cairo(struct pf_flame *f, enum pf_output_format fmt, FILE *out,
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
 	if (st == CAIRO_STATUS_WRITE_ERROR)
-		return pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	if (st != CAIRO_STATUS_SUCCESS)
-		return pf_err(err, NULL, 0, "cairo: %s", cairo_status_to_string(st));
+		return pf_errc(err, st == CAIRO_STATUS_NO_MEMORY ? PF_ERR_NOMEM :
+		    st == CAIRO_STATUS_INVALID_SIZE ? PF_ERR_UNSUPPORTED : PF_ERR_IO,
+		    NULL, 0, 0, "cairo: %s", cairo_status_to_string(st));
 	if (fflush(out) != 0)
-		return pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 	return 0;
 }

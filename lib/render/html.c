@@ -15,77 +15,15 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "render/render.h"
 
 /* lib/render/html.js and html.css as C strings, made by the Makefile. */
 static const char script[] =
-#include "html-script.h"
+#include "render/html.js.inc"
     ;
 static const char style[] =
-#include "html-style.h"
+#include "render/html.css.inc"
     ;
-
-/* "00" to "99", for writing numbers two digits at a time. */
-static char digit_pairs[200];
-
-static void
-init_digit_pairs(void)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		digit_pairs[2 * i] = (char)('0' + i / 10);
-		digit_pairs[2 * i + 1] = (char)('0' + i % 10);
-	}
-}
-
-/* v in decimal at p (20 bytes at most); returns the end. */
-static char *
-put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t i = sizeof(tmp), n;
-
-	while (v >= 100) {
-		uint64_t q = v / 100;
-
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * (v - q * 100), 2);
-		v = q;
-	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	n = sizeof(tmp) - i;
-	memcpy(p, tmp + i, n);
-	return p + n;
-}
-
-/*
- * A count at p (PF_COUNT_BUFSIZE bytes at most).  Most counts are whole
- * and below 2^64 / 10^9: those take one 64-bit division by a constant
- * rather than 128-bit ones.
- */
-static char *
-put_count(char *p, pf_count c)
-{
-	if ((c >> 64) == 0) {
-		uint64_t v = (uint64_t)c, whole = v / 1000000000u;
-
-		if (v - whole * 1000000000u == 0)
-			return put_u64(p, whole);
-	}
-	return p + pf_count_format(c, p);
-}
-
-static void
-hput_count(struct pf_outbuf *o, pf_count c)
-{
-	o->len = (size_t)(put_count(pf_outbuf_room(o, PF_COUNT_BUFSIZE), c) - o->buf);
-}
 
 /*
  * Valid UTF-8 without control characters (a label, or a user's string
@@ -189,163 +127,109 @@ hex2(struct pf_outbuf *o, uint8_t v)
 }
 
 /*
- * The part of column col of frame n's total that its drawn children hold:
- * a child is drawn when the layout kept it (a child of a drawn frame is
- * kept unless it is narrower than the cut-off or empty).
- */
-static pf_count
-drawn_children(const struct pf_flame *f, const struct pf_flame_node *n, int col)
-{
-	pf_count sum = 0;
-	uint32_t c;
-
-	for (c = n->first_child; c != UINT32_MAX; c = f->node[c].next_sibling) {
-		const struct pf_flame_node *k = &f->node[c];
-
-		if (k->total[1] >= f->mincount && k->total[1] != 0)
-			sum += k->total[col];
-	}
-	return sum;
-}
-
-/*
  * The data: names in the order the frames first use them, and for each
  * frame drawn, in preorder: its name id, the number of levels between the
  * previous frame and its parent ("up"), and its own count, which includes
  * the counts of children pruned by --minwidth so that the totals add up.
- * Each array is written straight from the layout, a frame at a time.
+ * Each array is written straight from the draw list, a frame at a time.
  */
-static int
-write_data(struct pf_flame *f, struct pf_outbuf *o, const char *title)
+static void
+write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 {
-	uint32_t *name_id = NULL, *names = NULL;
-	size_t i, nnames = 0;
+	const struct pf_draw_page *pg = &dl->page;
 	uint32_t prev_depth = 0;
+	size_t i;
 	char *p;
 
-	name_id = malloc((f->nnames + 1) * sizeof(*name_id));
-	names = malloc((f->nnames + 1) * sizeof(*names));
-	if (name_id == NULL || names == NULL) {
-		free(name_id);
-		free(names);
-		return -1;
-	}
-	memset(name_id, 0xff, (f->nnames + 1) * sizeof(*name_id));
-	for (i = 0; i < f->ndraw; i++) {
-		uint32_t nm = f->node[f->draw[i].node].name;
-
-		if (name_id[nm] == UINT32_MAX) {
-			name_id[nm] = (uint32_t)nnames;
-			names[nnames++] = f->draw[i].node;
-		}
-	}
-
 	pf_outbuf_puts(o, "{\"version\":1,\"title\":");
-	json_user(o, title);
+	json_user(o, pg->title);
 	pf_outbuf_puts(o, ",\"subtitle\":");
-	json_user(o, f->o.subtitle);
+	json_user(o, pg->subtitle);
 	pf_outbuf_puts(o, ",\"countname\":");
-	json_user(o, f->o.countname);
+	json_user(o, pg->countname);
 	pf_outbuf_puts(o, ",\"inverted\":");
-	pf_outbuf_puts(o, f->o.inverted ? "true" : "false");
+	pf_outbuf_puts(o, pg->inverted ? "true" : "false");
 	pf_outbuf_puts(o, ",\"reversed\":");
-	pf_outbuf_puts(o, f->o.reverse ? "true" : "false");
+	pf_outbuf_puts(o, pg->reversed ? "true" : "false");
 	pf_outbuf_puts(o, ",\"flamechart\":");
-	pf_outbuf_puts(o, f->o.flamechart ? "true" : "false");
+	pf_outbuf_puts(o, pg->flamechart ? "true" : "false");
 	pf_outbuf_puts(o, ",\"differential\":");
-	pf_outbuf_puts(o, f->columns == 2 ? "true" : "false");
+	pf_outbuf_puts(o, pg->differential ? "true" : "false");
 	pf_outbuf_puts(o, ",\"negate\":");
-	pf_outbuf_puts(o, f->o.negate ? "true" : "false");
+	pf_outbuf_puts(o, pg->negate ? "true" : "false");
 	pf_outbuf_puts(o, ",\"diffmode\":");
-	pf_outbuf_puts(o, f->o.diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
+	pf_outbuf_puts(o, pg->diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
 	pf_outbuf_puts(o, ",\"grand\":");
-	hput_count(o, f->grand);
+	pf_outbuf_count(o, pg->grand);
 	pf_outbuf_puts(o, ",\"names\":[");
-	for (i = 0; i < nnames; i++) {
-		const char *l;
-		size_t ln;
-
+	for (i = 0; i < dl->nnames; i++) {
 		if (i > 0)
 			pf_outbuf_put(o, ",", 1);
-		l = pf_flame_label(f, f->node[names[i]].name, &ln);
 		pf_outbuf_put(o, "\"", 1);
-		json_text(o, l, ln);
+		json_text(o, dl->names[i].label, dl->names[i].label_len);
 		pf_outbuf_put(o, "\"", 1);
 	}
-	/* Colours by name: a differential graph's are made by the viewer. */
+	/* Colours by name, the fill of each name's first frame; a
+	 * differential graph's are made by the viewer. */
 	pf_outbuf_puts(o, "],\n\"colors\":\"");
-	for (i = 0; i < nnames && f->columns != 2; i++) {
-		struct pf_rgb c = pf_flame_color(f, names[i]);
+	for (i = 0; i < dl->nnames && !pg->differential; i++) {
+		const struct pf_rgb *c = &dl->names[i].fill;
 
-		hex2(o, c.r);
-		hex2(o, c.g);
-		hex2(o, c.b);
+		hex2(o, c->r);
+		hex2(o, c->g);
+		hex2(o, c->b);
 	}
 	pf_outbuf_puts(o, "\",\n\"name\":[");
-	for (i = 0; i < f->ndraw; i++) {
+	for (i = 0; i < dl->nframes; i++) {
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
-		p = put_u64(p, name_id[f->node[f->draw[i].node].name]);
+		p = pf_put_u64(p, dl->name[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "],\n\"up\":[");
-	for (i = 0; i < f->ndraw; i++) {
-		uint32_t d = f->node[f->draw[i].node].depth;
+	for (i = 0; i < dl->nframes; i++) {
+		uint32_t d = dl->depth[i];
 
 		p = pf_outbuf_room(o, 24);
 		if (i > 0)
 			*p++ = ',';
-		p = put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
+		p = pf_put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
 		o->len = (size_t)(p - o->buf);
 		prev_depth = d;
 	}
 	pf_outbuf_puts(o, "],\n\"self\":[");
-	for (i = 0; i < f->ndraw; i++) {
-		const struct pf_flame_node *n = &f->node[f->draw[i].node];
-
+	for (i = 0; i < dl->nframes; i++) {
 		p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 		if (i > 0)
 			*p++ = ',';
-		p = put_count(p, n->total[1] - drawn_children(f, n, 1));
+		p = pf_put_count(p, dl->self[i]);
 		o->len = (size_t)(p - o->buf);
 	}
 	pf_outbuf_puts(o, "]");
-	if (f->columns == 2) {
+	if (pg->differential) {
 		pf_outbuf_puts(o, ",\n\"before\":[");
-		for (i = 0; i < f->ndraw; i++) {
-			const struct pf_flame_node *n = &f->node[f->draw[i].node];
-			pf_count kids = drawn_children(f, n, 0);
-
+		for (i = 0; i < dl->nframes; i++) {
 			p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
 			if (i > 0)
 				*p++ = ',';
-			p = put_count(p, n->total[0] >= kids ? n->total[0] - kids : 0);
+			p = pf_put_count(p, dl->before_self[i]);
 			o->len = (size_t)(p - o->buf);
 		}
 		pf_outbuf_puts(o, "]");
 	}
 	pf_outbuf_puts(o, "}");
-	free(name_id);
-	free(names);
-	return 0;
 }
 
 int
-pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
+pf_render_html(const struct pf_draw_list *dl, FILE *fp, struct pf_error *err)
 {
 	struct pf_outbuf o = { fp, NULL, 0, 1 << 16, 0 };
-	const char *title = f->o.title;
+	const char *title = dl->page.title;
 	int rc = -1;
 
-	if (pf_flame_layout(f, err) != 0)
-		return -1;
-	init_digit_pairs();
 	if ((o.buf = malloc(o.cap)) == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
-	if (title == NULL)
-		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
-		    "Flame Graph";
+		return pf_nomem(err, NULL, 0);
 	/* The policy forbids every fetch: whatever a page holds, it cannot
 	 * reach the network. */
 	pf_outbuf_puts(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -358,21 +242,20 @@ pf_flame_write_html(struct pf_flame *f, FILE *fp, struct pf_error *err)
 	pf_outbuf_put(&o, style, sizeof(style) - 1);
 	pf_outbuf_puts(&o, "</style>\n</head>\n<body>\n<noscript>This flame graph needs "
 	    "JavaScript.</noscript>\n<script type=\"application/json\" id=\"pf-data\">\n");
-	if (f->ndraw == 0) {
+	if (dl->nframes == 0) {
 		/* Still a page, so that a pipeline's output opens. */
 		pf_outbuf_puts(&o, "{\"version\":1,\"title\":");
 		json_user(&o, title);
 		pf_outbuf_puts(&o, ",\"empty\":true}");
-	} else if (write_data(f, &o, title) != 0) {
-		free(o.buf);
-		return pf_err(err, NULL, 0, "out of memory");
+	} else {
+		write_data(dl, &o);
 	}
 	pf_outbuf_puts(&o, "\n</script>\n<script>\n");
 	pf_outbuf_put(&o, script, sizeof(script) - 1);
 	pf_outbuf_puts(&o, "</script>\n</body>\n</html>\n");
 	pf_outbuf_flush(&o);
 	if (o.failed || fflush(fp) != 0) {
-		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;

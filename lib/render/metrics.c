@@ -9,10 +9,10 @@
  */
 #include <cairo.h>
 
-#include "internal.h"
+#include "render/render.h"
 
 void
-pf_metrics_init(struct pf_metrics *m, const struct pf_flame_options *o)
+pf_metrics_init(struct pf_metrics *m, const struct pf_draw_page *o)
 {
 	cairo_surface_t *s = NULL;
 	cairo_t *cr = NULL;

@@ -1,5 +1,6 @@
 /*
- * svg.c - the interactive SVG flame graph.
+ * svg.c - the interactive SVG flame graph, and the --nameattr file that
+ * only it uses.
  *
  * The picture follows what tools already read from flamegraph.pl output:
  * a <g> per frame holding a <title> "NAME (N samples, P%)", a <rect> and a
@@ -12,18 +13,35 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <strings.h>
 
-#include "internal.h"
+#include "render/render.h"
 
 /* lib/render/svg.js as a C string, made by the Makefile. */
 static const char script[] =
-#include "svg-script.h"
+#include "render/svg.js.inc"
     ;
+
+/* Extra attributes of the frames of one name, from --nameattr. */
+struct attrs {
+	char *g_attrs;			/* ' k="v"...', escaped */
+	char *title;			/* replaces the <title> text, raw */
+	char *href, *target;		/* wrap the frame in <a> */
+};
+
+struct pf_nameattr {
+	struct pf_strmap names;		/* frame name -> index into attr */
+	struct attrs *attr;
+	size_t n, cap;
+};
 
 struct out {
 	struct pf_outbuf w;
+	const struct pf_draw_list *dl;
+	const struct pf_draw_page *pg;
 	char *countname;	/* cleaned once, written in every title */
 	size_t countname_len;
+	const struct attrs **attrs; /* by name index; NULL: no --nameattr */
 };
 
 static inline void
@@ -178,45 +196,31 @@ fmt_count(pf_count c, double factor, char *buf)
 }
 
 static void
-title_text(struct pf_flame *f, struct out *o, uint32_t v)
+title_text(struct out *o, size_t i)
 {
-	const struct pf_flame_node *n = &f->node[v];
-	double pct = 100 * pf_count_to_double(n->total[1]) / pf_count_to_double(f->grand);
+	const struct pf_draw_list *dl = o->dl;
+	const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+	double pct = 100 * pf_count_to_double(dl->total[i]) / pf_count_to_double(o->pg->grand);
 	char num[64];
-	const char *l;
-	size_t ln;
 
-	l = pf_flame_label(f, n->name, &ln);
-	esc(o, l, ln);
+	esc(o, dn->label, dn->label_len);
 	put(o, " (", 2);
-	put(o, num, fmt_count(n->total[1], f->o.factor, num));
+	put(o, num, fmt_count(dl->total[i], o->pg->factor, num));
 	put(o, " ", 1);
 	esc(o, o->countname, o->countname_len);
 	put(o, ", ", 2);
 	put_fixed(o, pct, 2);
 	put(o, "%", 1);
-	if (f->columns == 2) {
-		double d = 100 * pf_flame_delta(f, v) / pf_count_to_double(f->grand);
+	if (o->pg->differential) {
+		double d = 100 * o->dl->delta[i] / pf_count_to_double(o->pg->grand);
 
-		if (f->o.negate)
+		if (o->pg->negate)
 			d = -d;
 		if (fabs(d) < 0.005)
 			d = 0;	/* no "-0.00%" */
 		printf_(o, "; %s%.2f%%", d > 0 ? "+" : "", d);
 	}
 	puts_(o, ")");
-}
-
-static const struct pf_nameattr *
-nameattr(struct pf_flame *f, uint32_t name)
-{
-	struct pf_strmap_slot *s;
-
-	if (f->nattr == 0)
-		return NULL;
-	s = pf_strmap_find(&f->attr_names, f->name[name], f->name_len[name],
-	    pf_hash_bytes(f->name[name], f->name_len[name], 0), 0, NULL);
-	return s != NULL ? &f->attr[s->value] : NULL;
 }
 
 /*
@@ -227,14 +231,12 @@ nameattr(struct pf_flame *f, uint32_t name)
  * title replaced through --nameattr.
  */
 static void
-exact(struct pf_flame *f, struct out *o, uint32_t v, int all)
+exact(struct out *o, size_t i, int all)
 {
-	const struct pf_flame_node *n = &f->node[v];
-	const char *raw = f->name[n->name], *l;
-	size_t rn = f->name_len[n->name], ln;
+	const struct pf_draw_name *dn = &o->dl->names[o->dl->name[i]];
+	size_t rn = dn->raw_len;
 
-	l = pf_flame_label(f, n->name, &ln);
-	if (all || ln != rn || memcmp(l, raw, rn) != 0) {
+	if (all || dn->label_len != rn || memcmp(dn->label, dn->raw, rn) != 0) {
 		char *e = malloc(rn * 3 + 1);
 
 		if (e == NULL) {
@@ -242,29 +244,27 @@ exact(struct pf_flame *f, struct out *o, uint32_t v, int all)
 			return;
 		}
 		puts_(o, " pf:name=\"");
-		esc(o, e, pf_percent_encode(raw, rn, e));
+		esc(o, e, pf_percent_encode(dn->raw, rn, e));
 		puts_(o, "\"");
 		free(e);
 	}
-	if (all || f->o.factor != 1 || n->total[1] % PF_COUNT_ONE != 0) {
+	if (all || o->pg->factor != 1 || o->dl->total[i] % PF_COUNT_ONE != 0) {
 		char num[PF_COUNT_BUFSIZE];
 
 		puts_(o, " pf:count=\"");
-		put(o, num, pf_count_format(n->total[1], num));
+		put(o, num, pf_count_format(o->dl->total[i], num));
 		puts_(o, "\"");
 	}
 }
 
 static void
-frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
-    const struct pf_flame_geom *g, const struct pf_flame_draw *d)
+frame(struct out *o, const struct pf_metrics *m, size_t i)
 {
-	const struct pf_flame_node *n = &f->node[d->node];
-	const struct pf_nameattr *na = nameattr(f, n->name);
-	struct pf_rgb c = pf_flame_color(f, d->node);
-	double y = pf_flame_y(f, g, n->depth), w = d->x2 - d->x1;
-	const char *l;
-	size_t ln, fit;
+	const struct pf_draw_list *dl = o->dl;
+	const struct pf_draw_name *dn = &dl->names[dl->name[i]];
+	const struct attrs *na = o->attrs != NULL ? o->attrs[dl->name[i]] : NULL;
+	double y = pf_draw_y(o->pg, dl->depth[i]), w = dl->x2[i] - dl->x1[i];
+	size_t fit;
 	int cut;
 
 	puts_(o, "<g");
@@ -286,31 +286,30 @@ frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
 	if (na != NULL && na->title != NULL)
 		esc_user(o, na->title);
 	else
-		title_text(f, o, d->node);
+		title_text(o, i);
 	puts_(o, "</title><rect x=\"");
-	put_fixed(o, d->x1, 1);
+	put_fixed(o, dl->x1[i], 1);
 	puts_(o, "\" y=\"");
 	put_fixed(o, y, 1);
 	puts_(o, "\" width=\"");
 	put_fixed(o, w, 1);
 	puts_(o, "\" height=\"");
-	put_fixed(o, f->o.frame_height - 1, 1);
+	put_fixed(o, o->pg->frame_height - 1, 1);
 	puts_(o, "\" fill=\"rgb(");
-	put_uint(o, c.r);
+	put_uint(o, dl->fill[i].r);
 	put(o, ",", 1);
-	put_uint(o, c.g);
+	put_uint(o, dl->fill[i].g);
 	put(o, ",", 1);
-	put_uint(o, c.b);
+	put_uint(o, dl->fill[i].b);
 	puts_(o, ")\" rx=\"2\" ry=\"2\"");
-	exact(f, o, d->node, na != NULL && na->title != NULL);
+	exact(o, i, na != NULL && na->title != NULL);
 	puts_(o, "/><text x=\"");
-	put_fixed(o, d->x1 + 3, 2);
+	put_fixed(o, dl->x1[i] + 3, 2);
 	puts_(o, "\" y=\"");
-	put_fixed(o, y + (f->o.frame_height - 1) / 2 + f->o.fontsize / 3 + 0.5, 2);
+	put_fixed(o, y + (o->pg->frame_height - 1) / 2 + o->pg->fontsize / 3 + 0.5, 2);
 	puts_(o, "\">");
-	l = pf_flame_label(f, n->name, &ln);
-	fit = pf_metrics_fit(m, l, ln, w, &cut);
-	esc(o, l, fit);
+	fit = pf_metrics_fit(m, dn->label, dn->label_len, w, &cut);
+	esc(o, dn->label, fit);
 	if (cut)
 		puts_(o, "..");
 	puts_(o, "</text>");
@@ -320,44 +319,42 @@ frame(struct pf_flame *f, struct out *o, const struct pf_metrics *m,
 }
 
 static void
-header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
-    const char *title)
+header(struct out *o)
 {
-	const char *c1, *c2;
+	const struct pf_draw_page *p = o->pg;
 	char hidden[PF_COUNT_BUFSIZE];
 
-	pf_flame_bgcolors(f, &c1, &c2);
 	puts_(o, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
 	    "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
 	    "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
 	printf_(o, "<svg version=\"1.1\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" "
 	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
-	    "xmlns:pf=\"urn:x-pf:flamegraph\" pf:fontsize=\"%g\" pf:fontwidth=\"%g\" "
+	    "xmlns:pf=\"" PF_SVG_NS "\" pf:fontsize=\"%g\" pf:fontwidth=\"%g\" "
 	    "pf:xpad=\"%g\" pf:inverted=\"%d\" pf:nametype=\"",
-	    g->width, g->height, g->width, g->height, f->o.fontsize, f->o.fontwidth,
-	    g->xpad, f->o.inverted ? 1 : 0);
-	esc_user(o, f->o.nametype);
+	    p->width, p->height, p->width, p->height, p->fontsize, p->fontwidth,
+	    p->xpad, p->inverted ? 1 : 0);
+	esc_user(o, p->nametype);
 	/* The samples of the frames left out as too narrow (--minwidth),
 	 * so that pf-collapse can say exactly how many it cannot give back. */
 	puts_(o, "\" pf:hidden=\"");
-	put(o, hidden, pf_count_format(f->hidden, hidden));
+	put(o, hidden, pf_count_format(p->hidden, hidden));
 	puts_(o, "\">\n<!-- Flame graph drawn by pf-svg " PF_VERSION_STRING
 	    ". Hover over a frame for details, click to zoom, Ctrl-F or F3 to search. -->\n");
-	if (f->o.notes != NULL) {
+	if (p->notes != NULL) {
 		/* In a <desc> rather than flamegraph.pl's comment: a comment
 		 * cannot hold "--", an element holds any escaped text. */
 		puts_(o, "<desc id=\"notes\">");
-		esc_user(o, f->o.notes);
+		esc_user(o, p->notes);
 		puts_(o, "</desc>\n");
 	}
 	printf_(o, "<defs>\n<linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
 	    "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
-	    "</linearGradient>\n</defs>\n", c1, c2);
+	    "</linearGradient>\n</defs>\n", p->bg1, p->bg2);
 	puts_(o, "<style type=\"text/css\">\ntext { font-family: ");
-	css_font(o, f->o.fonttype);
-	printf_(o, "; font-size: %gpx; fill: rgb(0,0,0); }\n", f->o.fontsize);
-	printf_(o, "#title { text-anchor: middle; font-size: %gpx; }\n", f->o.fontsize + 5);
+	css_font(o, p->fonttype);
+	printf_(o, "; font-size: %gpx; fill: rgb(0,0,0); }\n", p->fontsize);
+	printf_(o, "#title { text-anchor: middle; font-size: %gpx; }\n", p->fontsize + 5);
 	puts_(o, "#subtitle { text-anchor: middle; fill: rgb(160,160,160); }\n"
 	    "#search, #ignorecase { opacity: 0.1; cursor: pointer; }\n"
 	    "#search:hover, #search.show, #ignorecase:hover, #ignorecase.show { opacity: 1; }\n"
@@ -368,74 +365,273 @@ header(struct pf_flame *f, struct out *o, const struct pf_flame_geom *g,
 	    ".parent { opacity: 0.5; }\n"
 	    "</style>\n");
 	puts_(o, "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"url(#background)\"/>\n");
-	printf_(o, "<text id=\"title\" x=\"%g\" y=\"%g\">", g->width / 2, f->o.fontsize * 2);
-	esc_user(o, title);
+	printf_(o, "<text id=\"title\" x=\"%g\" y=\"%g\">", p->width / 2, p->fontsize * 2);
+	esc_user(o, p->title);
 	puts_(o, "</text>\n");
-	if (f->o.subtitle != NULL) {
-		printf_(o, "<text id=\"subtitle\" x=\"%g\" y=\"%g\">", g->width / 2,
-		    f->o.fontsize * 4);
-		esc_user(o, f->o.subtitle);
+	if (p->subtitle != NULL) {
+		printf_(o, "<text id=\"subtitle\" x=\"%g\" y=\"%g\">", p->width / 2,
+		    p->fontsize * 4);
+		esc_user(o, p->subtitle);
 		puts_(o, "</text>\n");
 	}
-	printf_(o, "<text id=\"details\" x=\"%g\" y=\"%g\"> </text>\n", g->xpad,
-	    g->height - g->ypad2 / 2);
+	printf_(o, "<text id=\"details\" x=\"%g\" y=\"%g\"> </text>\n", p->xpad,
+	    p->height - p->ypad2 / 2);
+}
+
+/* The --nameattr attributes of each name of the list, or NULL for none. */
+static const struct attrs **
+attrs_by_name(const struct pf_draw_list *dl, const struct pf_nameattr *a)
+{
+	const struct attrs **by = calloc(dl->nnames + 1, sizeof(*by));
+	struct pf_strmap_slot *s;
+	size_t i;
+
+	if (by == NULL)
+		return NULL;
+	for (i = 0; i < dl->nnames; i++) {
+		const struct pf_draw_name *dn = &dl->names[i];
+
+		s = pf_strmap_find((struct pf_strmap *)&a->names, dn->raw, dn->raw_len,
+		    pf_hash_bytes(dn->raw, dn->raw_len, 0), 0, NULL);
+		by[i] = s != NULL ? &a->attr[s->value] : NULL;
+	}
+	return by;
 }
 
 int
-pf_flame_write_svg(struct pf_flame *f, FILE *fp, struct pf_error *err)
+pf_render_svg(const struct pf_draw_list *dl, FILE *fp, struct pf_error *err)
 {
-	struct out o = { { fp, NULL, 0, 1 << 16, 0 }, NULL, 0 };
-	struct pf_flame_geom g;
+	const struct pf_draw_page *p = &dl->page;
+	struct out o = { { fp, NULL, 0, 1 << 16, 0 }, dl, p, NULL, 0, NULL };
 	struct pf_metrics m;
-	const char *title = f->o.title;
 	size_t i;
 	int rc = -1;
 
 	o.w.buf = malloc(o.w.cap);
-	o.countname = malloc(strlen(f->o.countname) * 3 + 1);
+	o.countname = malloc(strlen(p->countname) * 3 + 1);
 	if (o.w.buf == NULL || o.countname == NULL) {
-		free(o.w.buf);
-		free(o.countname);
-		return pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
+		goto out;
 	}
-	o.countname_len = pf_clean_utf8(f->o.countname, strlen(f->o.countname),
-	    o.countname);
-	if (title == NULL)
-		title = f->o.flamechart ? "Flame Chart" : f->o.inverted ? "Icicle Graph" :
-		    "Flame Graph";
-	pf_flame_geom(f, &g);
-	if (f->ndraw == 0) {
+	if (p->nameattr != NULL && p->nameattr->n > 0 &&
+	    (o.attrs = attrs_by_name(dl, p->nameattr)) == NULL) {
+		pf_nomem(err, NULL, 0);
+		goto out;
+	}
+	o.countname_len = pf_clean_utf8(p->countname, strlen(p->countname), o.countname);
+	if (dl->nframes == 0) {
 		/* Still a picture, so that a pipeline's output is an SVG. */
-		header(f, &o, &g, title);
+		header(&o);
 		printf_(&o, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">"
-		    "No stack counts found</text>\n</svg>\n", g.width / 2, g.height / 2);
+		    "No stack counts found</text>\n</svg>\n", p->width / 2, p->height / 2);
 		goto done;
 	}
-	pf_metrics_init(&m, &f->o);
-	header(f, &o, &g, title);
+	pf_metrics_init(&m, p);
+	header(&o);
 	printf_(&o, "<text id=\"unzoom\" class=\"hide\" x=\"%g\" y=\"%g\">Reset Zoom</text>\n",
-	    g.xpad, f->o.fontsize * 2);
+	    p->xpad, p->fontsize * 2);
 	printf_(&o, "<text id=\"search\" x=\"%g\" y=\"%g\">Search</text>\n",
-	    g.width - g.xpad - 100, f->o.fontsize * 2);
+	    p->width - p->xpad - 100, p->fontsize * 2);
 	printf_(&o, "<text id=\"ignorecase\" x=\"%g\" y=\"%g\">ic</text>\n",
-	    g.width - g.xpad - 16, f->o.fontsize * 2);
+	    p->width - p->xpad - 16, p->fontsize * 2);
 	printf_(&o, "<text id=\"matched\" x=\"%g\" y=\"%g\"> </text>\n",
-	    g.width - g.xpad, g.height - g.ypad2 / 2);
+	    p->width - p->xpad, p->height - p->ypad2 / 2);
 	puts_(&o, "<g id=\"frames\">\n");
-	for (i = 0; i < f->ndraw; i++)
-		frame(f, &o, &m, &g, &f->draw[i]);
+	for (i = 0; i < dl->nframes; i++)
+		frame(&o, &m, i);
 	puts_(&o, "</g>\n<script type=\"text/ecmascript\"><![CDATA[\n");
 	put(&o, script, sizeof(script) - 1);
 	puts_(&o, "]]></script>\n</svg>\n");
 done:
 	pf_outbuf_flush(&o.w);
 	if (o.w.failed || fflush(fp) != 0) {
-		pf_err(err, NULL, 0, "write error: %s", strerror(errno));
+		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	free(o.w.buf);
 	free(o.countname);
+	free(o.attrs);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- nameattr */
+
+static int
+attr_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (i = 1; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static char *
+dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d != NULL) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* Appends ' k="v"' to *buf, v escaped for an attribute. */
+static int
+append_attr(char **buf, size_t *len, const char *k, size_t kn, const char *v, size_t vn)
+{
+	size_t cap = *len + kn + vn * 6 + 8, i;
+	char *d = realloc(*buf, cap), *o;
+
+	if (d == NULL)
+		return -1;
+	*buf = d;
+	o = d + *len;
+	*o++ = ' ';
+	memcpy(o, k, kn);
+	o += kn;
+	*o++ = '=';
+	*o++ = '"';
+	for (i = 0; i < vn; i++) {
+		unsigned char c = (unsigned char)v[i];
+		const char *e = NULL;
+
+		switch (c) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		}
+		if (e != NULL) {
+			memcpy(o, e, strlen(e));
+			o += strlen(e);
+		} else {
+			*o++ = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	*len = (size_t)(o - d);
+	return 0;
+}
+
+void
+pf_nameattr_free(struct pf_nameattr *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++) {
+		free(a->attr[i].g_attrs);
+		free(a->attr[i].title);
+		free(a->attr[i].href);
+		free(a->attr[i].target);
+	}
+	free(a->attr);
+	pf_strmap_release(&a->names);
+	free(a);
+}
+
+/* One line: "NAME<TAB>attr=value<TAB>...". */
+static int
+nameattr_line(struct pf_nameattr *a, const char *line, size_t len, const char *name,
+    uint64_t lineno, struct pf_error *err)
+{
+	struct pf_strmap_slot *slot;
+	struct attrs *na;
+	const char *tab, *end = line + len, *p;
+	size_t glen;
+	int nomem = 0;
+
+	tab = memchr(line, '\t', len);
+	if (tab == NULL)
+		tab = end;
+	slot = pf_strmap_find(&a->names, line, (size_t)(tab - line),
+	    pf_hash_bytes(line, (size_t)(tab - line), 0), 1, &nomem);
+	if (slot == NULL || pf_grow(&a->attr, &a->cap, a->n + 1, sizeof(*a->attr)) != 0)
+		return pf_nomem(err, name, 0);
+	if (slot->value == UINT32_MAX) {
+		slot->value = (uint32_t)a->n;
+		memset(&a->attr[a->n++], 0, sizeof(*a->attr));
+	}
+	na = &a->attr[slot->value];
+	glen = na->g_attrs != NULL ? strlen(na->g_attrs) : 0;
+	for (p = tab; p < end; ) {
+		const char *q, *eq;
+		char **dst = NULL;
+
+		p++;
+		q = memchr(p, '\t', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		if (q == p) {
+			p = q;
+			continue;
+		}
+		eq = memchr(p, '=', (size_t)(q - p));
+		if (eq == NULL || !attr_name_ok(p, (size_t)(eq - p)))
+			return pf_err(err, name, lineno, "expected attr=value after the name");
+		if (eq - p >= 2 && strncasecmp(p, "on", 2) == 0)
+			return pf_err(err, name, lineno,
+			    "event handler attribute '%.*s' is not allowed",
+			    (int)(eq - p), p);
+		if (eq - p == 5 && memcmp(p, "title", 5) == 0)
+			dst = &na->title;
+		else if (eq - p == 4 && memcmp(p, "href", 4) == 0)
+			dst = &na->href;
+		else if (eq - p == 6 && memcmp(p, "target", 6) == 0)
+			dst = &na->target;
+		if (dst != NULL) {
+			free(*dst);
+			if ((*dst = dup_n(eq + 1, (size_t)(q - eq - 1))) == NULL)
+				return pf_nomem(err, name, 0);
+		} else if (append_attr(&na->g_attrs, &glen, p, (size_t)(eq - p),
+		    eq + 1, (size_t)(q - eq - 1)) != 0) {
+			return pf_nomem(err, name, 0);
+		}
+		p = q;
+	}
+	return 0;
+}
+
+struct pf_nameattr *
+pf_nameattr_load(struct pf_reader *r, struct pf_error *err)
+{
+	struct pf_nameattr *a = calloc(1, sizeof(*a));
+	const char *line, *name = pf_reader_name(r);
+	size_t len;
+	int st;
+
+	if (a == NULL || pf_strmap_init(&a->names, 16) != 0) {
+		free(a);
+		pf_nomem(err, name, 0);
+		return NULL;
+	}
+	while ((st = pf_reader_line(r, &line, &len, err)) != PF_LINE_EOF) {
+		if (st != PF_LINE_OK) {
+			if (st == PF_LINE_TOOLONG)
+				pf_err(err, name, pf_reader_lineno(r), "line too long");
+			goto fail;
+		}
+		if (len > 0 && nameattr_line(a, line, len, name, pf_reader_lineno(r),
+		    err) != 0)
+			goto fail;
+	}
+	return a;
+fail:
+	pf_nameattr_free(a);
+	return NULL;
 }

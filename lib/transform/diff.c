@@ -18,7 +18,7 @@ add_column(struct pf_profile *d, const struct pf_profile *src, int col,
 	int rc = -1;
 
 	if (pf_idmap_init(&m, src, d) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	for (i = 0; i < pf_profile_nstacks(src); i++) {
 		const uint32_t *f = pf_profile_stack(src, i, &n, &a, NULL);
 
@@ -48,7 +48,7 @@ pf_diff_pair(const struct pf_profile *before, const struct pf_profile *after,
 	pf_count t1 = 0, t2 = 0;
 
 	if (d == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		return NULL;
 	}
 	pf_profile_set_columns(d, 2);
@@ -75,7 +75,7 @@ mean_of(const struct pf_profile *const *runs, size_t n, struct pf_error *err)
 	size_t i;
 
 	if (m == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
@@ -130,7 +130,7 @@ pf_diff_overlap(const struct pf_profile *d, struct pf_diff_overlap *ov,
 	int rc = -1;
 
 	if (ra == NULL || rb == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (i = 0; i < pf_profile_nstacks(d); i++) {

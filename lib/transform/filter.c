@@ -72,7 +72,8 @@ compile(struct step *s, const char *pat, size_t len, uint32_t flags,
 	s->re = pcre2_compile((PCRE2_SPTR)pat, len, flags, &code, &off, NULL);
 	if (s->re == NULL) {
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		return pf_err(err, NULL, 0, "invalid pattern '%s': %s at offset %zu",
+		return pf_errc(err, PF_ERR_USAGE, NULL, 0, (uint64_t)off + 1,
+		    "invalid pattern '%s': %s at offset %zu",
 		    shown, (const char *)msg, (size_t)off);
 	}
 	/* Without JIT support (some platforms, some SELinux policies) the
@@ -96,14 +97,14 @@ parse_subst(struct step *s, const char *arg, struct pf_error *err)
 	int rc = -1;
 
 	if (len < 4 || arg[0] != 's' || arg[1] == '\\' || arg[1] == '\0') {
-		pf_err(err, NULL, 0, "invalid --rename '%s': expected s/PATTERN/REPLACEMENT/[gi]", arg);
+		pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid --rename '%s': expected s/PATTERN/REPLACEMENT/[gi]", arg);
 		return -1;
 	}
 	d = arg[1];
 	p = arg + 2;
 	for (k = 0; k < 2; k++) {
 		if ((parts[k] = malloc(len + 1)) == NULL) {
-			pf_err(err, NULL, 0, "out of memory");
+			pf_nomem(err, NULL, 0);
 			goto out;
 		}
 		for (i = 0; *p != '\0' && *p != d; p++) {
@@ -116,7 +117,7 @@ parse_subst(struct step *s, const char *arg, struct pf_error *err)
 		parts[k][i] = '\0';
 		plen[k] = i;
 		if (*p != d) {
-			pf_err(err, NULL, 0, "invalid --rename '%s': expected s/PATTERN/REPLACEMENT/[gi]", arg);
+			pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid --rename '%s': expected s/PATTERN/REPLACEMENT/[gi]", arg);
 			goto out;
 		}
 		p++;
@@ -127,7 +128,7 @@ parse_subst(struct step *s, const char *arg, struct pf_error *err)
 		else if (*p == 'i')
 			flags |= PCRE2_CASELESS;
 		else {
-			pf_err(err, NULL, 0, "invalid --rename '%s': unknown flag '%c' "
+			pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid --rename '%s': unknown flag '%c' "
 			    "(expected g or i)", arg, *p);
 			goto out;
 		}
@@ -150,9 +151,9 @@ parse_number(const char *arg, const char *opt, pf_count *c, struct pf_error *err
 	int k = pf_count_parse(arg, strlen(arg), c);
 
 	if (k == PF_COUNT_OVERFLOW)
-		return pf_err(err, NULL, 0, "invalid %s '%s': more than 2^64", opt, arg);
+		return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid %s '%s': more than 2^64", opt, arg);
 	if (k != PF_COUNT_OK)
-		return pf_err(err, NULL, 0, "invalid %s '%s': expected a non-negative "
+		return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid %s '%s': expected a non-negative "
 		    "number", opt, arg);
 	return 0;
 }
@@ -186,7 +187,7 @@ pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind, const char *arg,
 		if (parse_number(arg, "--top", &c, err) != 0)
 			return -1;
 		if (c % PF_COUNT_ONE != 0 || c / PF_COUNT_ONE > SIZE_MAX / 2)
-			return pf_err(err, NULL, 0, "invalid --top '%s': expected a "
+			return pf_errc(err, PF_ERR_USAGE, NULL, 0, 0, "invalid --top '%s': expected a "
 			    "whole number", arg);
 		s.top = (size_t)(c / PF_COUNT_ONE);
 		break;
@@ -197,7 +198,7 @@ pf_filter_add(struct pf_filter *f, enum pf_filter_kind kind, const char *arg,
 	if (pf_grow(&f->steps, &f->cap, f->n + 1, sizeof(*f->steps)) != 0) {
 		pcre2_code_free(s.re);
 		free(s.repl);
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	}
 	f->steps[f->n++] = s;
 	return 0;
@@ -256,14 +257,14 @@ substitute(const struct step *s, pcre2_match_data *md, const char *name,
 
 	for (;;) {
 		if (*cap < 64 && pf_grow(b, cap, 64, 1) != 0)
-			return pf_err(err, NULL, 0, "out of memory");
+			return pf_nomem(err, NULL, 0);
 		outlen = *cap;
 		rc = pcre2_substitute(s->re, (PCRE2_SPTR)name, n, 0, opts, md, NULL,
 		    (PCRE2_SPTR)s->repl, s->repl_len, (PCRE2_UCHAR *)*b, &outlen);
 		if (rc != PCRE2_ERROR_NOMEMORY)
 			break;
 		if (pf_grow(b, cap, outlen + 1, 1) != 0)
-			return pf_err(err, NULL, 0, "out of memory");
+			return pf_nomem(err, NULL, 0);
 	}
 	if (rc < 0) {
 		PCRE2_UCHAR msg[256];
@@ -316,7 +317,7 @@ rename_frames(const struct pf_profile *p, struct pf_profile *q,
 	rc = 0;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 out:
 	pcre2_match_data_free(md);
 	free(b);
@@ -334,7 +335,7 @@ match_frames(const struct pf_profile *p, const struct step *s,
 	size_t i, len;
 
 	if (md == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	for (i = 0; i < pf_profile_nframes(p); i++) {
 		const char *name = pf_profile_frame(p, (uint32_t)i, &len);
 		int rc;
@@ -457,7 +458,7 @@ apply_step(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 	free(match);
 	return pf_replace(pp, q);
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 fail:
 	free(ids);
 	free(map);
@@ -531,7 +532,7 @@ apply_top(const struct step *s, struct pf_profile **pp, struct pf_error *err)
 	pf_idmap_release(&m);
 	return pf_replace(pp, q);
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 fail:
 	free(order);
 	free(r);

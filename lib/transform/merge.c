@@ -37,12 +37,13 @@ load_one(struct pf_merge_input *in, const struct pf_merge_options *o)
 
 	memset(err, 0, sizeof(*err));
 	if ((p = pf_profile_new()) == NULL) {
-		pf_err(err, in->path, 0, "out of memory");
+		pf_nomem(err, in->path, 0);
 		goto fail;
 	}
 	if ((r = pf_reader_open(in->path, err)) == NULL)
 		goto fail;
-	if (pf_folded_read_opts(p, r, &o->read, &in->stats, err) != 0) {
+	if (pf_reader_gunzip(r, err) < 0 ||
+	    pf_folded_read_opts(p, r, &o->read, &in->stats, err) != 0) {
 		pf_reader_free(r);
 		goto fail;
 	}
@@ -130,7 +131,7 @@ pf_merge_load(struct pf_merge_input *in, size_t n, const struct pf_merge_options
 	j.o = o;
 	for (t = 0; t < nt; t++)
 		if ((j.sum[t] = pf_profile_new()) == NULL) {
-			pf_err(err, NULL, 0, "out of memory");
+			pf_nomem(err, NULL, 0);
 			goto out;
 		}
 	pthread_mutex_init(&j.lock, NULL);

@@ -55,11 +55,11 @@ pf_idmap_add(struct pf_idmap *m, uint32_t root, const uint32_t *f, size_t n,
 	size_t j, k = root != UINT32_MAX;
 
 	if (pf_grow(&m->ids, &m->ids_cap, n + k + 1, sizeof(*m->ids)) != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	m->ids[0] = root;
 	for (j = 0; j < n; j++)
 		if ((m->ids[j + k] = pf_idmap_get(m, f[j])) == UINT32_MAX)
-			return pf_err(err, NULL, 0, "out of memory");
+			return pf_nomem(err, NULL, 0);
 	return pf_profile_add(m->dst, m->ids, n + k, a, b, err);
 }
 
@@ -175,7 +175,7 @@ pf_transform_rescale(struct pf_profile **pp, pf_count num, pf_count den,
 	pf_idmap_release(&m);
 	return pf_replace(pp, q);
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 fail:
 	pf_idmap_release(&m);
 	pf_profile_free(q);
@@ -231,7 +231,7 @@ pf_transform_tag(struct pf_profile **pp, const char *label, struct pf_error *err
 	pf_idmap_release(&m);
 	return pf_replace(pp, q);
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 fail:
 	pf_idmap_release(&m);
 	pf_profile_free(q);

@@ -762,7 +762,7 @@ pf_summary_write(const struct pf_summary *s, FILE *out, struct pf_error *err)
 	int rc = 0;
 
 	if ((o.buf = malloc(o.cap)) == NULL)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	switch (s->o.format) {
 	case PF_SUMMARY_MARKDOWN:
 		rc = write_markdown(s, &o);
@@ -777,9 +777,9 @@ pf_summary_write(const struct pf_summary *s, FILE *out, struct pf_error *err)
 	pf_outbuf_flush(&o);
 	free(o.buf);
 	if (rc != 0)
-		return pf_err(err, NULL, 0, "out of memory");
+		return pf_nomem(err, NULL, 0);
 	if (o.failed || fflush(out) != 0 || ferror(out))
-		return pf_err(err, NULL, 0, "write error");
+		return pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error");
 	return 0;
 }
 

@@ -79,7 +79,7 @@ add_run(const struct pf_profile *d, const struct pf_profile *p, int col,
 	int rc = -1;
 
 	if (self == NULL || incl == NULL || stamp == NULL) {
-		pf_err(err, NULL, 0, "out of memory");
+		pf_nomem(err, NULL, 0);
 		goto out;
 	}
 	if (fn_counts(p, col, self, incl, stamp, &total, err) != 0)
@@ -459,7 +459,7 @@ pf_summary_new(const struct pf_profile *d,
 		goto nomem;
 	goto out;
 nomem:
-	pf_err(err, NULL, 0, "out of memory");
+	pf_nomem(err, NULL, 0);
 fail:
 	pf_summary_free(s);
 	s = NULL;

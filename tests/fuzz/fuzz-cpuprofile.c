@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pf_collapse_options o;
 	struct pf_collapse_stats st;
-	struct pf_error st_err = { "fuzz.json", 0, "" };
+	struct pf_error st_err = { .name = "fuzz.json" };
 	unsigned flags = 0;
 	pf_count total;
 

@@ -5,14 +5,14 @@
  * library's reader, fuzzed by fuzz-folded); what takes hostile input here
  * is the writers: frame names of any bytes, counts up to 2^64, deep and
  * wide trees.  The input is read as a folded file; each format is then
- * written, and must be what its readers take: JSON that jansson parses
- * (it rejects invalid UTF-8) with the structure of its format, and a
+ * written, and must be what its readers take: JSON that yajl parses (it
+ * rejects invalid UTF-8) with the structure of its format, and a
  * gzip'ed protobuf that protobuf-c decodes with one sample per stack.  The
  * only failure allowed is a count the format cannot hold.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_tree.h>
 #include <zlib.h>
 
 #include "internal.h"
@@ -42,17 +42,34 @@ export(const struct pf_profile *p, int fmt, size_t *len, struct pf_error *err)
 	return buf;
 }
 
-static json_t *
+/* s[0..n-1] (NUL-terminated, as open_memstream leaves it) as a tree. */
+static yajl_val
 parse(const char *s, size_t n, const char *what)
 {
-	json_error_t e;
-	/* Counts go up to 2^64, past jansson's integers: as reals. */
-	json_t *j = json_loadb(s, n, JSON_DECODE_INT_AS_REAL, &e);
+	char e[256];
+	yajl_val j;
 
-	if (j == NULL)
-		fuzz_fail("%s: not JSON (line %d column %d): %s", what, e.line,
-		    e.column, e.text);
+	if (strlen(s) != n)
+		fuzz_fail("%s: a NUL byte in the JSON", what);
+	if ((j = yajl_tree_parse(s, e, sizeof(e))) == NULL)
+		fuzz_fail("%s: not JSON: %s", what, e);
 	return j;
+}
+
+/* The member key of object o, or NULL. */
+static yajl_val
+member(yajl_val o, const char *key)
+{
+	const char *path[] = { key, NULL };
+
+	return o != NULL ? yajl_tree_get(o, path, yajl_t_any) : NULL;
+}
+
+/* The length of array a; 0 when a is not an array. */
+static size_t
+length(yajl_val a)
+{
+	return YAJL_IS_ARRAY(a) ? YAJL_GET_ARRAY(a)->len : 0;
 }
 
 static void
@@ -98,12 +115,12 @@ check_pprof(const char *gz, size_t n, size_t nstacks)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pf_folded_options fo = { 1 };
+	struct pf_folded_options fo = { .lenient = 1 };
 	struct pf_error err;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = pf_reader_mem("fuzz.folded", data, size);
 	size_t len, i, n, nstacks;
-	json_t *j, *v;
+	yajl_val j, v;
 	char *out;
 	int fmt;
 
@@ -129,18 +146,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case PF_EXPORT_SPEEDSCOPE:
 			j = parse(out, len, "speedscope");
 			n = 0;
-			json_array_foreach(json_object_get(j, "profiles"), i, v) {
-				if (json_array_size(json_object_get(v, "samples")) !=
-				    json_array_size(json_object_get(v, "weights")))
+			for (i = 0; i < length(member(j, "profiles")); i++) {
+				v = YAJL_GET_ARRAY(member(j, "profiles"))->values[i];
+				if (length(member(v, "samples")) != length(member(v, "weights")))
 					fuzz_fail("speedscope: samples and weights differ");
-				n += json_array_size(json_object_get(v, "samples"));
+				n += length(member(v, "samples"));
 			}
 			if (n != nstacks * (size_t)pf_profile_columns(p))
 				fuzz_fail("speedscope: %zu samples for %zu stacks", n, nstacks);
-			json_decref(j);
+			yajl_tree_free(j);
 			break;
 		case PF_EXPORT_D3:
-			/* jansson nests 2048 levels at most, two per frame. */
+			/* yajl_tree_free recurses, two levels per frame: deep
+			 * trees are left out. */
 			for (i = n = 0; i < nstacks; i++) {
 				size_t k;
 
@@ -150,20 +168,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n >= 1000)
 				break;
 			j = parse(out, len, "d3");
-			if (strcmp(json_string_value(json_object_get(j, "name")), "all") != 0)
+			v = member(j, "name");
+			if (!YAJL_IS_STRING(v) || strcmp(v->u.string, "all") != 0)
 				fuzz_fail("d3: the root is not \"all\"");
-			json_decref(j);
+			yajl_tree_free(j);
 			break;
 		default:
 			j = parse(out, len, "cpuprofile");
-			if (json_array_size(json_object_get(j, "samples")) !=
-			    json_array_size(json_object_get(j, "timeDeltas")) ||
-			    json_array_size(json_object_get(j, "nodes")) < 1)
+			if (length(member(j, "samples")) != length(member(j, "timeDeltas")) ||
+			    length(member(j, "nodes")) < 1)
 				fuzz_fail("cpuprofile: samples and timeDeltas differ");
-			json_array_foreach(json_object_get(j, "nodes"), i, v)
-				if (json_number_value(json_object_get(v, "id")) != (double)(i + 1))
+			for (i = 0; i < length(member(j, "nodes")); i++) {
+				v = member(YAJL_GET_ARRAY(member(j, "nodes"))->values[i], "id");
+				if (!YAJL_IS_NUMBER(v) || YAJL_GET_DOUBLE(v) != (double)(i + 1))
 					fuzz_fail("cpuprofile: node %zu is not id %zu", i, i + 1);
-			json_decref(j);
+			}
+			yajl_tree_free(j);
 			break;
 		}
 		free(out);

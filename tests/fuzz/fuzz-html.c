@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((out = open_memstream(&page, &len)) == NULL)
 		fail("setup", "open_memstream");
-	if (pf_flame_write_html(f, out, &err) != 0) {
+	if (pf_flame_write(f, PF_OUTPUT_HTML, out, &err) != 0) {
 		/* Counts that each fit can still add up past 2^64: the layout
 		 * says so, and that is the only way writing may fail here. */
 		if (strncmp(err.msg, "count overflow: ", 16) != 0)

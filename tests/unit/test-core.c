@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include "tap.h"
+#include "internal.h"
 
 /* ------------------------------------------------------------------ counts */
 
@@ -1256,6 +1257,101 @@ test_reader_range(void)
 	}
 }
 
+/* r's decoded text, all of it, through pf_reader_read (malloc'ed). */
+static char *
+decoded(struct pf_reader *r, size_t *len, int *rc)
+{
+	struct pf_error err;
+	char *buf = NULL;
+
+	*len = 0;
+	*rc = pf_reader_decode(r, &err);
+	if (*rc >= 0 && pf_reader_slurp(r, &buf, len, &err) != 0)
+		*rc = -1;
+	return buf;
+}
+
+/* in[0..n-1] decodes to want. */
+static void
+decode_is(const char *name, const char *in, size_t n, const char *want, size_t wlen)
+{
+	struct pf_reader *r = pf_reader_mem("m", in, n);
+	size_t len;
+	int rc;
+	char *got = decoded(r, &len, &rc);
+
+	if (rc < 0)
+		tap_ok(0, name, "decode failed");
+	else
+		tap_mem(name, got, len, want, wlen);
+	free(got);
+	pf_reader_free(r);
+}
+
+static void
+test_reader_decode(void)
+{
+	static const char le[] = "\xff\xfe" "a\0;\0b\0 \0" "1\0\r\0\n\0";
+	static const char be[] = "\xfe\xff" "\0a\0;\0b\0 \0" "1\0\n";
+	/* U+1F600 (a surrogate pair) and U+00E9. */
+	static const char astral[] = "\xff\xfe" "\x3d\xd8\x00\xde" "\xe9\0";
+	/* A high surrogate without its low half, then 'x'. */
+	static const char lone[] = "\xff\xfe" "\x3d\xd8" "x\0";
+	static const char odd[] = "\xff\xfe" "a\0b";
+	static const char u8bom[] = "\xef\xbb\xbf" "a;b 1\n";
+	struct pf_reader *r;
+	const char *line;
+	char path[64], *big;
+	size_t i, n, len;
+	int rc, lines, good;
+	struct pf_error err;
+
+	decode_is("reader_decode/utf16le", le, sizeof(le) - 1, "a;b 1\r\n", 7);
+	decode_is("reader_decode/utf16be", be, sizeof(be) - 1, "a;b 1\n", 6);
+	decode_is("reader_decode/astral_and_latin", astral, sizeof(astral) - 1,
+	    "\xf0\x9f\x98\x80\xc3\xa9", 6);
+	decode_is("reader_decode/lone_surrogate", lone, sizeof(lone) - 1,
+	    "\xef\xbf\xbdx", 4);
+	decode_is("reader_decode/odd_byte_at_end", odd, sizeof(odd) - 1,
+	    "a\xef\xbf\xbd", 4);
+	decode_is("reader_decode/utf8_bom_dropped", u8bom, sizeof(u8bom) - 1, "a;b 1\n", 6);
+	decode_is("reader_decode/bom_only", "\xff\xfe", 2, "", 0);
+	decode_is("reader_decode/plain_untouched", "ab\n", 3, "ab\n", 3);
+
+	/* A file of several read blocks, read line by line: every line
+	 * comes out whole, whatever block boundary it straddles. */
+	n = 2 + (size_t)300000 * 16;
+	big = malloc(n);
+	memcpy(big, "\xff\xfe", 2);
+	for (i = 0; i < 300000; i++)
+		memcpy(big + 2 + i * 16, "f\0o\0o\0;\0\xe9\0 \0" "7\0\n\0", 16);
+	if (tmp_file(path, big, n) == 0) {
+		r = pf_reader_open(path, &err);
+		rc = pf_reader_decode(r, &err);
+		{
+			uint64_t a, b;
+			int fd;
+
+			/* Transcoded text cannot be cut at byte offsets of
+			 * the file for a parallel parse. */
+			CHECK("reader_decode/no_parallel_span",
+			    pf_reader_file_span(r, &fd, &a, &b) == -1);
+		}
+		lines = good = 0;
+		while (pf_reader_line(r, &line, &len, &err) == PF_LINE_OK) {
+			lines++;
+			good += len == 8 && memcmp(line, "foo;\xc3\xa9 7", 8) == 0;
+		}
+		tap_ok(rc == 0 && lines == 300000 && good == lines, "reader_decode/file_blocks",
+		    "rc %d, %d lines, %d right", rc, lines, good);
+		pf_reader_free(r);
+		unlink(path);
+	} else {
+		tap_ok(0, "reader_decode/file_blocks", "no temporary file");
+	}
+	free(big);
+}
+
 int
 main(void)
 {
@@ -1277,5 +1373,6 @@ main(void)
 	tap_group("group/reader_file", test_reader_file);
 	tap_group("group/reader_toolong", test_reader_toolong);
 	tap_group("group/reader_range", test_reader_range);
+	tap_group("group/reader_decode", test_reader_decode);
 	return tap_done();
 }

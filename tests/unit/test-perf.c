@@ -216,6 +216,80 @@ test_headers(void)
 	    "[bracketed];spin 1001001\n"
 	    "deeprec;leaf_compute 1001001\n"
 	    "kworker/u8:2-ev;worker_thread 1001001\n");
+
+	/*
+	 * perf 6.5 and later print the PID and TID in 7 columns ("%s %7d",
+	 * "%7d/%-7d") where older perf used 5: the padding is not part of
+	 * the comm, a blank that ends the comm still is.  Each layout below
+	 * is what `perf script` prints with that set of fields.
+	 */
+	perf_case("perf/width7_default_fields",
+	    "iou-wrk-726     729    36.910071:       9737 cycles:P: \n"
+	    "\tffffffff81000010 io_wq_worker+0x10 ([kernel.kallsyms])\n\n"
+	    "python3   10585    36.910080:       9737 cycles:P: \n"
+	    "\t    7f0000001020 _PyEval_EvalFrameDefault+0x20 (/usr/bin/python3.11)\n\n"
+	    "trace       1    36.910090:       9737 cycles:P: \n"
+	    "\t    7f0000001020 main+0x20 (/usr/bin/trace)\n\n"
+	    "threaded-ml 1234567    36.910095:       9737 cycles:P: \n"
+	    "\t    7f0000001020 main+0x20 (/usr/bin/ml)\n\n", NULL,
+	    "iou-wrk-726;io_wq_worker 9737\n"
+	    "python3;_PyEval_EvalFrameDefault 9737\n"
+	    "threaded-ml;main 9737\n"
+	    "trace;main 9737\n");
+	perf_case("perf/width7_cpu_column",
+	    "swapper       0 [000]    36.910071:     250000 cpu-clock:ppp: \n"
+	    "\tffffffff81000010 default_idle+0x10 ([kernel.kallsyms])\n\n"
+	    "kworker/u8:2-ev     118 [001]    36.910072:     250000 cpu-clock:ppp: \n"
+	    "\tffffffff81000020 worker_thread+0x10 ([kernel.kallsyms])\n\n", NULL,
+	    "kworker/u8:2-ev;worker_thread 250000\n"
+	    "swapper;default_idle 250000\n");
+	perf_case("perf/width7_pid_tid",
+	    "python3   10585/10590     36.910071:     250000 cpu-clock: \n"
+	    "\t    7f0000001020 main+0x20 (/usr/bin/python3.11)\n\n"
+	    "trailing      726/729       36.910072:     250000 cpu-clock: \n"
+	    "\t    7f0000001020 main+0x20 (/usr/bin/python3.11)\n\n", &tid,
+	    "python3-10585/10590;main 250000\n"
+	    "trailing_-726/729;main 250000\n");
+	perf_case("perf/width7_fields_comm_tid_ip_sym",
+	    "deeprec   19051 \n\t            113b main\n\n"
+	    "worker 1   19052 \n\t            113b main\n\n", &tid,
+	    "deeprec-?/19051;main 1\nworker_1-?/19052;main 1\n");
+	/* "trailing " with a 5-digit TID: 1 + 1 + 2 blanks in 7 columns
+	 * (here), 1 + 1 + 0 in 5 (perf/comm_names). */
+	perf_case("perf/width7_comm_trailing_space",
+	    "trailing    19270   525.400460:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n"
+	    "a  b   c   19272   525.391512:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n"
+	    "prog   19273   525.391512:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n", NULL,
+	    "a__b___c;spin_hash 1001001\n"
+	    "prog;spin_hash 1001001\n"
+	    "trailing_;spin_hash 1001001\n");
+	/*
+	 * Older perf (5 columns) with a comm ending in two blanks first: its
+	 * four blanks would fit 7 columns, the next header's do not, so the
+	 * input is read as 5 columns throughout.
+	 */
+	perf_case("perf/width5_decided_by_a_later_header",
+	    "two   19270   525.400460:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n"
+	    "prog 19273   525.401460:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n"
+	    "one   712   525.402460:    1001001 cpu-clock: \n"
+	    "\t            126a spin_hash+0x1a (/tmp/mtnames)\n\n", NULL,
+	    "one;spin_hash 1001001\n"
+	    "prog;spin_hash 1001001\n"
+	    "two__;spin_hash 1001001\n");
+	/* Without a call graph the comm is right-aligned in 16 columns. */
+	perf_case("perf/width7_no_callgraph",
+	    "         deeprec   19094   508.684651:    1001001 cpu-clock:      "
+	    "55c7381623b2 leaf_compute+0x52 (/home/dev/corpus01/bin/deeprec)\n"
+	    "            beef     195   508.688663:    1001001 cpu-clock:      "
+	    "7fcdc2cd53ba __mpn_mul_1+0xa (/usr/lib/x86_64-linux-gnu/libc.so.6)\n",
+	    NULL,
+	    "beef;__mpn_mul_1 1001001\n"
+	    "deeprec;leaf_compute 1001001\n");
 }
 
 /* ---------------------------------------------------------------- samples */
@@ -890,6 +964,34 @@ test_parallel_first_event(void)
 }
 
 /*
+ * Every part of a parallel parse reads the PID column with the width the
+ * start of the input shows: here perf's 5 columns (the first header), and
+ * then only a comm ending in two blanks, whose headers alone would fit 7.
+ */
+static void
+test_parallel_tid_width(void)
+{
+	size_t cap = (size_t)10 << 20, n = 0;
+	char *text = malloc(cap + 4096);
+	unsigned i = 0;
+	struct run r;
+
+	n += (size_t)sprintf(text + n, "prog 19273   1.000000: 1 cpu-clock: \n"
+	    "\t            1000 main (/bin/x)\n\n");
+	while (n < cap) {
+		n += (size_t)sprintf(text + n, "two   19270 %6u.%06u: 1 cpu-clock: \n"
+		    "\t            1000 main (/bin/x)\n\n", 2 + i / 1000, i % 1000);
+		i++;
+	}
+	same_for_all_jobs("perf/parallel_tid_width", text, n, &no_opts);
+	collapse(text, n, NULL, &r);
+	tap_ok(r.out != NULL && strncmp(r.out, "prog;main 1\ntwo__;main ", 23) == 0,
+	    "perf/parallel_tid_width/comm_keeps_its_blanks", "got %.40s", r.out);
+	free(r.out);
+	free(text);
+}
+
+/*
  * The skipped-events table (PF_MAX_EVENTS entries, then a total of the
  * rest) must not depend on how the file was cut: the first half names
  * PF_MAX_EVENTS events, the third quarter as many others, the last quarter
@@ -973,6 +1075,7 @@ main(void)
 	tap_group("group/perf_data", test_perf_data);
 	tap_group("group/parallel", test_parallel);
 	tap_group("group/parallel_first_event", test_parallel_first_event);
+	tap_group("group/parallel_tid_width", test_parallel_tid_width);
 	tap_group("group/parallel_many_events", test_parallel_many_events);
 	tap_group("group/parallel_overflow", test_parallel_overflow);
 	return tap_done();

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf.h"
+#include "internal.h"
 
 static int failed;
 
@@ -26,7 +26,7 @@ check(int ok, const char *name)
 static char *
 render(const char *folded, const struct pf_flame_options *o, size_t *len)
 {
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_reader *r = pf_reader_mem("test", folded, strlen(folded));
 	struct pf_flame *f = pf_flame_new(o, &err);
 	char *buf = NULL;
@@ -299,6 +299,11 @@ test_script(void)
 	b = a != NULL ? strstr(a, "]]>") : NULL;
 	check(a != NULL && b != NULL && strstr(b + 3, "]]>") == NULL,
 	    "the script's CDATA section ends once, at its end");
+	/* The namespace of pf's attributes is written once in C (PF_SVG_NS,
+	 * which pf-collapse reads back) and once in the script. */
+	check(strstr(svg, "xmlns:pf=\"" PF_SVG_NS "\"") != NULL && a != NULL &&
+	    strstr(a, "var NS = \"" PF_SVG_NS "\";") != NULL,
+	    "the SVG and its script agree on the namespace of pf's attributes");
 	check(a != NULL && strstr(svg, "http://") != NULL &&
 	    strstr(a, "fetch(") == NULL && strstr(a, "XMLHttpRequest") == NULL &&
 	    strstr(a, "eval(") == NULL && strstr(a, "innerHTML") == NULL,
@@ -311,7 +316,7 @@ static void
 test_profile(void)
 {
 	const char *text = "b;c 2\na;x 1\na 0.5\nb;c;d 3\n";
-	struct pf_error err = { "", 0, "" };
+	struct pf_error err = { 0 };
 	struct pf_flame_options o;
 	struct pf_profile *p = pf_profile_new();
 	struct pf_reader *r = pf_reader_mem("t", text, strlen(text));

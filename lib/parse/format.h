@@ -1,0 +1,125 @@
+/*
+ * format.h - what a row of the table of input formats is made of (the table
+ * itself is in formats.c), and what detectors and readers share; internal.
+ *
+ * A format is one row: its public description (struct pf_format_info:
+ * names, options, unit of its counts), a detector and a reader.  To add a
+ * format: a value in enum pf_format (pf.h), a file with its detector and
+ * reader declared below, and its row in formats.c, placed where detection
+ * should try it.  Help, --format, the "formats tried" error and the
+ * warning about options of other formats all follow from the row.
+ */
+#ifndef PF_PARSE_FORMAT_H
+#define PF_PARSE_FORMAT_H
+
+#include "internal.h"
+
+/* ------------------------------------------------------------- detection */
+
+/*
+ * The start of an input, as every detector sees it: its first bytes
+ * (decompressed), and its first non-blank lines.  Detectors look at
+ * nothing else and never consume input.
+ */
+#define PF_PEEK_BYTES ((size_t)64 << 10)
+#define PF_PEEK_LINES 200
+
+struct pf_peek_line {
+	const char *s;		/* in buf, trailing blanks trimmed, not empty */
+	size_t len;
+	uint64_t lineno;	/* 1-based */
+};
+
+struct pf_peek {
+	const char *buf;
+	size_t n;
+	int whole;		/* buf holds the whole input */
+	size_t body;		/* offset of the first byte after a UTF-8
+				   byte-order mark, blanks and newlines */
+	int markup;		/* buf[body] is '{', '[' or '<': JSON or XML */
+	/* Lines up to the PF_PEEK_LINES-th non-blank one; a last line cut
+	 * by the end of buf when the input goes on is not among them. */
+	struct pf_peek_line line[PF_PEEK_LINES];
+	size_t nlines;
+};
+
+/*
+ * How strongly a detector claims an input: a claim is positive evidence,
+ * and an input that no row claims is refused.  The strongest claim wins;
+ * between PF_CLAIM_LINE claims, the one whose line comes first; otherwise
+ * the row that comes first in the table.  JSON and XML input (pf_peek
+ * .markup) can only be claimed by PF_CLAIM_MAGIC: lines inside them mean
+ * nothing.
+ */
+enum pf_claim {
+	PF_CLAIM_NONE = 0,
+	PF_CLAIM_SHAPE,		/* most lines have the format's shape */
+	PF_CLAIM_GRAMMAR,	/* records in the format's grammar (perf's
+				   sample headers and frames) */
+	PF_CLAIM_LINE,		/* a line that only this format writes;
+				   *where is its index in pf_peek.line */
+	PF_CLAIM_MAGIC,		/* the format's magic bytes or own names */
+};
+
+typedef int pf_detect_fn(const struct pf_peek *pk, size_t *where);
+
+/* Every reader: folds r into p, fills st (format and gzip are set before,
+ * unit is set to the row's and may be refined).  0, or -1 with err. */
+typedef int pf_read_fn(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err);
+
+struct pf_format_row {
+	struct pf_format_info info;
+	pf_detect_fn *detect;
+	pf_read_fn *read;
+};
+
+/* The i-th row of the table, in the order detection tries them; NULL
+ * after the last (for the unit tests). */
+const struct pf_format_row *pf_format_row_at(size_t i);
+
+/* Whether blanks and form feeds, then prefix, start s[0..n-1]. */
+int pf_peek_starts(const char *s, size_t n, const char *prefix);
+/* PF_CLAIM_LINE, with the index of the first line that match accepts in
+ * *where, or PF_CLAIM_NONE. */
+int pf_peek_claim_line(const struct pf_peek *pk, size_t *where,
+    int (*match)(const char *s, size_t len));
+/* Whether the input is XML (it starts with '<') that holds text. */
+int pf_peek_xml_has(const struct pf_peek *pk, const char *text);
+/* Whether the input is a JSON object whose first key is key. */
+int pf_peek_json_key(const struct pf_peek *pk, const char *key);
+
+/* --------------------------------------------------------------- readers */
+
+#define PF_FORMAT_DECLARE(fmt)						\
+	pf_detect_fn pf_##fmt##_detect;					\
+	pf_read_fn pf_##fmt##_read
+
+PF_FORMAT_DECLARE(perf);		/* perf.c; perf.data: perfdata.c */
+/* pf_folded_read is the public reader of folded text (lib/core/folded.c). */
+pf_detect_fn pf_folded_detect;
+pf_read_fn pf_folded_row_read;
+PF_FORMAT_DECLARE(cpuprofile);
+PF_FORMAT_DECLARE(gprof);
+PF_FORMAT_DECLARE(dtrace);
+PF_FORMAT_DECLARE(v8prof);	/* v8log.c (the raw log), v8prof.c (JSON) */
+PF_FORMAT_DECLARE(pprof);
+PF_FORMAT_DECLARE(svg);
+PF_FORMAT_DECLARE(xctrace);
+
+/* The two readers behind the v8prof row, and the detector of the log. */
+pf_detect_fn pf_v8log_detect;
+int pf_v8prof_json_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
+    struct pf_collapse_stats *st, struct pf_error *err);
+/*
+ * The frame id of a V8 code entry: "TYPE:NAME" when type is given
+ * (builtins, bytecode handlers), "(anonymous) FILE:L:C" for a JavaScript
+ * name that starts with a blank, else NAME; ';' becomes ':'.
+ */
+int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
+    size_t n, uint32_t *id);
+
+#endif /* PF_PARSE_FORMAT_H */

@@ -1,0 +1,529 @@
+/*
+ * formats.c - the table of input formats and of their options, detection
+ * of the format from the content, and pf_collapse, which hands an input to
+ * its reader.
+ *
+ * Detection looks only at the first PF_PEEK_BYTES of the input (never at
+ * the file name), and a format claims an input only when the content
+ * shows it: each row's detector says how strongly (enum pf_claim in
+ * format.h) and the strongest claim wins.  Nothing is a fallback: an input
+ * that no row claims is refused, with the formats tried, what the input
+ * looks like when that can be told (sniff.c) and its first line.
+ */
+#include <pthread.h>
+
+#include "format.h"
+
+#define OPT(x) (1u << PF_COPT_##x)
+
+/* ------------------------------------------------------------ the options */
+
+static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
+	[PF_COPT_PID] = { "pid", 0, NULL,
+	    "root frame is comm-PID", "--pid" },
+	[PF_COPT_TID] = { "tid", 0, NULL,
+	    "root frame is comm-PID/TID", "--tid" },
+	[PF_COPT_KERNEL] = { "kernel", 0, NULL,
+	    "mark kernel frames with _[k]", "--kernel" },
+	[PF_COPT_JIT] = { "jit", 0, NULL,
+	    "mark JIT frames with _[j]", "--jit" },
+	[PF_COPT_ALL] = { "all", 0, NULL,
+	    "--kernel and --jit", "--all" },
+	[PF_COPT_ADDRS] = { "addrs", 0, NULL,
+	    "show the address of unknown symbols: [dso <addr>]", "--addrs" },
+	[PF_COPT_EVENT_FILTER] = { "event-filter", 0, "EV",
+	    "keep samples of event EV (default: the first event)",
+	    "--event-filter" },
+	[PF_COPT_SRCLINE] = { "srcline", 0, NULL,
+	    "input has source lines (perf script -F +srcline):\n"
+	    "frames become func:file.c:LINE", "--srcline" },
+	[PF_COPT_JOBS] = { "jobs", 'j', "N",
+	    "threads for a regular file (default: all CPUs)", "--jobs" },
+	[PF_COPT_NATIVE] = { "native", 0, NULL,
+	    "read perf.data without perf; fail if it needs perf", "--native" },
+	[PF_COPT_PERF_SCRIPT] = { "perf-script", 0, NULL,
+	    "read perf.data through `perf script` (the default\n"
+	    "is natively, falling back to perf script when the\n"
+	    "recording needs it: DWARF call graphs, LBR, ...)", "--perf-script" },
+	[PF_COPT_NO_LOCATION] = { "no-location", 0, NULL,
+	    "frames are function names without FILE:LINE", "--no-location" },
+	[PF_COPT_DROP_IDLE] = { "drop-idle", 0, NULL,
+	    "leave out the (idle) samples", "--drop-idle" },
+	[PF_COPT_WEIGHT] = { "weight", 0, "samples|time",
+	    "weigh each sample 1 (samples, the default) or by\n"
+	    "its duration (time; the unit is under counts)", "--weight=time" },
+	[PF_COPT_TIME_ORDER] = { "time-order", 0, NULL,
+	    "samples in time order, merging only adjacent\n"
+	    "equal stacks (for pf-svg --flamechart)", "--time-order" },
+	[PF_COPT_SAMPLE_TYPE] = { "sample-type", 0, "T",
+	    "weigh by sample type T, a name (cpu, alloc_space,\n"
+	    "cpu/nanoseconds) or an index (default: the\n"
+	    "profile's default type, else the last)", "--sample-type" },
+};
+
+const struct pf_collapse_opt_info *
+pf_collapse_opt_info(int opt)
+{
+	if (opt < 0 || opt >= PF_COPT_COUNT)
+		return NULL;
+	return &options[opt];
+}
+
+/* Whether o sets opt to something other than its default. */
+static int
+is_set(const struct pf_collapse_options *o, int opt)
+{
+	const struct pf_perf_options *q = &o->perf;
+
+	switch (opt) {
+	case PF_COPT_PID: return q->include_pid != 0;
+	case PF_COPT_TID: return q->include_tid != 0;
+	case PF_COPT_KERNEL: return q->annotate_kernel != 0;
+	case PF_COPT_JIT: return q->annotate_jit != 0;
+	case PF_COPT_ALL: return 0;	/* it sets --kernel and --jit */
+	case PF_COPT_ADDRS: return q->include_addrs != 0;
+	case PF_COPT_EVENT_FILTER: return q->event_filter != NULL;
+	case PF_COPT_SRCLINE: return q->srcline != 0;
+	case PF_COPT_JOBS: return q->jobs > 0;
+	case PF_COPT_NATIVE: return q->data_mode == PF_PERF_DATA_NATIVE;
+	case PF_COPT_PERF_SCRIPT: return q->data_mode == PF_PERF_DATA_SCRIPT;
+	case PF_COPT_NO_LOCATION: return o->no_location != 0;
+	case PF_COPT_DROP_IDLE: return o->drop_idle != 0;
+	case PF_COPT_WEIGHT: return o->weight_time != 0;
+	case PF_COPT_TIME_ORDER: return o->time_order != 0;
+	case PF_COPT_SAMPLE_TYPE: return o->sample_type != NULL;
+	}
+	return 0;
+}
+
+uint32_t
+pf_collapse_options_set(const struct pf_collapse_options *o)
+{
+	uint32_t set = 0;
+	int i;
+
+	for (i = 0; i < PF_COPT_COUNT; i++)
+		if (is_set(o, i))
+			set |= 1u << i;
+	return set;
+}
+
+/* ------------------------------------------------------------ the formats */
+
+/* In the order detection tries them; between equal claims the earlier
+ * row wins. */
+static const struct pf_format_row rows[] = {
+	{ { PF_FORMAT_PPROF, "pprof", NULL,
+	    "pprof profile.proto (Go, async-profiler, Pyroscope)",
+	    OPT(SAMPLE_TYPE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "the values of the chosen sample type, in its unit" },
+	  pf_pprof_detect, pf_pprof_read },
+	{ { PF_FORMAT_CPUPROFILE, "cpuprofile", NULL,
+	    "V8 / Chrome DevTools .cpuprofile JSON (node --cpu-prof)",
+	    OPT(NO_LOCATION) | OPT(DROP_IDLE) | OPT(WEIGHT) | OPT(TIME_ORDER),
+	    PF_UNIT_SAMPLES, PF_UNIT_MICROSECONDS,
+	    "samples; microseconds with --weight=time" },
+	  pf_cpuprofile_detect, pf_cpuprofile_read },
+	{ { PF_FORMAT_V8PROF, "v8-prof", NULL,
+	    "V8 tick log (node --prof), or its --prof-process --preprocess JSON",
+	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "ticks (samples)" },
+	  pf_v8prof_detect, pf_v8prof_read },
+	{ { PF_FORMAT_XCTRACE, "xctrace", NULL,
+	    "Instruments time profile (xctrace export XML)",
+	    OPT(WEIGHT), PF_UNIT_SAMPLES, PF_UNIT_NANOSECONDS,
+	    "samples; nanoseconds with --weight=time" },
+	  pf_xctrace_detect, pf_xctrace_read },
+	{ { PF_FORMAT_SVG, "svg", NULL,
+	    "flame graph SVG (flamegraph.pl, inferno, pf-svg): its stacks",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "those the graph was drawn from" },
+	  pf_svg_detect, pf_svg_read },
+	{ { PF_FORMAT_GPROF, "gprof", NULL,
+	    "gprof call graph text (stacks estimated)",
+	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples of self time (of the flat profile's period)" },
+	  pf_gprof_detect, pf_gprof_read },
+	{ { PF_FORMAT_DTRACE, "dtrace", "bpftrace",
+	    "DTrace and bpftrace aggregations of stacks",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "the aggregation's values (samples for count())" },
+	  pf_dtrace_detect, pf_dtrace_read },
+	{ { PF_FORMAT_FOLDED, "folded", NULL,
+	    "folded stacks, passed through merged and sorted",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "those of the input" },
+	  pf_folded_detect, pf_folded_row_read },
+	{ { PF_FORMAT_PERF, "perf", NULL,
+	    "perf script text, or a perf.data file",
+	    OPT(PID) | OPT(TID) | OPT(KERNEL) | OPT(JIT) | OPT(ALL) | OPT(ADDRS) |
+	    OPT(EVENT_FILTER) | OPT(SRCLINE) | OPT(JOBS) | OPT(NATIVE) | OPT(PERF_SCRIPT),
+	    PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "sums of sample periods: nanoseconds for cpu-clock and\n"
+	    "task-clock, events for others; 1 per sample without a period" },
+	  pf_perf_detect, pf_perf_read },
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+static const struct pf_format_row *
+row_of(int format)
+{
+	size_t i;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].info.format == format)
+			return &rows[i];
+	return NULL;
+}
+
+const struct pf_format_row *
+pf_format_row_at(size_t i)
+{
+	return i < NROWS ? &rows[i] : NULL;
+}
+
+const struct pf_format_info *
+pf_format_at(size_t i)
+{
+	return i < NROWS ? &rows[i].info : NULL;
+}
+
+const struct pf_format_info *
+pf_format_info(int format)
+{
+	const struct pf_format_row *row = row_of(format);
+
+	return row != NULL ? &row->info : NULL;
+}
+
+const char *
+pf_format_name(int format)
+{
+	const struct pf_format_row *row = row_of(format);
+
+	if (format == PF_FORMAT_AUTO)
+		return "auto";
+	return row != NULL ? row->info.name : NULL;
+}
+
+/* Whether the blank-separated list has the word name. */
+static int
+has_word(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (list != NULL && *list != '\0') {
+		size_t k = strcspn(list, " ");
+
+		if (k == n && memcmp(list, name, n) == 0)
+			return 1;
+		list += k;
+		list += strspn(list, " ");
+	}
+	return 0;
+}
+
+int
+pf_format_lookup(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "auto") == 0)
+		return PF_FORMAT_AUTO;
+	for (i = 0; i < NROWS; i++)
+		if (strcmp(name, rows[i].info.name) == 0 ||
+		    has_word(rows[i].info.aliases, name))
+			return rows[i].info.format;
+	return -1;
+}
+
+static char format_list[512];
+static pthread_once_t format_list_once = PTHREAD_ONCE_INIT;
+
+static void
+make_format_list(void)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < NROWS && used < sizeof(format_list); i++)
+		used += (size_t)snprintf(format_list + used, sizeof(format_list) - used,
+		    "%s%s", i > 0 ? ", " : "", rows[i].info.name);
+}
+
+const char *
+pf_format_list(void)
+{
+	pthread_once(&format_list_once, make_format_list);
+	return format_list;
+}
+
+static const char *const unit_names[] = {
+	[PF_UNIT_UNKNOWN] = "unknown",
+	[PF_UNIT_SAMPLES] = "samples",
+	[PF_UNIT_COUNT] = "count",
+	[PF_UNIT_NANOSECONDS] = "ns",
+	[PF_UNIT_MICROSECONDS] = "us",
+	[PF_UNIT_MILLISECONDS] = "ms",
+	[PF_UNIT_SECONDS] = "s",
+	[PF_UNIT_BYTES] = "bytes",
+};
+
+const char *
+pf_unit_name(int unit)
+{
+	if (unit < 0 || (size_t)unit >= sizeof(unit_names) / sizeof(unit_names[0]))
+		return NULL;
+	return unit_names[unit];
+}
+
+/* ------------------------------------------------------------- detection */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int
+pf_peek_starts(const char *s, size_t n, const char *prefix)
+{
+	size_t m = strlen(prefix);
+
+	while (n > 0 && (is_blank(*s) || *s == '\f')) {
+		s++;
+		n--;
+	}
+	return n >= m && memcmp(s, prefix, m) == 0;
+}
+
+int
+pf_peek_claim_line(const struct pf_peek *pk, size_t *where,
+    int (*match)(const char *s, size_t len))
+{
+	size_t i;
+
+	for (i = 0; i < pk->nlines; i++)
+		if (match(pk->line[i].s, pk->line[i].len)) {
+			*where = i;
+			return PF_CLAIM_LINE;
+		}
+	return PF_CLAIM_NONE;
+}
+
+int
+pf_peek_xml_has(const struct pf_peek *pk, const char *text)
+{
+	return pk->body < pk->n && pk->buf[pk->body] == '<' &&
+	    memmem(pk->buf + pk->body, pk->n - pk->body, text, strlen(text)) != NULL;
+}
+
+int
+pf_peek_json_key(const struct pf_peek *pk, const char *key)
+{
+	char quoted[64];
+	size_t i = pk->body;
+
+	if (i >= pk->n || pk->buf[i] != '{' ||
+	    (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", key) >= sizeof(quoted))
+		return 0;
+	for (i++; i < pk->n && (is_blank(pk->buf[i]) || pk->buf[i] == '\n'); i++)
+		;
+	return pf_peek_starts(pk->buf + i, pk->n - i, quoted);
+}
+
+static void
+peek_init(struct pf_peek *pk, const char *buf, size_t n)
+{
+	const char *s, *nl;
+	size_t i = 0, len;
+	uint64_t lineno = 0;
+
+	pk->buf = buf;
+	pk->n = n;
+	pk->whole = n < PF_PEEK_BYTES;
+	pk->nlines = 0;
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (is_blank(buf[i]) || buf[i] == '\n'))
+		i++;
+	pk->body = i;
+	pk->markup = i < n && (buf[i] == '{' || buf[i] == '[' || buf[i] == '<');
+	for (s = buf; s < buf + n && pk->nlines < PF_PEEK_LINES; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(buf + n - s));
+		if (nl == NULL) {
+			/* A line cut by the peek window tells nothing. */
+			if (!pk->whole)
+				break;
+			nl = buf + n;
+		}
+		len = (size_t)(nl - s);
+		lineno++;
+		while (len > 0 && is_blank(s[len - 1]))
+			len--;
+		if (len > 0)
+			pk->line[pk->nlines++] = (struct pf_peek_line){ s, len, lineno };
+		if (nl == buf + n)
+			break;
+	}
+}
+
+/* The row whose claim on pk is strongest, or NULL when none claims it. */
+static const struct pf_format_row *
+detect_row(const struct pf_peek *pk)
+{
+	const struct pf_format_row *best = NULL;
+	size_t i, where, best_where = 0;
+	int claim, best_claim = PF_CLAIM_NONE;
+
+	for (i = 0; i < NROWS; i++) {
+		where = 0;
+		claim = rows[i].detect(pk, &where);
+		if (pk->markup && claim < PF_CLAIM_MAGIC)
+			continue;
+		if (claim > best_claim || (claim == best_claim && claim == PF_CLAIM_LINE &&
+		    where < best_where)) {
+			best = &rows[i];
+			best_claim = claim;
+			best_where = where;
+		}
+	}
+	return best;
+}
+
+struct first_line {
+	uint64_t lineno;	/* 0: none */
+	char text[80];
+};
+
+/* The first non-blank line, even one cut by the peek, quoted for a
+ * message. */
+static void
+keep_first(struct first_line *f, const char *buf, size_t n)
+{
+	const char *s, *nl;
+	size_t i, len, o = 0;
+	uint64_t lineno = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (s = buf; s < buf + n; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(buf + n - s))) == NULL)
+			nl = buf + n;
+		lineno++;
+		for (len = (size_t)(nl - s); len > 0 && is_blank(s[len - 1]); len--)
+			;
+		if (len > 0)
+			break;
+	}
+	if (s >= buf + n)
+		return;
+	f->lineno = lineno;
+	for (i = 0; i < len && o + 8 < sizeof(f->text); i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			f->text[o++] = (char)c;
+		} else {
+			snprintf(f->text + o, sizeof(f->text) - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	if (i < len)
+		memcpy(f->text + o, "...", 4), o += 3;
+	f->text[o] = '\0';
+}
+
+/*
+ * The format of r by its rows' claims, or NULL when no row claims it; the
+ * first line goes to first (may be NULL).  An empty input, or one of
+ * blanks only, is an empty profile, read (as nothing) by perf's reader;
+ * so is one that cannot be read, whose reader meets the same error.
+ */
+static const struct pf_format_row *
+detect(struct pf_reader *r, struct first_line *first, struct pf_error *err)
+{
+	struct pf_peek pk;
+	const char *buf;
+	size_t n, i;
+
+	if (first != NULL)
+		memset(first, 0, sizeof(*first));
+	n = pf_reader_peek(r, &buf, PF_PEEK_BYTES, err);
+	for (i = 0; i < n && (is_blank(buf[i]) || buf[i] == '\n' || buf[i] == '\f'); i++)
+		;
+	if (i == n && n < PF_PEEK_BYTES)
+		return row_of(PF_FORMAT_PERF);
+	if (first != NULL)
+		keep_first(first, buf, n);
+	peek_init(&pk, buf, n);
+	return detect_row(&pk);
+}
+
+int
+pf_format_detect(struct pf_reader *r, struct pf_error *err)
+{
+	const struct pf_format_row *row;
+
+	if (pf_reader_decode(r, err) < 0)
+		return -1;
+	row = detect(r, NULL, err);
+	return row != NULL ? row->info.format : PF_FORMAT_AUTO;
+}
+
+/* -------------------------------------------------------------- dispatch */
+
+/*
+ * An input no format claims: an error that lists the formats tried, says
+ * what the input looks like when that can be told, and quotes its first
+ * line.
+ */
+static int
+refuse(struct pf_reader *r, const struct first_line *first, struct pf_error *err)
+{
+	const char *buf, *looks;
+	size_t n = pf_reader_peek(r, &buf, PF_PEEK_BYTES, err);
+
+	looks = pf_sniff(buf, n);
+	if (first->lineno == 0)
+		return pf_err(err, pf_reader_name(r), 0, "not a profile in any format "
+		    "pf-collapse knows (tried %s)%s%s", pf_format_list(),
+		    looks != NULL ? "; it looks like " : "", looks != NULL ? looks : "");
+	return pf_err(err, pf_reader_name(r), first->lineno, "not a profile in any "
+	    "format pf-collapse knows (tried %s); %s%s%sthe first line is '%s'",
+	    pf_format_list(), looks != NULL ? "it looks like " : "",
+	    looks != NULL ? looks : "", looks != NULL ? "; " : "", first->text);
+}
+
+int
+pf_collapse(struct pf_profile *p, struct pf_reader *r,
+    const struct pf_collapse_options *o, struct pf_collapse_stats *st,
+    struct pf_error *err)
+{
+	const struct pf_format_row *row;
+	struct first_line first;
+	int gz, rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&first, 0, sizeof(first));
+	if ((gz = pf_reader_decode(r, err)) < 0)
+		return -1;
+	st->gzip = gz;
+	if (o->format != PF_FORMAT_AUTO) {
+		if ((row = row_of(o->format)) == NULL)
+			return pf_err(err, pf_reader_name(r), 0, "unknown format %d",
+			    o->format);
+	} else if ((row = detect(r, &first, err)) == NULL) {
+		return refuse(r, &first, err);
+	}
+	st->format = row->info.format;
+	st->unit = o->weight_time && (row->info.options & OPT(WEIGHT)) ?
+	    row->info.unit_time : row->info.unit;
+	rc = row->read(p, r, o, st, err);
+	/* perf's headers were seen, yet its reader recognized no sample. */
+	if (rc == 0 && o->format == PF_FORMAT_AUTO && st->format == PF_FORMAT_PERF &&
+	    st->perf.samples == 0 && st->perf.skipped_lines > 0)
+		rc = pf_err(err, pf_reader_name(r), first.lineno,
+		    "not a profile in any format pf-collapse knows (tried %s); "
+		    "the first line is '%s'", pf_format_list(), first.text);
+	return rc;
+}
