@@ -53,6 +53,12 @@ help(void)
 	    "                         than K times its run-to-run spread (default 3)\n"
 	    "      --lenient          skip malformed lines, with one warning per file\n"
 	    "  -o, --output FILE      write to FILE instead of standard output\n"
+	    "      --max-input-size SIZE\n"
+	    "                         hold at most SIZE bytes of an input in\n"
+	    "                         memory (default 2G; K, M, G, T; 0: no limit)\n"
+	    "      --max-inflate-ratio N\n"
+	    "                         refuse gzip input inflating more than\n"
+	    "                         N times its size (default 200; 0: none)\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -296,6 +302,7 @@ main(int argc, char **argv)
 		{ "noise", required_argument, NULL, OPT_NOISE },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
 		{ "output", required_argument, NULL, 'o' },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -411,6 +418,11 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				goto out;
 			break;
 		case 'h':
 			help();

@@ -44,6 +44,12 @@ help(void)
 	    "      --split-roots      speedscope: one profile per root frame\n"
 	    "      --flamechart       keep the input's order (pf-collapse --time-order)\n"
 	    "      --lenient          skip malformed lines, with one warning per file\n"
+	    "      --max-input-size SIZE\n"
+	    "                         hold at most SIZE bytes of an input in\n"
+	    "                         memory (default 2G; K, M, G, T; 0: no limit)\n"
+	    "      --max-inflate-ratio N\n"
+	    "                         refuse gzip input inflating more than\n"
+	    "                         N times its size (default 200; 0: none)\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -104,6 +110,7 @@ main(int argc, char **argv)
 		{ "split-roots", no_argument, NULL, OPT_SPLIT },
 		{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +135,11 @@ main(int argc, char **argv)
 		case OPT_SPLIT: o.split_roots = 1; break;
 		case OPT_FLAMECHART: flamechart = 1; break;
 		case OPT_LENIENT: fo.lenient = 1; break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;

@@ -47,6 +47,12 @@ help(void)
 	    "      --collapse-recursion a;a;a;b becomes a;b\n"
 	    "      --min-count N        drop stacks weighing less than N\n"
 	    "      --top N              keep the N heaviest stacks, the rest in [other]\n"
+	    "      --max-input-size SIZE\n"
+	    "                           hold at most SIZE bytes of an input in\n"
+	    "                           memory (default 2G; K, M, G, T; 0: no limit)\n"
+	    "      --max-inflate-ratio N\n"
+	    "                           refuse gzip input inflating more than\n"
+	    "                           N times its size (default 200; 0: none)\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"
@@ -87,6 +93,7 @@ main(int argc, char **argv)
 		{ "min-count", required_argument, NULL, OPT_MIN },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "jobs", required_argument, NULL, 'j' },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +165,13 @@ main(int argc, char **argv)
 				goto done;
 			}
 			o.jobs = (int)v;
+			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0) {
+				rval = 2;
+				goto done;
+			}
 			break;
 		case 'h':
 			help();

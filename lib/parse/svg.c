@@ -33,7 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "format.h"
+#include "xml.h"
 
 #define PF_NS ((const xmlChar *)PF_SVG_NS)
 
@@ -580,26 +580,6 @@ out:
 	return rc;
 }
 
-/* libxml2 2.9 passes a non-const error; later versions a const one. */
-struct xml_error {
-	uint64_t line, column;
-	char msg[200];
-	int seen;
-};
-
-static void
-first_error(void *arg, xmlError *e)
-{
-	struct xml_error *x = arg;
-
-	if (x->seen || e == NULL || e->level < XML_ERR_ERROR)
-		return;
-	x->seen = 1;
-	x->line = e->line > 0 ? (uint64_t)e->line : 0;
-	x->column = e->int2 > 0 ? (uint64_t)e->int2 : 0;
-	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
-}
-
 /* XML that holds an <svg> element. */
 int
 pf_svg_detect(const struct pf_peek *pk, size_t *where)
@@ -614,42 +594,18 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct svg s;
-	char *buf = NULL;
-	size_t len = 0;
 	xmlDoc *doc = NULL;
 	xmlNode *root;
-	struct xml_error first;
 	int rc = -1;
 
 	PF_UNUSED(o);
-	memset(&first, 0, sizeof(first));
 	memset(&s, 0, sizeof(s));
 	s.p = p;
 	s.st = st;
 	s.err = err;
 	s.name = pf_reader_name(r);
-	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+	if ((doc = pf_xml_read(r, "SVG", err)) == NULL)
 		goto out;
-	if (len > INT32_MAX) {
-		pf_errc(err, PF_ERR_UNSUPPORTED, s.name, 0, 0, "SVG too large (more than 2 GiB)");
-		goto out;
-	}
-	/* No network, no entity expansion, no messages on stderr; the first
-	 * error is the one worth showing. */
-	xmlSetStructuredErrorFunc(&first, first_error);
-	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (doc == NULL) {
-		size_t m = strlen(first.msg);
-
-		while (m > 0 && first.msg[m - 1] == '\n')
-			first.msg[--m] = '\0';
-		pf_errc(err, PF_ERR_INPUT, s.name, first.line, first.column,
-		    "not well-formed XML%s%s",
-		    m > 0 ? ": " : "", first.msg);
-		goto out;
-	}
 	root = xmlDocGetRootElement(doc);
 	if (root != NULL) {
 		/* pf-svg's: exact when it says what it pruned; earlier
@@ -662,7 +618,6 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	rc = fold(&s);
 out:
 	xmlFreeDoc(doc);
-	free(buf);
 	free(s.f);
 	return rc;
 }
