@@ -716,10 +716,9 @@ pf_reader_slurp(struct pf_reader *r, char **bufp, size_t *lenp, struct pf_error 
 	for (;;) {
 		if (len > max) {
 			free(buf);
-			return pf_err(err, r->name, 0, "more than %s (%llu bytes) "
-			    "to hold in memory: refused (the limit is "
-			    "--max-input-size)", pf_size_words(max, words, sizeof(words)),
-			    (unsigned long long)max);
+			return pf_err(err, r->name, 0, "more than %s to hold in "
+			    "memory: refused (the limit is --max-input-size)",
+			    pf_size_words(max, words, sizeof(words)));
 		}
 		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
 			free(buf);

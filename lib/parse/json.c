@@ -376,9 +376,10 @@ pf_json_parse(struct pf_json *j, int root_tag)
 		j->quiet = j->events == events ? j->quiet + n : 0;
 		if (j->quiet > max)
 			return pf_err(j->err, j->name, j->lines + 1, "a JSON value "
-			    "(or the space between two) longer than %s, at byte %llu: "
-			    "refused", pf_size_words(max, words, sizeof(words)),
-			    (unsigned long long)(j->offset - j->quiet + n));
+			    "(or the space between two) longer than %s, still going "
+			    "at byte %llu: refused (the limit is --max-input-size)",
+			    pf_size_words(max, words, sizeof(words)),
+			    (unsigned long long)(j->offset + n));
 		after = SIZE_MAX;
 		j->lines += count_lines(j->buf + skip, n - skip, &after);
 		if (after != SIZE_MAX)
