@@ -475,6 +475,13 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 			d.in_stack = 0;
 			continue;
 		}
+		if (count_line(s, n) && !count_only(s, n, &c) && d.nparts > 0) {
+			for (i = 0; i < n && is_blank(s[i]); i++)
+				;
+			pf_err(err, d.name, d.line, "count '%.*s' is too large "
+			    "(more than 2^64)", (int)(n - i > 40 ? 40 : n - i), s + i);
+			goto out;
+		}
 		if (count_only(s, n, &c) && is_blank(s[0])) {
 			if (d.nparts == 0) {
 				/* A count with no key above it: not ours. */
@@ -510,6 +517,16 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 	if (d.in_entry) {
 		pf_err(err, d.name, d.line, "the input ends inside a map entry "
 		    "(no ']: COUNT'; a truncated file?)");
+		goto out;
+	}
+	if (st->samples == 0) {
+		pf_err(err, d.name, 0, "no DTrace or bpftrace aggregation of "
+		    "stacks found (frames over a count line, or '@[...]: COUNT')");
+		goto out;
+	}
+	if (d.nparts > 0 && d.parts[d.nparts - 1].stack) {
+		pf_err(err, d.name, d.line, "the input ends inside a stack (no "
+		    "count line under its frames; a truncated file?)");
 		goto out;
 	}
 	rc = 0;
