@@ -65,6 +65,7 @@ struct svg {
 	int own_last;		/* pf-svg's layout: own samples after children */
 	int pf_hidden;		/* pf:hidden was read into hidden */
 	pf_count hidden;
+	pf_count unnamed;	/* samples of a lone frame with no name */
 	/* The widest inferno frame whose title is not its fg:w: the graph
 	 * was drawn with --factor (0: none seen). */
 	double factor_w;
@@ -546,10 +547,30 @@ parented:
 			stack[j] = stack[n - 1 - j];
 			stack[n - 1 - j] = t;
 		}
+		/* A stack of one nameless frame would be the folded line
+		 * " N", which no reader takes. */
+		if (n == 1) {
+			size_t len;
+
+			pf_profile_frame(s->p, stack[0], &len);
+			if (len == 0) {
+				stack[0] = pf_profile_intern(s->p, "[no name]", 9);
+				if (stack[0] == UINT32_MAX ||
+				    pf_count_add(s->unnamed, self, &s->unnamed) != PF_COUNT_OK)
+					goto nomem;
+			}
+		}
 		if (pf_profile_add(s->p, stack, n, self, 0, s->err) != 0) {
 			pf_err_name(s->err, s->name);
 			goto out;
 		}
+	}
+	if (s->unnamed != 0) {
+		char num[PF_COUNT_BUFSIZE];
+
+		pf_count_format(s->unnamed, num);
+		note(s, "%s samples in root frames with no name are under "
+		    "'[no name]' (a folded stack cannot be empty)", num);
 	}
 	if (s->factor_w > 0) {
 		char num[PF_COUNT_BUFSIZE];
