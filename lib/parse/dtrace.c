@@ -367,6 +367,9 @@ count_line(const char *s, size_t n)
 	return 1;
 }
 
+/* Frames in a row that end the peek and make it DTrace's. */
+#define DEEP_RUN 64
+
 /* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
 static int
 bpftrace_key(const char *s, size_t n)
@@ -387,7 +390,7 @@ bpftrace_key(const char *s, size_t n)
 int
 pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
 {
-	size_t i, k;
+	size_t i, k, run = 0, run_start = 0;
 	int indented = 0;
 
 	for (i = 0; i < pk->nlines; i++) {
@@ -404,6 +407,19 @@ pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
 			;
 		indented = k > 0 && (memchr(s, '`', len) != NULL ||
 		    pf_peek_starts(s + k, len - k, "0x"));
+		/* Indented "module`func" frames. */
+		if (k > 0 && k < len && memchr(s, '`', len) != NULL) {
+			if (run++ == 0)
+				run_start = i;
+		} else {
+			run = 0;
+		}
+	}
+	/* A first stack deeper than the peek: its count is beyond it, but
+	 * frames in DTrace's "module`func" form fill the rest of it. */
+	if (run >= DEEP_RUN) {
+		*where = run_start;
+		return PF_CLAIM_LINE;
 	}
 	return PF_CLAIM_NONE;
 }
