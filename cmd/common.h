@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,19 @@ enum { OPT_MAX_INPUT_SIZE = 1000, OPT_MAX_INFLATE_RATIO };
 	{ "max-inflate-ratio", required_argument, NULL, OPT_MAX_INFLATE_RATIO }
 static uint64_t limit_size = PF_INPUT_MAX_SIZE;
 static unsigned limit_ratio = PF_INFLATE_MAX_RATIO;
+
+/* Their lines of --help, descriptions starting at column col. */
+static inline void
+limit_help(int col)
+{
+	printf("      --max-input-size SIZE\n"
+	    "%*shold at most SIZE bytes of an input in\n"
+	    "%*smemory (default 2G; K, M, G, T; 0: no limit)\n"
+	    "      --max-inflate-ratio N\n"
+	    "%*srefuse gzip input inflating more than\n"
+	    "%*sN times its size (default 200; 0: none)\n",
+	    col, "", col, "", col, "", col, "");
+}
 
 /* Takes the value of one of the limit options; 0, or 2 after a message. */
 static inline int

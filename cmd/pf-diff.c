@@ -53,12 +53,9 @@ help(void)
 	    "                         than K times its run-to-run spread (default 3)\n"
 	    "      --lenient          skip malformed lines, with one warning per file\n"
 	    "  -o, --output FILE      write to FILE instead of standard output\n"
-	    "      --max-input-size SIZE\n"
-	    "                         hold at most SIZE bytes of an input in\n"
-	    "                         memory (default 2G; K, M, G, T; 0: no limit)\n"
-	    "      --max-inflate-ratio N\n"
-	    "                         refuse gzip input inflating more than\n"
-	    "                         N times its size (default 200; 0: none)\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"

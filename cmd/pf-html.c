@@ -48,12 +48,9 @@ help(void)
 	    "      --flamechart       keep input order (pf-collapse --time-order)\n"
 	    "      --negate           differential: swap red and blue\n"
 	    "      --diff-mode MODE   self (default) or inclusive, at first\n"
-	    "      --max-input-size SIZE\n"
-	    "                         hold at most SIZE bytes of an input in\n"
-	    "                         memory (default 2G; K, M, G, T; 0: no limit)\n"
-	    "      --max-inflate-ratio N\n"
-	    "                         refuse gzip input inflating more than\n"
-	    "                         N times its size (default 200; 0: none)\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"

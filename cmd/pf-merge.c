@@ -47,12 +47,9 @@ help(void)
 	    "      --collapse-recursion a;a;a;b becomes a;b\n"
 	    "      --min-count N        drop stacks weighing less than N\n"
 	    "      --top N              keep the N heaviest stacks, the rest in [other]\n"
-	    "      --max-input-size SIZE\n"
-	    "                           hold at most SIZE bytes of an input in\n"
-	    "                           memory (default 2G; K, M, G, T; 0: no limit)\n"
-	    "      --max-inflate-ratio N\n"
-	    "                           refuse gzip input inflating more than\n"
-	    "                           N times its size (default 200; 0: none)\n"
+	    );
+	limit_help(27);
+	printf(
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"

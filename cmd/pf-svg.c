@@ -68,12 +68,9 @@ help(void)
 	    "      --notes TEXT       notes stored in the SVG\n"
 	    "      --nameattr FILE    extra attributes per function (NAME<TAB>k=v...)\n"
 	    "      --encoding NAME    encoding of the frame names (UTF-8)\n"
-	    "      --max-input-size SIZE\n"
-	    "                         hold at most SIZE bytes of an input in\n"
-	    "                         memory (default 2G; K, M, G, T; 0: no limit)\n"
-	    "      --max-inflate-ratio N\n"
-	    "                         refuse gzip input inflating more than\n"
-	    "                         N times its size (default 200; 0: none)\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
