@@ -647,6 +647,23 @@ section_export() {
 	done
 }
 
+# pf-collapse on a V8 --prof log that creates 200 000 code entries at
+# falling addresses and maps 100 000 shared libraries, with 200 000 ticks:
+# the code map and the libraries must cost O(log n) an event.
+section_collapse_v8log() {
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFC=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	local log=$DATA/v8log-falling.log
+	if [ ! -s "$log" ]; then
+		mkdir -p "$DATA"
+		python3 "$SELF_DIR/gen-v8log.py" 200000 100000 200000 > "$log.tmp" && mv "$log.tmp" "$log"
+	fi
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, V8 --prof log, falling addresses" "$log" \
+		"cat" 'cat "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+}
+
 # pf-merge as the reducer of a fleet: 1000 folded profiles, each a 50th of
 # the benchmark recording's stacks (folded with --tid) with its counts
 # multiplied by 1 to 3, so 20 files share each stack: the sum has the
@@ -749,7 +766,7 @@ section_collapse_perfdata() {
 		"$s|pf-collapse -j $NPROC perf.data"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_export section_fleet)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_v8log section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 

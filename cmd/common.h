@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,72 @@ report(const struct pf_error *e)
 	char buf[1024];
 
 	warnx("%s", pf_error_string(e, buf, sizeof(buf)));
+}
+
+/* ------------------------------------------------- the limits on any input */
+
+/*
+ * --max-input-size SIZE and --max-inflate-ratio N, which every program
+ * takes (pf_input_limits).  Their option values are above any other's.
+ */
+enum { OPT_MAX_INPUT_SIZE = 1000, OPT_MAX_INFLATE_RATIO };
+#define LIMIT_LONGOPTS \
+	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE }, \
+	{ "max-inflate-ratio", required_argument, NULL, OPT_MAX_INFLATE_RATIO }
+static uint64_t limit_size = PF_INPUT_MAX_SIZE;
+static unsigned limit_ratio = PF_INFLATE_MAX_RATIO;
+
+/* Their lines of --help, descriptions starting at column col. */
+static inline void
+limit_help(int col)
+{
+	printf("      --max-input-size SIZE\n"
+	    "%*shold at most SIZE bytes of an input in\n"
+	    "%*smemory (default 2G; K, M, G, T; 0: no limit)\n"
+	    "      --max-inflate-ratio N\n"
+	    "%*srefuse gzip input inflating more than\n"
+	    "%*sN times its size (default 200; 0: none)\n",
+	    col, "", col, "", col, "", col, "");
+}
+
+/* Takes the value of one of the limit options; 0, or 2 after a message. */
+static inline int
+limit_opt(int ch, const char *arg)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (ch == OPT_MAX_INPUT_SIZE && end != arg) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1ull << 10; end++; break;
+		case 'm': case 'M': mul = 1ull << 20; end++; break;
+		case 'g': case 'G': mul = 1ull << 30; end++; break;
+		case 't': case 'T': mul = 1ull << 40; end++; break;
+		}
+		if (mul > 1 && strcmp(end, "iB") == 0)
+			end += 2;
+		else if (mul > 1 && (*end == 'B' || *end == 'b'))
+			end++;
+	}
+	if (arg[0] < '0' || arg[0] > '9' || end == arg || *end != '\0' ||
+	    errno != 0 || v > UINT64_MAX / mul ||
+	    (ch == OPT_MAX_INFLATE_RATIO && v > UINT32_MAX)) {
+		if (ch == OPT_MAX_INPUT_SIZE)
+			warnx("invalid --max-input-size '%s': expected bytes, "
+			    "with K, M, G or T for KiB, MiB, GiB, TiB", arg);
+		else
+			warnx("invalid --max-inflate-ratio '%s': expected a whole "
+			    "number", arg);
+		return 2;
+	}
+	if (ch == OPT_MAX_INPUT_SIZE)
+		limit_size = v * mul;
+	else
+		limit_ratio = (unsigned)v;
+	pf_input_limits(limit_size, limit_ratio);
+	return 0;
 }
 
 /* ---------------------------------------------- what pf-svg and pf-html share */

@@ -106,6 +106,9 @@ help(void)
 	    "\n"
 	    "  -f, --format NAME     input format: auto (the default) or one below\n"
 	    "  -o, --output FILE     write to FILE instead of standard output\n"
+	    );
+	limit_help(24);
+	printf(
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
 	    "\n"
@@ -311,7 +314,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_FIRST = 256 };
-	struct option longopts[PF_COPT_COUNT + 5];
+	struct option longopts[PF_COPT_COUNT + 7];
 	char shortopts[16 + 2 * PF_COPT_COUNT] = "f:o:hV";
 	struct pf_collapse_options co;
 	struct pf_perf_options o;
@@ -326,6 +329,10 @@ main(int argc, char **argv)
 	longopts[n++] = (struct option){ "format", required_argument, NULL, 'f' };
 	longopts[n++] = (struct option){ "output", required_argument, NULL, 'o' };
 	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n++] = (struct option){ "max-input-size", required_argument, NULL,
+	    OPT_MAX_INPUT_SIZE };
+	longopts[n++] = (struct option){ "max-inflate-ratio", required_argument, NULL,
+	    OPT_MAX_INFLATE_RATIO };
 	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
 	for (i = 0; i < PF_COPT_COUNT; i++) {
 		const struct pf_collapse_opt_info *x = pf_collapse_opt_info(i);
@@ -422,6 +429,11 @@ main(int argc, char **argv)
 		case OPT_FIRST + PF_COPT_SAMPLE_TYPE:
 			co.sample_type = optarg;
 			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -446,6 +458,12 @@ main(int argc, char **argv)
 		rval |= do_file(p, "-", &co);
 	for (i = 0; i < argc; i++)
 		rval |= do_file(p, argv[i], &co);
+	/* The stacks read before an error would pass for the whole profile
+	 * further down a pipeline: write nothing. */
+	if (rval != 0) {
+		pf_profile_free(p);
+		return rval;
+	}
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));

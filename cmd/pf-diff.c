@@ -53,6 +53,9 @@ help(void)
 	    "                         than K times its run-to-run spread (default 3)\n"
 	    "      --lenient          skip malformed lines, with one warning per file\n"
 	    "  -o, --output FILE      write to FILE instead of standard output\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -296,6 +299,7 @@ main(int argc, char **argv)
 		{ "noise", required_argument, NULL, OPT_NOISE },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
 		{ "output", required_argument, NULL, 'o' },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -411,6 +415,11 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				goto out;
 			break;
 		case 'h':
 			help();

@@ -44,6 +44,9 @@ help(void)
 	    "      --split-roots      speedscope: one profile per root frame\n"
 	    "      --flamechart       keep the input's order (pf-collapse --time-order)\n"
 	    "      --lenient          skip malformed lines, with one warning per file\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -104,6 +107,7 @@ main(int argc, char **argv)
 		{ "split-roots", no_argument, NULL, OPT_SPLIT },
 		{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +132,11 @@ main(int argc, char **argv)
 		case OPT_SPLIT: o.split_roots = 1; break;
 		case OPT_FLAMECHART: flamechart = 1; break;
 		case OPT_LENIENT: fo.lenient = 1; break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;

@@ -48,6 +48,9 @@ help(void)
 	    "      --flamechart       keep input order (pf-collapse --time-order)\n"
 	    "      --negate           differential: swap red and blue\n"
 	    "      --diff-mode MODE   self (default) or inclusive, at first\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -74,6 +77,7 @@ main(int argc, char **argv)
 		{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
 		{ "negate", no_argument, NULL, OPT_NEGATE },
 		{ "diff-mode", required_argument, NULL, OPT_DIFFMODE },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -112,6 +116,11 @@ main(int argc, char **argv)
 			if (flame_opt_diff_mode(optarg, &o) != 0)
 				return 2;
 			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -140,6 +149,10 @@ main(int argc, char **argv)
 		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
 		rval |= flame_read_input(f, argv[i]);
+	/* A graph of what was read before an error would pass for the whole
+	 * profile: write nothing, as pf-merge does. */
+	if (rval != 0)
+		goto out;
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));

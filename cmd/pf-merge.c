@@ -47,6 +47,9 @@ help(void)
 	    "      --collapse-recursion a;a;a;b becomes a;b\n"
 	    "      --min-count N        drop stacks weighing less than N\n"
 	    "      --top N              keep the N heaviest stacks, the rest in [other]\n"
+	    );
+	limit_help(27);
+	printf(
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"
@@ -87,6 +90,7 @@ main(int argc, char **argv)
 		{ "min-count", required_argument, NULL, OPT_MIN },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "jobs", required_argument, NULL, 'j' },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +162,13 @@ main(int argc, char **argv)
 				goto done;
 			}
 			o.jobs = (int)v;
+			break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0) {
+				rval = 2;
+				goto done;
+			}
 			break;
 		case 'h':
 			help();

@@ -68,6 +68,9 @@ help(void)
 	    "      --notes TEXT       notes stored in the SVG\n"
 	    "      --nameattr FILE    extra attributes per function (NAME<TAB>k=v...)\n"
 	    "      --encoding NAME    encoding of the frame names (UTF-8)\n"
+	    );
+	limit_help(25);
+	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
 	    "\n"
@@ -162,6 +165,7 @@ main(int argc, char **argv)
 		{ "notes", required_argument, NULL, OPT_NOTES },
 		{ "nameattr", required_argument, NULL, OPT_NAMEATTR },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -224,6 +228,11 @@ main(int argc, char **argv)
 		case OPT_NOTES: o.notes = optarg; break;
 		case OPT_NAMEATTR: nameattr = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_MAX_INPUT_SIZE:
+		case OPT_MAX_INFLATE_RATIO:
+			if (limit_opt(ch, optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -290,6 +299,10 @@ main(int argc, char **argv)
 		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
 		rval |= flame_read_input(f, argv[i]);
+	/* A graph of what was read before an error would pass for the whole
+	 * profile: write nothing, as pf-merge does. */
+	if (rval != 0)
+		goto out;
 
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));

@@ -111,6 +111,8 @@ struct pf_strmap_slot *pf_strmap_find(struct pf_strmap *m, const char *key,
 
 /* Grows *buf (of element size sz) to hold at least n elements. */
 int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
+/* n bytes in words: "2 GiB", "1536 KiB", "100 bytes" (exact, no rounding). */
+const char *pf_size_words(uint64_t n, char *buf, size_t size);
 
 /* ------------------------------------------------------- profile rollback */
 

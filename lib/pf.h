@@ -210,6 +210,21 @@ PF_API int pf_reader_gunzip(struct pf_reader *r, struct pf_error *err);
  */
 PF_API int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 
+/*
+ * Limits on hostile input, for every reader (the programs' --max-input-size
+ * and --max-inflate-ratio).  max_size is the most bytes a reader holds in
+ * memory at once: a whole document (pprof, SVG, xctrace, perf.data from a
+ * pipe) or one JSON token; max_ratio is the most a gzip-compressed input
+ * may inflate (bytes out per compressed byte in), checked once more than
+ * PF_INFLATE_RATIO_FLOOR bytes have come out.  0 turns a limit off.  Set
+ * them before reading; the defaults are below.
+ */
+#define PF_INPUT_MAX_SIZE ((uint64_t)2 << 30)
+#define PF_INFLATE_MAX_RATIO 200u
+#define PF_INFLATE_RATIO_FLOOR ((uint64_t)64 << 20)
+PF_API void pf_input_limits(uint64_t max_size, unsigned max_ratio);
+PF_API uint64_t pf_input_max_size(void);
+
 /* ------------------------------------------------------------ folded format */
 
 /*

@@ -23,6 +23,23 @@
 
 extern char **environ;
 
+/* The limits of pf_input_limits(), read by every reader. */
+static uint64_t input_max_size = PF_INPUT_MAX_SIZE;
+static unsigned inflate_max_ratio = PF_INFLATE_MAX_RATIO;
+
+void
+pf_input_limits(uint64_t max_size, unsigned max_ratio)
+{
+	input_max_size = max_size;
+	inflate_max_ratio = max_ratio;
+}
+
+uint64_t
+pf_input_max_size(void)
+{
+	return input_max_size;
+}
+
 struct pf_reader {
 	char name[256];
 	int fd;			/* -1 for memory */
@@ -63,6 +80,7 @@ struct gunzip {
 	int src_eof;		/* no raw bytes left to read */
 	int ended;		/* the last member ended */
 	uint64_t raw_off;	/* raw bytes consumed, for messages */
+	uint64_t out;		/* bytes inflated */
 };
 
 /*
@@ -311,6 +329,14 @@ gz_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
 			g->raw_off += before - g->zs.avail_in;
 		}
 		*got = room - g->zs.avail_out;
+		g->out += *got;
+		if (inflate_max_ratio > 0 && g->out > PF_INFLATE_RATIO_FLOOR &&
+		    g->out / inflate_max_ratio > g->raw_off)
+			return pf_err(err, r->name, 0, "gzip data inflates more "
+			    "than %u times (%llu bytes from %llu compressed): a "
+			    "compression bomb? (the limit is --max-inflate-ratio)",
+			    inflate_max_ratio, (unsigned long long)g->out,
+			    (unsigned long long)g->raw_off);
 		if (zr == Z_STREAM_END) {
 			/* Another member may follow. */
 			if (g->zs.avail_in == 0 && !g->src_eof && read_raw(r, err) != 0)
@@ -683,15 +709,26 @@ pf_reader_read(struct pf_reader *r, void *dst, size_t n, struct pf_error *err)
 int
 pf_reader_slurp(struct pf_reader *r, char **bufp, size_t *lenp, struct pf_error *err)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf = NULL, words[32];
+	size_t len = 0, cap = 0, got, room;
+	uint64_t max = input_max_size > 0 ? input_max_size : UINT64_MAX;
 
 	for (;;) {
+		if (len > max) {
+			free(buf);
+			return pf_err(err, r->name, 0, "more than %s to hold in "
+			    "memory: refused (the limit is --max-input-size)",
+			    pf_size_words(max, words, sizeof(words)));
+		}
 		if (pf_grow(&buf, &cap, len + 65536, 1) != 0) {
 			free(buf);
 			return pf_nomem(err, r->name, 0);
 		}
-		got = pf_reader_read(r, buf + len, cap - len, err);
+		/* One byte past the limit says the input is over it. */
+		room = cap - len;
+		if (max - len < room - 1)
+			room = (size_t)(max - len) + 1;
+		got = pf_reader_read(r, buf + len, room, err);
 		if (got == (size_t)-1) {
 			free(buf);
 			return -1;

@@ -77,6 +77,20 @@ pf_error_string(const struct pf_error *e, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+pf_size_words(uint64_t n, char *buf, size_t size)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	int u = 0;
+
+	while (n >= 1024 && n % 1024 == 0 && u < 6) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%llu %s", (unsigned long long)n, unit[u]);
+	return buf;
+}
+
 int
 pf_ncpus(void)
 {

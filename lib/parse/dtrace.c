@@ -367,6 +367,9 @@ count_line(const char *s, size_t n)
 	return 1;
 }
 
+/* Frames in a row that end the peek and make it DTrace's. */
+#define DEEP_RUN 64
+
 /* "@name[" (bpftrace's map entry): '@', an identifier, '['. */
 static int
 bpftrace_key(const char *s, size_t n)
@@ -387,7 +390,7 @@ bpftrace_key(const char *s, size_t n)
 int
 pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
 {
-	size_t i, k;
+	size_t i, k, run = 0, run_start = 0;
 	int indented = 0;
 
 	for (i = 0; i < pk->nlines; i++) {
@@ -404,6 +407,19 @@ pf_dtrace_detect(const struct pf_peek *pk, size_t *where)
 			;
 		indented = k > 0 && (memchr(s, '`', len) != NULL ||
 		    pf_peek_starts(s + k, len - k, "0x"));
+		/* Indented "module`func" frames. */
+		if (k > 0 && k < len && memchr(s, '`', len) != NULL) {
+			if (run++ == 0)
+				run_start = i;
+		} else {
+			run = 0;
+		}
+	}
+	/* A first stack deeper than the peek: its count is beyond it, but
+	 * frames in DTrace's "module`func" form fill the rest of it. */
+	if (run >= DEEP_RUN) {
+		*where = run_start;
+		return PF_CLAIM_LINE;
 	}
 	return PF_CLAIM_NONE;
 }
@@ -475,6 +491,13 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 			d.in_stack = 0;
 			continue;
 		}
+		if (count_line(s, n) && !count_only(s, n, &c) && d.nparts > 0) {
+			for (i = 0; i < n && is_blank(s[i]); i++)
+				;
+			pf_err(err, d.name, d.line, "count '%.*s' is too large "
+			    "(more than 2^64)", (int)(n - i > 40 ? 40 : n - i), s + i);
+			goto out;
+		}
 		if (count_only(s, n, &c) && is_blank(s[0])) {
 			if (d.nparts == 0) {
 				/* A count with no key above it: not ours. */
@@ -510,6 +533,16 @@ pf_dtrace_read(struct pf_profile *p, struct pf_reader *r,
 	if (d.in_entry) {
 		pf_err(err, d.name, d.line, "the input ends inside a map entry "
 		    "(no ']: COUNT'; a truncated file?)");
+		goto out;
+	}
+	if (st->samples == 0) {
+		pf_err(err, d.name, 0, "no DTrace or bpftrace aggregation of "
+		    "stacks found (frames over a count line, or '@[...]: COUNT')");
+		goto out;
+	}
+	if (d.nparts > 0 && d.parts[d.nparts - 1].stack) {
+		pf_err(err, d.name, d.line, "the input ends inside a stack (no "
+		    "count line under its frames; a truncated file?)");
 		goto out;
 	}
 	rc = 0;

@@ -42,6 +42,9 @@ struct pf_json {
 	uint64_t line_start;	/* the offset of the byte after the last of them */
 	int last_nl;		/* the last of them was a newline */
 	unsigned char *buf;
+
+	uint64_t events;	/* tokens yajl has handed over */
+	uint64_t quiet;		/* bytes given since the last piece with one */
 };
 
 int
@@ -94,6 +97,7 @@ scalar(struct pf_json *j, const struct pf_json_value *v)
 {
 	int tag;
 
+	j->events++;
 	if (j->skip > 0)
 		return 1;
 	tag = value_tag(j);
@@ -148,6 +152,7 @@ y_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct pf_json *j = ctx;
 
+	j->events++;
 	if (j->skip > 0)
 		return 1;
 	j->pending = 0;
@@ -166,6 +171,7 @@ start(struct pf_json *j, int array)
 {
 	int tag, inner;
 
+	j->events++;
 	if (j->depth + j->skip >= PF_JSON_MAX_DEPTH) {
 		pf_json_fail(j, "JSON nested deeper than %d levels", PF_JSON_MAX_DEPTH);
 		return 0;
@@ -199,6 +205,7 @@ finish(struct pf_json *j)
 {
 	struct level t;
 
+	j->events++;
 	if (j->skip > 0) {
 		if (--j->skip == 0)
 			value_done(j);
@@ -340,7 +347,15 @@ int
 pf_json_parse(struct pf_json *j, int root_tag)
 {
 	size_t n, skip, after;
+	uint64_t events, max = pf_input_max_size();
 	int first = 1;
+	char words[32];
+
+	/* yajl holds a token that spans pieces until it ends: one piece after
+	 * another without a token in them is a token (or a gap) that grows,
+	 * and is refused past the limit on what a reader holds. */
+	if (max == 0 || max > PF_JSON_MAX_TOKEN)
+		max = PF_JSON_MAX_TOKEN;
 
 	j->root_tag = root_tag;
 	for (;;) {
@@ -355,8 +370,16 @@ pf_json_parse(struct pf_json *j, int root_tag)
 			skip = 3;
 		first = 0;
 		j->offset += skip;
+		events = j->events;
 		if (yajl_parse(j->y, j->buf + skip, n - skip) != yajl_status_ok)
 			return stopped(j, j->buf + skip, n - skip);
+		j->quiet = j->events == events ? j->quiet + n : 0;
+		if (j->quiet > max)
+			return pf_err(j->err, j->name, j->lines + 1, "a JSON value "
+			    "(or the space between two) longer than %s, still going "
+			    "at byte %llu: refused (the limit is --max-input-size)",
+			    pf_size_words(max, words, sizeof(words)),
+			    (unsigned long long)(j->offset + n));
 		after = SIZE_MAX;
 		j->lines += count_lines(j->buf + skip, n - skip, &after);
 		if (after != SIZE_MAX)

@@ -30,6 +30,9 @@
  * .cpuprofile uses two levels per call).
  */
 #define PF_JSON_MAX_DEPTH (1 << 18)
+/* The longest token (string, number) or space between two: 256 MiB, or
+ * --max-input-size when that is less. */
+#define PF_JSON_MAX_TOKEN ((uint64_t)256 << 20)
 
 enum pf_json_type {
 	PF_JSON_NULL,

@@ -33,7 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "format.h"
+#include "xml.h"
 
 #define PF_NS ((const xmlChar *)PF_SVG_NS)
 
@@ -65,6 +65,7 @@ struct svg {
 	int own_last;		/* pf-svg's layout: own samples after children */
 	int pf_hidden;		/* pf:hidden was read into hidden */
 	pf_count hidden;
+	pf_count unnamed;	/* samples of a lone frame with no name */
 	/* The widest inferno frame whose title is not its fg:w: the graph
 	 * was drawn with --factor (0: none seen). */
 	double factor_w;
@@ -546,10 +547,30 @@ parented:
 			stack[j] = stack[n - 1 - j];
 			stack[n - 1 - j] = t;
 		}
+		/* A stack of one nameless frame would be the folded line
+		 * " N", which no reader takes. */
+		if (n == 1) {
+			size_t len;
+
+			pf_profile_frame(s->p, stack[0], &len);
+			if (len == 0) {
+				stack[0] = pf_profile_intern(s->p, "[no name]", 9);
+				if (stack[0] == UINT32_MAX ||
+				    pf_count_add(s->unnamed, self, &s->unnamed) != PF_COUNT_OK)
+					goto nomem;
+			}
+		}
 		if (pf_profile_add(s->p, stack, n, self, 0, s->err) != 0) {
 			pf_err_name(s->err, s->name);
 			goto out;
 		}
+	}
+	if (s->unnamed != 0) {
+		char num[PF_COUNT_BUFSIZE];
+
+		pf_count_format(s->unnamed, num);
+		note(s, "%s samples in root frames with no name are under "
+		    "'[no name]' (a folded stack cannot be empty)", num);
 	}
 	if (s->factor_w > 0) {
 		char num[PF_COUNT_BUFSIZE];
@@ -580,26 +601,6 @@ out:
 	return rc;
 }
 
-/* libxml2 2.9 passes a non-const error; later versions a const one. */
-struct xml_error {
-	uint64_t line, column;
-	char msg[200];
-	int seen;
-};
-
-static void
-first_error(void *arg, xmlError *e)
-{
-	struct xml_error *x = arg;
-
-	if (x->seen || e == NULL || e->level < XML_ERR_ERROR)
-		return;
-	x->seen = 1;
-	x->line = e->line > 0 ? (uint64_t)e->line : 0;
-	x->column = e->int2 > 0 ? (uint64_t)e->int2 : 0;
-	snprintf(x->msg, sizeof(x->msg), "%s", e->message != NULL ? e->message : "");
-}
-
 /* XML that holds an <svg> element. */
 int
 pf_svg_detect(const struct pf_peek *pk, size_t *where)
@@ -614,42 +615,18 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct svg s;
-	char *buf = NULL;
-	size_t len = 0;
 	xmlDoc *doc = NULL;
 	xmlNode *root;
-	struct xml_error first;
 	int rc = -1;
 
 	PF_UNUSED(o);
-	memset(&first, 0, sizeof(first));
 	memset(&s, 0, sizeof(s));
 	s.p = p;
 	s.st = st;
 	s.err = err;
 	s.name = pf_reader_name(r);
-	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+	if ((doc = pf_xml_read(r, "SVG", err)) == NULL)
 		goto out;
-	if (len > INT32_MAX) {
-		pf_errc(err, PF_ERR_UNSUPPORTED, s.name, 0, 0, "SVG too large (more than 2 GiB)");
-		goto out;
-	}
-	/* No network, no entity expansion, no messages on stderr; the first
-	 * error is the one worth showing. */
-	xmlSetStructuredErrorFunc(&first, first_error);
-	doc = xmlReadMemory(buf, (int)len, NULL, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (doc == NULL) {
-		size_t m = strlen(first.msg);
-
-		while (m > 0 && first.msg[m - 1] == '\n')
-			first.msg[--m] = '\0';
-		pf_errc(err, PF_ERR_INPUT, s.name, first.line, first.column,
-		    "not well-formed XML%s%s",
-		    m > 0 ? ": " : "", first.msg);
-		goto out;
-	}
 	root = xmlDocGetRootElement(doc);
 	if (root != NULL) {
 		/* pf-svg's: exact when it says what it pruned; earlier
@@ -662,7 +639,6 @@ pf_svg_read(struct pf_profile *p, struct pf_reader *r,
 	rc = fold(&s);
 out:
 	xmlFreeDoc(doc);
-	free(buf);
 	free(s.f);
 	return rc;
 }

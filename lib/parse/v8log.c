@@ -36,9 +36,26 @@ struct code {
 	int js;
 };
 
-struct lib {
-	uint64_t start, end;
-	uint32_t frame;
+/*
+ * Address ranges by their start, in a treap (a binary search tree kept
+ * balanced by random priorities): creating, moving, deleting and finding
+ * an entry cost O(log n) whatever order the log gives the addresses in
+ * (a sorted array costs O(n) per insertion: quadratic time on a log that
+ * creates code at falling addresses).  Nodes live in one array, linked by
+ * index; 0 is no node.
+ */
+struct node {
+	struct code c;
+	uint32_t left, right;
+	uint32_t prio;
+};
+
+struct tree {
+	struct node *n;		/* n[0] unused */
+	size_t len, cap;
+	uint32_t root;
+	uint32_t free;		/* a list of unused nodes, through left */
+	uint32_t seed;
 };
 
 struct v8log {
@@ -48,10 +65,8 @@ struct v8log {
 	const char *name;
 	uint64_t line;
 
-	struct code *code;	/* sorted by start, not overlapping */
-	size_t ncode, ccap;
-	struct lib *libs;
-	size_t nlibs, lcap;
+	struct tree code;	/* not overlapping */
+	struct tree libs;	/* shared libraries, by start */
 	uint32_t unknown;
 	uint32_t *stack;
 	size_t scap;
@@ -137,74 +152,171 @@ code_end(const struct code *c)
 	return c->start + size < c->start ? UINT64_MAX : c->start + size;
 }
 
-/* The index of the first entry that ends after addr. */
-static size_t
-lower(struct v8log *v, uint64_t addr)
+/* Splits t into the nodes starting before key (*l) and the rest (*r). */
+static void
+split(struct tree *t, uint32_t at, uint64_t key, uint32_t *l, uint32_t *r)
 {
-	size_t lo = 0, hi = v->ncode;
+	uint32_t *lp = l, *rp = r;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (code_end(&v->code[mid]) <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* Iterative: the left spine grows in *lp, the right one in *rp. */
+	while (at != 0) {
+		if (t->n[at].c.start < key) {
+			*lp = at;
+			lp = &t->n[at].right;
+			at = t->n[at].right;
+		} else {
+			*rp = at;
+			rp = &t->n[at].left;
+			at = t->n[at].left;
+		}
 	}
-	return lo;
+	*lp = *rp = 0;
 }
 
-/* Removes the entries overlapping [start, start+size). */
-static void
-clear_range(struct v8log *v, uint64_t start, uint64_t size)
+/* Joins a and b, every start in a below every start in b. */
+static uint32_t
+join(struct tree *t, uint32_t a, uint32_t b)
 {
-	uint64_t end = start + size < start ? UINT64_MAX : start + size;
-	size_t a = lower(v, start), b = a;
+	uint32_t root = 0, *at = &root;
 
-	while (b < v->ncode && v->code[b].start < end)
-		b++;
-	if (b > a) {
-		memmove(v->code + a, v->code + b, (v->ncode - b) * sizeof(*v->code));
-		v->ncode -= b - a;
+	while (a != 0 && b != 0) {
+		if (t->n[a].prio > t->n[b].prio) {
+			*at = a;
+			at = &t->n[a].right;
+			a = t->n[a].right;
+		} else {
+			*at = b;
+			at = &t->n[b].left;
+			b = t->n[b].left;
+		}
 	}
+	*at = a != 0 ? a : b;
+	return root;
+}
+
+/* Puts the nodes of the subtree at into the free list. */
+static void
+release(struct tree *t, uint32_t at)
+{
+	while (at != 0) {
+		uint32_t next;
+
+		/* Rotate left children up until there is none, then free. */
+		if (t->n[at].left != 0) {
+			uint32_t l = t->n[at].left;
+
+			t->n[at].left = t->n[l].right;
+			t->n[l].right = at;
+			at = l;
+			continue;
+		}
+		next = t->n[at].right;
+		t->n[at].left = t->free;
+		t->free = at;
+		at = next;
+	}
+}
+
+/* The entry with the greatest start at or below addr, or NULL. */
+static struct code *
+floor_entry(struct tree *t, uint64_t addr)
+{
+	uint32_t at = t->root, best = 0;
+
+	while (at != 0) {
+		if (t->n[at].c.start <= addr) {
+			best = at;
+			at = t->n[at].right;
+		} else {
+			at = t->n[at].left;
+		}
+	}
+	return best != 0 ? &t->n[best].c : NULL;
+}
+
+/* Removes the entries overlapping [start, end). */
+static void
+clear_range(struct tree *t, uint64_t start, uint64_t end)
+{
+	uint32_t a, b, mid, c;
+	struct code *last;
+
+	split(t, t->root, start, &a, &b);
+	split(t, b, end, &mid, &c);
+	release(t, mid);
+	/* The entry starting last before start may reach into the range. */
+	t->root = a;
+	if ((last = floor_entry(t, start)) != NULL && code_end(last) > start) {
+		uint32_t l, r;
+
+		split(t, a, last->start, &l, &r);
+		release(t, r);
+		a = l;
+	}
+	t->root = join(t, a, c);
+}
+
+/* Inserts c, replacing what it overlaps (code) or what starts where it
+ * does (libraries).  -1 when memory runs out. */
+static int
+insert(struct tree *t, const struct code *c, int replace_overlap)
+{
+	uint32_t at, l, r;
+
+	if (replace_overlap)
+		clear_range(t, c->start, code_end(c));
+	else
+		clear_range(t, c->start, c->start + 1 > c->start ? c->start + 1 : c->start);
+	if (t->free != 0) {
+		at = t->free;
+		t->free = t->n[at].left;
+	} else {
+		if (t->len == 0)
+			t->len = 1;
+		if (t->len >= UINT32_MAX || pf_grow(&t->n, &t->cap, t->len + 1, sizeof(*t->n)) != 0)
+			return -1;
+		at = (uint32_t)t->len++;
+	}
+	t->seed ^= t->seed << 13;
+	t->seed ^= t->seed >> 17;
+	t->seed ^= t->seed << 5;
+	t->n[at] = (struct node){ *c, 0, 0, t->seed };
+	split(t, t->root, c->start, &l, &r);
+	t->root = join(t, join(t, l, at), r);
+	return 0;
 }
 
 static int
 add_code(struct v8log *v, const struct code *c)
 {
-	size_t at;
-
-	clear_range(v, c->start, code_end(c) - c->start);
-	if (pf_grow(&v->code, &v->ccap, v->ncode + 1, sizeof(*v->code)) != 0)
+	if (insert(&v->code, c, 1) != 0)
 		return pf_nomem(v->err, v->name, v->line);
-	at = lower(v, c->start);
-	memmove(v->code + at + 1, v->code + at, (v->ncode - at) * sizeof(*v->code));
-	v->code[at] = *c;
-	v->ncode++;
 	return 0;
 }
 
 static struct code *
 find_code(struct v8log *v, uint64_t addr)
 {
-	size_t i = lower(v, addr);
+	struct code *c = floor_entry(&v->code, addr);
 
-	if (i < v->ncode && v->code[i].start <= addr && addr < code_end(&v->code[i]))
-		return &v->code[i];
-	return NULL;
+	return c != NULL && addr < code_end(c) ? c : NULL;
 }
 
+/*
+ * A library holds addr when it is the one starting last at or below it
+ * and reaches past it, as in V8's tick processor (overlapping libraries
+ * do not occur in real logs).
+ */
 static uint32_t
 resolve(struct v8log *v, uint64_t addr)
 {
 	struct code *c = find_code(v, addr);
-	size_t i;
 
 	if (c != NULL)
 		return c->frame;
-	for (i = 0; i < v->nlibs; i++)
-		if (addr >= v->libs[i].start && addr < v->libs[i].end)
-			return v->libs[i].frame;
+	c = floor_entry(&v->libs, addr);
+	if (c != NULL && addr - c->start < c->size)
+		return c->frame;
 	return v->unknown;
 }
 
@@ -366,7 +478,7 @@ event(struct v8log *v, const char *s, size_t n)
 		if ((c = find_code(v, from)) == NULL || c->start != from)
 			return 0;
 		moved = *c;
-		clear_range(v, from, 1);
+		clear_range(&v->code, from, from + 1);
 		moved.start = to;
 		return add_code(v, &moved);
 	}
@@ -374,26 +486,26 @@ event(struct v8log *v, const char *s, size_t n)
 		if (nf < 2 || hexval(f[1].s, f[1].n, &from) != 0)
 			return pf_err(v->err, v->name, v->line, "cannot read this code-delete");
 		if ((c = find_code(v, from)) != NULL && c->start == from)
-			clear_range(v, from, 1);
+			clear_range(&v->code, from, from + 1);
 		return 0;
 	}
 	if (IS("shared-library")) {
-		struct lib *l;
+		struct code l;
+		uint64_t end;
 		char *nm;
 		size_t len, last;
 
 		if (nf < 4)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
 			    "shared-library event");
-		if (pf_grow(&v->libs, &v->lcap, v->nlibs + 1, sizeof(*v->libs)) != 0)
-			return pf_nomem(v->err, v->name, v->line);
-		l = &v->libs[v->nlibs];
+		memset(&l, 0, sizeof(l));
 		/* NAME,START,END[,SLIDE]; older logs have no slide. */
 		last = nf >= 5 ? nf - 2 : nf - 1;
-		if (hexval(f[last - 1].s, f[last - 1].n, &l->start) != 0 ||
-		    hexval(f[last].s, f[last].n, &l->end) != 0)
+		if (hexval(f[last - 1].s, f[last - 1].n, &l.start) != 0 ||
+		    hexval(f[last].s, f[last].n, &end) != 0)
 			return pf_err(v->err, v->name, v->line, "cannot read this "
 			    "shared-library event");
+		l.size = end > l.start ? end - l.start : 0;
 		len = (size_t)(f[last - 2].s + f[last - 2].n - f[1].s);
 		nm = malloc(len + 3);
 		if (nm == NULL || (len = unescape(v, f[1].s, len)) == SIZE_MAX) {
@@ -403,12 +515,13 @@ event(struct v8log *v, const char *s, size_t n)
 		nm[0] = '[';
 		memcpy(nm + 1, v->buf, len);
 		nm[len + 1] = ']';
-		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l->frame) != 0) {
+		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l.frame) != 0) {
 			free(nm);
 			return pf_nomem(v->err, v->name, v->line);
 		}
 		free(nm);
-		v->nlibs++;
+		if (l.size > 0 && insert(&v->libs, &l, 0) != 0)
+			return pf_nomem(v->err, v->name, v->line);
 	}
 #undef IS
 	return 0;
@@ -443,6 +556,8 @@ pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 	v.st = st;
 	v.err = err;
 	v.name = pf_reader_name(r);
+	v.code.seed = 0x9e3779b9u;
+	v.libs.seed = 0x85ebca6bu;
 	if ((v.unknown = pf_profile_intern(p, "[unknown]", 9)) == UINT32_MAX)
 		return pf_nomem(err, v.name, 0);
 	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
@@ -462,8 +577,8 @@ pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 	}
 	rc = 0;
 out:
-	free(v.code);
-	free(v.libs);
+	free(v.code.n);
+	free(v.libs.n);
 	free(v.stack);
 	free(v.buf);
 	return rc;

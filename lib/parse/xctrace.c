@@ -14,7 +14,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 
-#include "format.h"
+#include "xml.h"
 
 struct xct {
 	struct pf_profile *p;
@@ -197,8 +197,6 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct xct x;
-	char *buf = NULL;
-	size_t len = 0;
 	xmlDoc *doc = NULL;
 	xmlNode *root;
 	int rc = -1;
@@ -211,22 +209,8 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 	x.name = pf_reader_name(r);
 	if (pf_strmap_init(&x.ids, 1024) != 0)
 		return pf_nomem(err, x.name, 0);
-	if (pf_reader_slurp(r, &buf, &len, err) != 0)
+	if ((doc = pf_xml_read(r, "export", err)) == NULL)
 		goto out;
-	if (len > INT32_MAX) {
-		pf_errc(err, PF_ERR_UNSUPPORTED, x.name, 0, 0, "export too large (more than 2 GiB)");
-		goto out;
-	}
-	doc = xmlReadMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
-
-		pf_errc(err, PF_ERR_INPUT, x.name,
-		    e != NULL && e->line > 0 ? (uint64_t)e->line : 0,
-		    e != NULL && e->int2 > 0 ? (uint64_t)e->int2 : 0, "not well-formed XML");
-		goto out;
-	}
 	root = xmlDocGetRootElement(doc);
 	if (index_ids(&x, root, 0) != 0 || rows(&x, root, 0) != 0)
 		goto out;
@@ -238,7 +222,6 @@ pf_xctrace_read(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 out:
 	xmlFreeDoc(doc);
-	free(buf);
 	free(x.nodes);
 	free(x.stack);
 	pf_strmap_release(&x.ids);
