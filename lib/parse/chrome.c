@@ -680,19 +680,18 @@ finish_samples(struct chrome *c)
 	}
 	if (lost > 0) {
 		c->st->dropped += lost;
-		snprintf(c->st->note, sizeof(c->st->note), "%llu CPU sample%s (the first "
-		    "is sample %llu) name%s no node of their profile (chunks lost from "
-		    "the trace?): left out", (unsigned long long)lost, lost == 1 ? "" : "s",
+		snprintf(c->st->note, sizeof(c->st->note), "%llu CPU sample%s (the first: "
+		    "sample %llu) name%s a node not in the trace (chunks lost?): left out",
+		    (unsigned long long)lost, lost == 1 ? "" : "s",
 		    (unsigned long long)first + 1, lost == 1 ? "s" : "");
 	}
 	if (orphans > 0) {
 		size_t used = strlen(c->st->note);
 
-		snprintf(c->st->note + used, sizeof(c->st->note) - used, "%s%llu node%s "
-		    "of CPU profiles name%s a parent that is not in the trace (chunks "
-		    "lost?): %s callers are \"" ORPHAN "\"", used > 0 ? "; " : "",
-		    (unsigned long long)orphans, orphans == 1 ? "" : "s",
-		    orphans == 1 ? "s" : "", orphans == 1 ? "its" : "their");
+		snprintf(c->st->note + used, sizeof(c->st->note) - used, "%s%llu node%s of "
+		    "CPU profiles ha%s a parent not in the trace (chunks lost?): put under "
+		    "\"" ORPHAN "\"", used > 0 ? "; " : "", (unsigned long long)orphans,
+		    orphans == 1 ? "" : "s", orphans == 1 ? "s" : "ve");
 	}
 	return 0;
 }
