@@ -371,6 +371,27 @@ time_ns(const struct pf_json_value *v, int64_t *out)
 	return 1;
 }
 
+/* a + b and a - b, saturating: hostile times must not overflow. */
+static int64_t
+sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static int64_t
+sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static pf_count
 ns_count(int64_t ns)
 {
@@ -748,7 +769,7 @@ duration_event(struct chrome *c, char ph)
 		}
 		th->btop = c->bopen[k].prev;
 		if (dur_add(c, t, c->bopen[k].frame, c->bopen[k].ts,
-		    e->ts - c->bopen[k].ts) != 0)
+		    sat_sub(e->ts, c->bopen[k].ts)) != 0)
 			return nomem(c);
 		c->bopen[k].prev = c->bfree;
 		c->bfree = k;
@@ -819,7 +840,8 @@ finish_durations(struct chrome *c)
 	uint32_t t = NONE;
 	int rc = -1, m;
 
-	qsort(c->durs, c->ndurs, sizeof(*c->durs), dur_cmp);
+	if (c->ndurs > 1)
+		qsort(c->durs, c->ndurs, sizeof(*c->durs), dur_cmp);
 	for (i = 0; i <= c->ndurs; i++) {
 		struct dur *d = i < c->ndurs ? &c->durs[i] : NULL;
 
@@ -839,17 +861,17 @@ finish_durations(struct chrome *c)
 				goto out;
 		if (d->dur < 0)
 			d->dur = 0;
-		if (n > 0 && d->ts + d->dur > lv[n - 1].end) {
+		if (n > 0 && sat_add(d->ts, d->dur) > lv[n - 1].end) {
 			c->overlapped++;
-			d->dur = lv[n - 1].end - d->ts;
+			d->dur = sat_sub(lv[n - 1].end, d->ts);
 		}
 		if (n > 0)
-			lv[n - 1].self -= d->dur;
+			lv[n - 1].self = sat_sub(lv[n - 1].self, d->dur);
 		if (pf_grow(&lv, &lvcap, n + 1, sizeof(*lv)) != 0 ||
 		    pf_grow(&c->stack, &c->stackcap, lo + n + 1, sizeof(*c->stack)) != 0)
 			goto nomem;
 		c->stack[lo + n] = d->frame;
-		lv[n].end = d->ts + d->dur;
+		lv[n].end = sat_add(d->ts, d->dur);
 		lv[n].self = d->dur;
 		n++;
 	}
@@ -1045,8 +1067,10 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 		if (IS("name")) return T_NAME;
 		if (IS("pid")) return T_PID;
 		if (IS("tid")) return T_TID;
-		if (IS("ts")) return T_TS;
-		if (IS("dur")) return T_DUR;
+		/* Times matter only to duration events, which are not
+		 * read once a CPU sample has been. */
+		if (IS("ts")) return c->nsamples == 0 ? T_TS : 0;
+		if (IS("dur")) return c->nsamples == 0 ? T_DUR : 0;
 		if (IS("id")) return T_ID;
 		if (IS("args")) return T_ARGS;
 		return 0;
