@@ -206,17 +206,18 @@ test_truncated(void)
 	    PF_FORMAT_HEAPPROFILE);
 }
 
-/* A heap tree 20000 calls deep folds without recursion. */
+/* A heap tree 20000 calls deep, allocating at its leaf, folds without
+ * recursion (one stack of 20000 frames). */
 static void
 test_heap_deep(void)
 {
-	const char *node = "{\"callFrame\":{\"functionName\":\"f\"},\"selfSize\":1,"
-	    "\"children\":[";
-	size_t depth = 20000, k = strlen(node), i, n = 0;
-	char *doc = malloc(depth * (k + 2) + 64), *out;
+	const char *node = "{\"callFrame\":{\"functionName\":\"f\"},\"children\":[";
+	const char *leaf = "{\"callFrame\":{\"functionName\":\"g\"},\"selfSize\":7}";
+	size_t depth = 20000, k = strlen(node), i, n = 0, frames = 0;
+	char *doc = malloc(depth * (k + 2) + 128), *out;
 	struct pf_collapse_stats st;
 	struct pf_error err;
-	pf_count total = 0;
+	pf_count total = 0, a;
 	struct pf_profile *p = pf_profile_new();
 
 	n += (size_t)sprintf(doc, "{\"head\":");
@@ -224,17 +225,20 @@ test_heap_deep(void)
 		memcpy(doc + n, node, k);
 		n += k;
 	}
+	n += (size_t)sprintf(doc + n, "%s", leaf);
 	for (i = 0; i < depth; i++) {
 		memcpy(doc + n, "]}", 2);
 		n += 2;
 	}
 	doc[n++] = '}';
-	out = fold(doc, n, PF_FORMAT_AUTO, 0, &st, &err, p);
+	out = fold(doc, n, PF_FORMAT_HEAPPROFILE, 0, &st, &err, p);
+	if (out != NULL && pf_profile_nstacks(p) == 1)
+		pf_profile_stack(p, 0, &frames, &a, NULL);
 	if (out != NULL)
 		pf_profile_total(p, 0, &total, &err);
-	tap_ok(out != NULL && total == pf_count_from_u64(depth) &&
-	    pf_profile_nstacks(p) == depth, "heap profile 20000 calls deep",
-	    "%s", out != NULL ? "wrong total" : err.msg);
+	tap_ok(out != NULL && total == pf_count_from_u64(7) && frames == depth + 1,
+	    "heap profile 20000 calls deep", "%s: %zu frames",
+	    out != NULL ? "wrong stack" : err.msg, frames);
 	free(out);
 	free(doc);
 	pf_profile_free(p);
