@@ -17,6 +17,7 @@
 #   PF_HTML      program to run instead of BUILD/pf-html
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
 #   CPUPROF_MB   size of the generated .cpuprofile, in MiB (default 300)
+#   TRACE_MB     size of the generated Chrome trace, in MiB (default 300)
 #   BENCH_BASE   a git revision whose pf-collapse is measured beside this
 #                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
@@ -556,6 +557,72 @@ section_collapse_cpuprofile() {
 	    "$s|pf-collapse" "$s|pf-collapse --weight=time"
 }
 
+# pf-collapse on a large Chrome trace as DevTools saves it (the object form,
+# "metadata" first): the events of a real trace of the corpus (Chrome 85:
+# tasks, layout, paint and the CPU profile's chunks) repeated until the file
+# is about TRACE_MB MiB, with the profile's nodes only in the first copy, so
+# that the nodes are few, the samples many and most bytes are events that
+# are not samples, as in a real trace.  The counts of the result are the
+# samples of the original times the number of copies, which is checked.
+TRACE_MB=${TRACE_MB:-300}
+section_collapse_chrome_trace() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$CORPUS/external/speedscope/source-maps/chrome-85-webpack.json
+	local big=$DATA/big-$TRACE_MB.trace.json
+	[ -f "$src" ] || die "corpus file $src not found"
+	if ! [ -s "$big" ] || ! [ -s "$big.copies" ]; then
+		command -v python3 >/dev/null || die "python3 is needed to make $big"
+		echo "bench: making ${big#"$ROOT"/} (events of ${src##*/} repeated to $TRACE_MB MiB), once"
+		python3 - "$src" "$TRACE_MB" "$big.copies" >"$big.tmp" <<'PY' ||
+import json, sys
+src, mb, copies = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+events = json.load(open(src))
+meta = [e for e in events if e.get('ph') == 'M' or e.get('name') == 'Profile']
+rest = [e for e in events if not (e.get('ph') == 'M' or e.get('name') == 'Profile')]
+first = ',\n'.join(json.dumps(e, separators=(',', ':')) for e in rest)
+for e in rest:
+    cp = e.get('args', {}).get('data', {}).get('cpuProfile')
+    if e.get('name') == 'ProfileChunk' and cp is not None:
+        cp.pop('nodes', None)
+again = ',\n'.join(json.dumps(e, separators=(',', ':')) for e in rest)
+samples = sum(len(e['args']['data']['cpuProfile'].get('samples', []))
+              for e in rest if e.get('name') == 'ProfileChunk')
+k = max(1, mb * 1048576 // (len(again) + 2))
+out = sys.stdout
+out.write('{"metadata":{"source":"DevTools","dataOrigin":"TraceEvents"},\n"traceEvents":[\n')
+out.write(',\n'.join(json.dumps(e, separators=(',', ':')) for e in meta))
+out.write(',\n' + first)
+for i in range(1, k):
+    out.write(',\n' + again)
+out.write(']}\n')
+open(copies, 'w').write('%d %d\n' % (k, samples))
+PY
+		    { rm -f "$big.tmp"; die "making $big failed"; }
+		mv "$big.tmp" "$big"
+	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, Chrome trace" "$big" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"' \
+		"pf-collapse --weight=time" '"$PFC" --weight=time "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, Chrome trace" "pf-collapse" 1 3
+	local k ns total
+	read -r k ns <"$big.copies"
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$((k * ns))" ] ||
+	    die "pf-collapse counts $total samples, want $k copies x $ns = $((k * ns))"
+	echo "   pf-collapse counts $total samples = $k copies x $ns (checked)"
+	local s="pf-collapse, Chrome trace"
+	target_gbps "pf-collapse Chrome trace >= 150 MB/s" "$s|pf-collapse" 0.15
+	target_rss "pf-collapse Chrome trace peak RSS < 64 MB" 64 \
+	    "$s|pf-collapse" "$s|pf-collapse --weight=time"
+}
+
 # pf-html on the same input as pf-svg: the page's data is the whole tree
 # (no pruning by default), so this is the cost of writing every frame.
 section_html() {
@@ -766,7 +833,7 @@ section_collapse_perfdata() {
 		"$s|pf-collapse -j $NPROC perf.data"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_v8log section_export section_fleet)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_chrome_trace section_collapse_v8log section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 

@@ -360,6 +360,8 @@ enum pf_format {
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
 	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
+	PF_FORMAT_CHROME,	/* Chrome trace event JSON */
+	PF_FORMAT_HEAPPROFILE,	/* V8 sampling heap profile JSON */
 	PF_FORMAT_COUNT
 };
 

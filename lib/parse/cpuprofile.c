@@ -290,33 +290,31 @@ span(int64_t a, int64_t b)
 
 /* ----------------------------------------------------------------- nodes */
 
+/* Appends s[0..n-1] to buf at *len: ';' separates frames and newlines
+ * end stacks, so they become ':' and ' '. */
 static int
-put(struct cpuprof *c, size_t *len, const char *s, size_t n)
+put(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
 {
 	size_t i;
 
-	if (pf_grow(&c->buf, &c->bufcap, *len + n + 1, 1) != 0)
+	if (pf_grow(buf, cap, *len + n + 1, 1) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		char ch = s[i];
 
-		/* ';' separates frames and newlines end stacks. */
 		if (ch == ';')
 			ch = ':';
 		else if (ch == '\n' || ch == '\r')
 			ch = ' ';
-		c->buf[(*len)++] = ch;
+		(*buf)[(*len)++] = ch;
 	}
 	return 0;
 }
 
-/* "NAME FILE:LINE" from the call frame fields of n. */
-static uint32_t
-frame_of(struct cpuprof *c, const struct open_node *n)
+uint32_t
+pf_v8_callframe(struct pf_profile *p, char **buf, size_t *cap, const char *fn,
+    size_t fl, const char *url, size_t ul, int64_t line, int no_location)
 {
-	const char *fn = n->fn_set ? n->fn : "", *url = n->url_set ? n->url : "";
-	size_t fl = n->fn_set ? n->fn_len : 0, ul = n->url_set ? n->url_len : 0;
-	int64_t line = n->has_line ? n->line : -1;
 	char num[32];
 	size_t len = 0;
 
@@ -324,20 +322,29 @@ frame_of(struct cpuprof *c, const struct open_node *n)
 		fn = "(anonymous)";
 		fl = 11;
 	}
-	if (put(c, &len, fn, fl) != 0)
+	if (put(buf, cap, &len, fn, fl) != 0)
 		return UINT32_MAX;
-	if (!c->o->no_location && ul > 0) {
+	if (!no_location && ul > 0) {
 		if (ul >= 7 && memcmp(url, "file://", 7) == 0) {
 			url += 7;
 			ul -= 7;
 		}
 		snprintf(num, sizeof(num), ":%llu",
 		    line < 0 ? 0ULL : (unsigned long long)line + 1);
-		if (put(c, &len, " ", 1) != 0 || put(c, &len, url, ul) != 0 ||
-		    put(c, &len, num, strlen(num)) != 0)
+		if (put(buf, cap, &len, " ", 1) != 0 || put(buf, cap, &len, url, ul) != 0 ||
+		    put(buf, cap, &len, num, strlen(num)) != 0)
 			return UINT32_MAX;
 	}
-	return pf_profile_intern(c->q, c->buf, len);
+	return pf_profile_intern(p, *buf, len);
+}
+
+/* "NAME FILE:LINE" from the call frame fields of n. */
+static uint32_t
+frame_of(struct cpuprof *c, const struct open_node *n)
+{
+	return pf_v8_callframe(c->q, &c->buf, &c->bufcap, n->fn_set ? n->fn : "",
+	    n->fn_set ? n->fn_len : 0, n->url_set ? n->url : "",
+	    n->url_set ? n->url_len : 0, n->has_line ? n->line : -1, c->o->no_location);
 }
 
 static int
@@ -1021,8 +1028,10 @@ release(struct cpuprof *c)
  * A JSON object whose nodes have a "hitCount" (both shapes), or with
  * "nodes" and their "callFrame", "samples" or "timeDeltas" (its keys come
  * in any order).  A Chrome trace ("traceEvents", "ph") holds profile
- * chunks with nodes too, but is no CPU profile; it and other JSON (a heap
- * profile, whose nodes have "selfSize") are claimed by no format here.
+ * chunks with nodes too, but is no CPU profile (chrome.c reads it); a heap
+ * profile, whose nodes have "selfSize", is heapprofile.c's, and a heap
+ * snapshot (first key "snapshot", with "nodes" and "samples") is no
+ * profile of stacks.
  */
 int
 pf_cpuprofile_detect(const struct pf_peek *pk, size_t *where)
@@ -1032,7 +1041,8 @@ pf_cpuprofile_detect(const struct pf_peek *pk, size_t *where)
 
 	PF_UNUSED(where);
 	if (n == 0 || s[0] != '{' || pf_peek_json_key(pk, "code") ||
-	    pf_peek_json_key(pk, "ticks") ||
+	    pf_peek_json_key(pk, "ticks") || pf_peek_json_key(pk, "snapshot") ||
+	    pf_mem_has(s, n, "\"selfSize\"") ||
 	    pf_mem_has(s, n, "\"traceEvents\"") || pf_mem_has(s, n, "\"ph\""))
 		return PF_CLAIM_NONE;
 	if (pf_mem_has(s, n, "\"hitCount\"") || (pf_mem_has(s, n, "\"nodes\"") &&

@@ -60,16 +60,11 @@ legacy_pprof_cpu(const unsigned char *b, size_t n)
 static const char *
 json_kind(const char *t, size_t n)
 {
-	if (t[0] == '[' && pf_mem_has(t, n, "\"ph\""))
-		return "a Chrome trace (trace event JSON, as the Performance panel "
-		    "saves it)";
 	if (t[0] != '{')
 		return "a JSON document, of no profile format pf-collapse knows";
-	if (pf_mem_has(t, n, "\"traceEvents\"") || (pf_mem_has(t, n, "\"ph\"") && pf_mem_has(t, n, "\"ts\"")))
-		return "a Chrome trace (trace event JSON, as the Performance panel "
-		    "saves it)";
-	if (pf_mem_has(t, n, "\"selfSize\"") && pf_mem_has(t, n, "\"callFrame\""))
-		return "a V8 heap profile (.heapprofile: allocation sizes, not samples)";
+	if (pf_mem_has(t, n, "\"snapshot\"") && pf_mem_has(t, n, "\"node_fields\""))
+		return "a V8 heap snapshot (.heapsnapshot: an object graph, not stacks; "
+		    "a sampling heap profile, .heapprofile, has the stacks)";
 	if (pf_mem_has(t, n, "speedscope.app/file-format-schema"))
 		return "a speedscope profile (speedscope's own JSON)";
 	if (pf_mem_has(t, n, "\"cost_centres\"") && pf_mem_has(t, n, "\"program\""))

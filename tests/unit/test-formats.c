@@ -321,7 +321,7 @@ test_detect(void)
 		/* JSON and XML of no format's own names are no one's. */
 		{ "{\"codes\":[]}", PF_FORMAT_AUTO },
 		{ "{\"nodes\":[]}", PF_FORMAT_AUTO },
-		{ "{\"traceEvents\":[{\"ph\":\"P\",\"hitCount\":1}]}", PF_FORMAT_AUTO },
+		{ "{\"traceEvents\":[{\"ph\":\"P\",\"hitCount\":1}]}", PF_FORMAT_CHROME },
 		{ "[{\"name\":\"a\"}]", PF_FORMAT_AUTO },
 		{ "<html><body>", PF_FORMAT_AUTO },
 		{ "p 1 1.0: 250000 cpu-clock: \n\t1 f (/x)\n\n", PF_FORMAT_PERF },
