@@ -345,6 +345,10 @@ enum pf_format {
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
 	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
+	/* legacy pprof: gperftools' binary CPU profile; text heap,
+	 * growth, contention, thread and Go debug=1 profiles */
+	PF_FORMAT_GPERFCPU,
+	PF_FORMAT_PPROFTEXT,
 	PF_FORMAT_COUNT
 };
 
