@@ -62,9 +62,9 @@ decode(const unsigned char *b, int size, int big)
 static int
 word(struct cpu *c, uint64_t *v)
 {
-	int k = fill(c, (size_t)c->size);
+	int k;
 
-	if (k <= 0)
+	if (c->len - c->pos < (size_t)c->size && (k = fill(c, (size_t)c->size)) <= 0)
 		return k;
 	*v = decode(c->buf + c->pos, c->size, c->big);
 	c->pos += (size_t)c->size;
@@ -166,7 +166,7 @@ pf_gperfcpu_read(struct pf_profile *p, struct pf_reader *r,
 {
 	struct cpu *c;
 	struct pf_lp *lp = NULL;
-	uint64_t version = 0, period = 0, count, depth, a, i;
+	uint64_t version = 0, period = 0, count, depth, a, i, ns;
 	int ty, k, ended = 0, rc = -1;
 	const char *name = pf_reader_name(r);
 	pf_count value;
@@ -231,12 +231,14 @@ pf_gperfcpu_read(struct pf_profile *p, struct pf_reader *r,
 		}
 		if (ty == 0)
 			value = pf_count_from_u64(count);
-		else if (pf_count_mul(pf_count_from_u64(count), pf_count_from_u64(period),
-		    &value) != 0 || pf_count_mul(value, pf_count_from_u64(1000), &value) != 0) {
+		else if (__builtin_mul_overflow(count, period, &ns) ||
+		    __builtin_mul_overflow(ns, (uint64_t)1000, &ns)) {
 			pf_err(err, name, 0, "the record at byte %llu: its count %llu is too "
 			    "large", (unsigned long long)at, (unsigned long long)count);
 			goto out;
 		}
+		else
+			value = pf_count_from_u64(ns);
 		if (pf_lp_end(lp, value, err) != 0) {
 			pf_err_name(err, name);
 			goto out;

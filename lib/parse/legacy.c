@@ -40,6 +40,11 @@ struct pf_lp {
 	struct jsym *jsyms;
 	size_t njsyms, jsyms_cap;
 	struct pf_arena arena;		/* file names, Java names */
+	/* Address to key id: an open-addressing table (id UINT32_MAX:
+	 * empty), so that a frame costs a probe, not a formatted key. */
+	uint64_t *akey;
+	uint32_t *aval;
+	size_t amask, acount;
 };
 
 static int offline;
@@ -82,6 +87,8 @@ pf_lp_free(struct pf_lp *lp)
 	free(lp->jsyms);
 	free(lp->stk);
 	free(lp->buf);
+	free(lp->akey);
+	free(lp->aval);
 	pf_profile_free(lp->keys);
 	pf_arena_release(&lp->arena);
 	free(lp);
@@ -130,13 +137,71 @@ push_key(struct pf_lp *lp, const char *key, size_t n)
 	return 0;
 }
 
+static size_t
+addr_slot(const struct pf_lp *lp, uint64_t addr)
+{
+	size_t i = (size_t)((addr * 0x9e3779b97f4a7c15u) >> 20) & lp->amask;
+
+	while (lp->aval[i] != UINT32_MAX && lp->akey[i] != addr)
+		i = (i + 1) & lp->amask;
+	return i;
+}
+
+static int
+addr_grow(struct pf_lp *lp)
+{
+	size_t cap = lp->amask ? (lp->amask + 1) * 2 : 1024, i, j;
+	uint64_t *ok = lp->akey;
+	uint32_t *ov = lp->aval;
+	size_t ocap = lp->amask ? lp->amask + 1 : 0;
+
+	lp->akey = malloc(cap * sizeof(*lp->akey));
+	lp->aval = malloc(cap * sizeof(*lp->aval));
+	if (lp->akey == NULL || lp->aval == NULL) {
+		free(lp->akey);
+		free(lp->aval);
+		lp->akey = ok;
+		lp->aval = ov;
+		return -1;
+	}
+	for (i = 0; i < cap; i++)
+		lp->aval[i] = UINT32_MAX;
+	lp->amask = cap - 1;
+	for (i = 0; i < ocap; i++)
+		if (ov[i] != UINT32_MAX) {
+			j = addr_slot(lp, ok[i]);
+			lp->akey[j] = ok[i];
+			lp->aval[j] = ov[i];
+		}
+	free(ok);
+	free(ov);
+	return 0;
+}
+
 int
 pf_lp_addr(struct pf_lp *lp, uint64_t addr)
 {
 	char key[24];
-	int n = snprintf(key, sizeof(key), "@%" PRIx64, addr);
+	size_t i;
+	int n;
 
-	return push_key(lp, key, (size_t)n);
+	if ((lp->acount + 1) * 2 > lp->amask + 1 && addr_grow(lp) != 0)
+		return -1;
+	i = addr_slot(lp, addr);
+	if (lp->aval[i] == UINT32_MAX) {
+		uint32_t id;
+
+		n = snprintf(key, sizeof(key), "@%" PRIx64, addr);
+		if ((id = pf_profile_intern(lp->keys, key, (size_t)n)) == UINT32_MAX)
+			return -1;
+		lp->akey[i] = addr;
+		lp->aval[i] = id;
+		lp->acount++;
+	}
+	if (pf_grow(&lp->stk, &lp->stk_cap, lp->nstk + 1, sizeof(*lp->stk)) != 0)
+		return -1;
+	lp->stk[lp->nstk++] = lp->aval[i];
+	return 0;
 }
 
 int
