@@ -349,6 +349,7 @@ enum pf_format {
 	 * growth, contention, thread and Go debug=1 profiles */
 	PF_FORMAT_GPERFCPU,
 	PF_FORMAT_PPROFTEXT,
+	PF_FORMAT_STACKPROF,	/* Ruby stackprof JSON (raw stacks) */
 	PF_FORMAT_COUNT
 };
 

@@ -318,6 +318,13 @@ group_formats() {
 	if grep -q '^main.main.func1;main.alloc [0-9]*$' "$tmp/f.out"; then pass; else
 		fail "$label/formats: go-heap.txt: no stack main.main.func1;main.alloc" "$tmp/f.out"
 	fi
+	# Ruby stackprof (tests/stackprof/README): the counts add up to the
+	# profile's "samples", as a Python sum of its raw stacks' counts found.
+	sp=$root/tests/stackprof
+	formats_total "stackprof ruby-cpu.json: 59 samples" 59 "$sp/ruby-cpu.json"
+	formats_total "stackprof ruby-wall.json.gz: 295 samples" 295 "$sp/ruby-wall.json.gz"
+	formats_total "speedscope simple-stackprof.json: 1554 samples" 1554 \
+	    "$formats_corpus/external/speedscope/stackprof/simple-stackprof.json"
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

@@ -109,6 +109,7 @@ PF_FORMAT_DECLARE(svg);
 PF_FORMAT_DECLARE(xctrace);
 PF_FORMAT_DECLARE(gperfcpu);	/* gperfcpu.c, legacy.c */
 PF_FORMAT_DECLARE(pproftext);	/* pproftext.c, legacy.c */
+PF_FORMAT_DECLARE(stackprof);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

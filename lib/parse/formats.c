@@ -175,6 +175,11 @@ static const struct pf_format_row rows[] = {
 	    "by default for heap profiles, nanoseconds of delay\n"
 	    "for contention, threads or goroutines for counts" },
 	  pf_pproftext_detect, pf_pproftext_read },
+	{ { PF_FORMAT_STACKPROF, "stackprof", NULL,
+	    "Ruby stackprof JSON (StackProf.run with raw: true)",
+	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples (cpu and wall modes), allocations (object mode)" },
+	  pf_stackprof_detect, pf_stackprof_read },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

@@ -134,7 +134,7 @@ tail(struct cpu *c, struct pf_lp *lp, int java)
 				line[n++] = (char)ch;
 				continue;
 			}
-			if (!over && (java ? pf_lp_java_symbol(lp, line, n) :
+			if (!over && n > 0 && (java ? pf_lp_java_symbol(lp, line, n) :
 			    pf_lp_map_line(lp, line, n)) < 0)
 				goto nomem;
 			n = 0;
