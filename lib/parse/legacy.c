@@ -100,29 +100,33 @@ pf_lp_records(const struct pf_lp *lp)
 	return lp->records;
 }
 
+/* A hex number at s[*i..] (16 digits at most): its value, *i past it; 0
+ * when there is none. */
+static int
+hexnum(const char *s, size_t n, size_t *i, uint64_t *v)
+{
+	size_t k = *i;
+	uint64_t x = 0;
+
+	for (; k < n && isxdigit((unsigned char)s[k]) && k - *i < 16; k++) {
+		int c = (unsigned char)s[k];
+
+		x = x << 4 | (uint64_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	if (k == *i || (k < n && isxdigit((unsigned char)s[k])))
+		return 0;
+	*i = k;
+	*v = x;
+	return 1;
+}
+
 int
 pf_lp_hex(const char *s, size_t n, uint64_t *v)
 {
-	uint64_t x = 0;
-	size_t i;
+	size_t i = 2;
 
-	if (n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return 0;
-	for (i = 2; i < n; i++) {
-		int c = (unsigned char)s[i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return 0;
-		x = x << 4 | (uint64_t)d;
-	}
-	*v = x;
-	return 1;
+	return n >= 3 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    hexnum(s, n, &i, v) && i == n;
 }
 
 static int
@@ -251,34 +255,6 @@ skip_blanks(const char *s, size_t n, size_t i)
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
 		i++;
 	return i;
-}
-
-/* A hex number at s[*i..]: its value, *i past it; 0 when there is none. */
-static int
-hexnum(const char *s, size_t n, size_t *i, uint64_t *v)
-{
-	size_t k = *i;
-	uint64_t x = 0;
-
-	while (k < n && k - *i < 16) {
-		int c = (unsigned char)s[k], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			break;
-		x = x << 4 | (uint64_t)d;
-		k++;
-	}
-	if (k == *i || (k < n && isxdigit((unsigned char)s[k])))
-		return 0;
-	*i = k;
-	*v = x;
-	return 1;
 }
 
 static struct pf_dso *
@@ -463,10 +439,9 @@ key_addr(const struct pf_lp *lp, uint32_t k, int *is_addr)
 	uint64_t a = 0;
 
 	*is_addr = key[0] == '@';
-	if (!*is_addr)
+	i = 1;
+	if (!*is_addr || !hexnum(key, klen, &i, &a))
 		return 0;
-	for (i = 1; i < klen; i++)
-		a = a << 4 | (uint64_t)(key[i] <= '9' ? key[i] - '0' : key[i] - 'a' + 10);
 	return a;
 }
 
