@@ -103,7 +103,7 @@ struct heap_head {
 static int
 heap_header(const char *s, size_t n, struct heap_head *h)
 {
-	size_t i = blanks(s, n, 0), w0;
+	size_t i = blanks(s, n, 0), w0, wend;
 	int64_t v[4], rate = 0;
 
 	memset(h, 0, sizeof(*h));
@@ -116,13 +116,13 @@ heap_header(const char *s, size_t n, struct heap_head *h)
 	w0 = i;
 	while (i < n && s[i] != '/' && s[i] != ' ' && s[i] != '\r')
 		i++;
+	wend = i;
 	if (i < n && s[i] == '/') {
 		i++;
 		if (i < n && !dec(s, n, &i, &rate, NULL))
 			return 0;
 	}
-#define IS(x) (i - w0 >= strlen(x) && memcmp(s + w0, x, strlen(x)) == 0 && \
-	(s[w0 + strlen(x)] == '/' || w0 + strlen(x) == i || s[w0 + strlen(x)] == ' '))
+#define IS(x) (wend - w0 == strlen(x) && memcmp(s + w0, x, strlen(x)) == 0)
 	if (IS("growthz") || IS("fragmentationz"))
 		return 1;
 	h->has_alloc = (v[2] != v[0] && v[2] != 0) || (v[3] != v[1] && v[3] != 0);
@@ -327,18 +327,24 @@ begin(struct text *t, pf_count value)
 	return 0;
 }
 
-/* pprof's estimate of what a sampled heap record stands for. */
-static void
+/* pprof's estimate of what a sampled heap record stands for; -1 when it
+ * is beyond 64 bits. */
+static int
 scale_heap(const struct text *t, int64_t *count, int64_t *size)
 {
-	double avg, scale;
+	double avg, scale, c, b;
 
 	if (!t->head.sampled || *count == 0 || *size == 0 || t->head.rate <= 1)
-		return;
+		return 0;
 	avg = (double)*size / (double)*count;
 	scale = 1 / (1 - exp(-avg / (double)t->head.rate));
-	*count = (int64_t)((double)*count * scale);
-	*size = (int64_t)((double)*size * scale);
+	c = (double)*count * scale;
+	b = (double)*size * scale;
+	if (!(c < 9.2e18) || !(b < 9.2e18))
+		return -1;
+	*count = (int64_t)c;
+	*size = (int64_t)b;
+	return 0;
 }
 
 static int
@@ -357,12 +363,14 @@ heap_record(struct text *t, const char *s, size_t n)
 	if (t->head.has_alloc) {
 		vals[nv] = v[2];
 		vals[nv + 1] = v[3];
-		scale_heap(t, &vals[nv], &vals[nv + 1]);
 		nv += 2;
 	}
 	vals[nv] = v[0];
 	vals[nv + 1] = v[1];
-	scale_heap(t, &vals[nv], &vals[nv + 1]);
+	if (scale_heap(t, &vals[0], &vals[1]) != 0 ||
+	    (nv > 0 && scale_heap(t, &vals[2], &vals[3]) != 0))
+		return pf_err(t->err, t->name, t->line, "a record too large once scaled "
+		    "by the sampling rate");
 	if (begin(t, pf_count_from_u64((uint64_t)vals[t->ty])) != 0)
 		return -1;
 	return addresses(t, s, n, i + 1);
@@ -394,9 +402,13 @@ contention_record(struct text *t, const char *s, size_t n)
 		return pf_err(t->err, t->name, t->line, "not a record of a contention "
 		    "profile (\"DELAY COUNT @ 0xADDR ...\")");
 	if (t->period > 0) {
-		if (t->cpu_hz > 0)
-			delay = (int64_t)((double)delay * (double)t->period /
-			    ((double)t->cpu_hz / 1e9));
+		if (t->cpu_hz > 0) {
+			double d = (double)delay * (double)t->period / ((double)t->cpu_hz / 1e9);
+
+			if (!(d < 9.2e18))
+				return pf_err(t->err, t->name, t->line, "a delay too large");
+			delay = (int64_t)d;
+		}
 		if (count > INT64_MAX / t->period)
 			return pf_err(t->err, t->name, t->line, "a count too large");
 		count *= t->period;
