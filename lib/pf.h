@@ -362,6 +362,11 @@ enum pf_format {
 	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
 	PF_FORMAT_CHROME,	/* Chrome trace event JSON */
 	PF_FORMAT_HEAPPROFILE,	/* V8 sampling heap profile JSON */
+	/* legacy pprof: gperftools' binary CPU profile; text heap,
+	 * growth, contention, thread and Go debug=1 profiles */
+	PF_FORMAT_GPERFCPU,
+	PF_FORMAT_PPROFTEXT,
+	PF_FORMAT_STACKPROF,	/* Ruby stackprof JSON (raw stacks) */
 	PF_FORMAT_COUNT
 };
 

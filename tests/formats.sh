@@ -285,6 +285,46 @@ group_formats() {
 	done
 	formats_total "pprof/go-cpu.pb.gz --sample-type samples: 584 samples" 584 \
 	    --sample-type samples "$pp/go-cpu.pb.gz"
+	# Legacy pprof: recordings made for pf (tests/pprof-legacy/README) and
+	# google/pprof's test data, each adding up to what `go tool pprof -top`
+	# (Go's own reader) reports for it: the default sample type, then the
+	# first (-sample_index=0).
+	lg=$root/tests/pprof-legacy
+	lx=$formats_corpus/external/pprof/profile/testdata
+	formats_total "gperftools-cpu.prof: 189 samples of 2 ms" 378000000 "$lg/gperftools-cpu.prof"
+	formats_total "gperftools-cpu.prof --sample-type samples" 189 \
+	    --sample-type samples "$lg/gperftools-cpu.prof"
+	formats_total "gperftools.heap: bytes in use" 790600 "$lg/gperftools.heap"
+	formats_total "gperftools.heap --sample-type objects" 14 \
+	    --sample-type objects "$lg/gperftools.heap"
+	formats_total "go-heap.txt: sampled bytes, scaled" 530283 "$lg/go-heap.txt"
+	formats_total "go-heap.txt --sample-type objects" 418 \
+	    --sample-type objects "$lg/go-heap.txt"
+	formats_total "go-goroutine.txt" 2 "$lg/go-goroutine.txt"
+	formats_total "go-mutex.txt: delay" 79325238 "$lg/go-mutex.txt"
+	formats_total "go-mutex.txt --sample-type contentions" 160 \
+	    --sample-type contentions "$lg/go-mutex.txt"
+	formats_total "go-block.txt: delay" 272989949 "$lg/go-block.txt"
+	formats_total "go-block.txt --sample-type contentions" 161 \
+	    --sample-type contentions "$lg/go-block.txt"
+	formats_total "pprof java.cpu" 70000000 "$lx/java.cpu"
+	formats_total "pprof go.crc32.cpu" 2110000000 "$lx/go.crc32.cpu"
+	formats_total "pprof gobench.heap: scaled by the sampling rate" 7721316 \
+	    "$lx/gobench.heap"
+	formats_total "pprof cppbench.thread" 4 "$lx/cppbench.thread"
+	formats_total "pprof cppbench.growth" 178257920 "$lx/cppbench.growth"
+	# Go's own names ("#" lines) are the frames of its debug=1 records.
+	with_timeout "$pfc" "$lg/go-heap.txt" > "$tmp/f.out" 2> /dev/null
+	if grep -q '^main.main.func1;main.alloc [0-9]*$' "$tmp/f.out"; then pass; else
+		fail "$label/formats: go-heap.txt: no stack main.main.func1;main.alloc" "$tmp/f.out"
+	fi
+	# Ruby stackprof (tests/stackprof/README): the counts add up to the
+	# profile's "samples", as a Python sum of its raw stacks' counts found.
+	sp=$root/tests/stackprof
+	formats_total "stackprof ruby-cpu.json: 59 samples" 59 "$sp/ruby-cpu.json"
+	formats_total "stackprof ruby-wall.json.gz: 295 samples" 295 "$sp/ruby-wall.json.gz"
+	formats_total "speedscope simple-stackprof.json: 1554 samples" 1554 \
+	    "$formats_corpus/external/speedscope/stackprof/simple-stackprof.json"
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

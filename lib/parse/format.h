@@ -120,6 +120,9 @@ PF_FORMAT_DECLARE(heapprofile);		/* heapprofile.c */
 uint32_t pf_v8_callframe(struct pf_profile *p, char **buf, size_t *cap,
     const char *fn, size_t fl, const char *url, size_t ul, int64_t line,
     int no_location);
+PF_FORMAT_DECLARE(gperfcpu);	/* gperfcpu.c, legacy.c */
+PF_FORMAT_DECLARE(pproftext);	/* pproftext.c, legacy.c */
+PF_FORMAT_DECLARE(stackprof);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

@@ -174,6 +174,24 @@ static const struct pf_format_row rows[] = {
 	    "sums of sample periods: nanoseconds for cpu-clock and\n"
 	    "task-clock, events for others; 1 per sample without a period" },
 	  pf_perf_detect, pf_perf_read },
+	{ { PF_FORMAT_GPERFCPU, "pprof-legacy", "gperftools",
+	    "legacy pprof CPU profile (gperftools CPUPROFILE, old Go)",
+	    OPT(SAMPLE_TYPE), PF_UNIT_NANOSECONDS, PF_UNIT_NANOSECONDS,
+	    "CPU nanoseconds (samples x period); samples with\n"
+	    "--sample-type samples" },
+	  pf_gperfcpu_detect, pf_gperfcpu_read },
+	{ { PF_FORMAT_PPROFTEXT, "pprof-legacy-text", NULL,
+	    "legacy pprof text (gperftools heap, growth, contention, thread; Go debug=1)",
+	    OPT(SAMPLE_TYPE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "the values of the chosen sample type: bytes in use\n"
+	    "by default for heap profiles, nanoseconds of delay\n"
+	    "for contention, threads or goroutines for counts" },
+	  pf_pproftext_detect, pf_pproftext_read },
+	{ { PF_FORMAT_STACKPROF, "stackprof", NULL,
+	    "Ruby stackprof JSON (StackProf.run with raw: true)",
+	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples (cpu and wall modes), allocations (object mode)" },
+	  pf_stackprof_detect, pf_stackprof_read },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

@@ -27,35 +27,6 @@ skip_space(const char *buf, size_t *n)
 	return buf;
 }
 
-/* A 32- or 64-bit word of a legacy pprof file, either byte order. */
-static uint64_t
-word(const unsigned char *b, size_t size, int big)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)b[big ? size - 1 - i : i] << (8 * i);
-	return v;
-}
-
-/* gperftools' (and old Go's) binary CPU profile: the header words 0, 3,
- * 0 (the version), the period, 0. */
-static int
-legacy_pprof_cpu(const unsigned char *b, size_t n)
-{
-	size_t size;
-	int big;
-
-	for (size = 4; size <= 8; size += 4)
-		for (big = 0; big <= 1; big++)
-			if (n >= 5 * size && word(b, size, big) == 0 &&
-			    word(b + size, size, big) == 3 && word(b + 2 * size, size, big) <= 1 &&
-			    word(b + 3 * size, size, big) > 0)
-				return 1;
-	return 0;
-}
-
 /* What a JSON document (text starting with '{' or '[') is, by its keys. */
 static const char *
 json_kind(const char *t, size_t n)
@@ -105,16 +76,11 @@ text_kind(const char *t, size_t n)
 	    (pf_mem_starts(t, n, "version:") || pf_mem_has(t, n, "\nevents:") || pf_mem_has(t, n, "creator:"))))
 		return "callgrind output (valgrind --tool=callgrind, or another "
 		    "writer of its format)";
-	if (pf_mem_starts(t, n, "goroutine profile: total") ||
-	    pf_mem_starts(t, n, "threadcreate profile: total"))
-		return "Go's debug=1 text profile (legacy pprof text; without "
-		    "?debug=1 Go writes the protobuf profile pf-collapse reads)";
-	if (pf_mem_starts(t, n, "heap profile:") || pf_mem_starts(t, n, "--- threadz") ||
-	    pf_mem_starts(t, n, "--- contention") || pf_mem_starts(t, n, "--- heapz") ||
-	    pf_mem_starts(t, n, "--- mutex") || pf_mem_starts(t, n, "heap_v2/") ||
+	/* Java's legacy pprof text profiles; gperftools' and Go's are read. */
+	if (pf_mem_starts(t, n, "--- heapz") ||
 	    (pf_mem_starts(t, n, "---") && pf_mem_has(t, l1, "profile")))
-		return "a legacy pprof text profile (gperftools, or Go's debug=1 "
-		    "text; go tool pprof -proto converts it)";
+		return "a Java legacy pprof text profile (go tool pprof -proto "
+		    "converts it)";
 	if (pf_mem_starts(t, n, "Analysis of sampling"))
 		return "macOS sample output (sample(1), or Activity Monitor's "
 		    "\"Sample Process\")";
@@ -215,9 +181,6 @@ pf_sniff(const char *buf, size_t n)
 	if (pf_mem_starts(buf, n, "PERFILE2"))
 		return "a perf.data recording (give its file name, not the "
 		    "standard input)";
-	if (legacy_pprof_cpu(b, n))
-		return "a legacy pprof CPU profile (the binary format of gperftools "
-		    "and old Go; go tool pprof -proto converts it)";
 	if (!pf_text_like(buf, n)) {
 		if (n > 2 && b[0] == 0x0a && (pf_mem_has(buf, n, "process.") ||
 		    pf_mem_has(buf, n, "service.") || pf_mem_has(buf, n, "telemetry.")))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "parse/legacy.h"
 #include "fuzz.h"
 
 static void __attribute__((noreturn))
@@ -53,6 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	FILE *f;
 
+	/* Legacy pprof memory maps name files: none is read. */
+	pf_lp_offline(1);
 	memset(&o, 0, sizeof(o));
 	memset(&err, 0, sizeof(err));
 	o.perf.jobs = 1;
