@@ -906,11 +906,15 @@ cut:
 	    "is cut short or nests too deep", j->classes[cls].name);
 }
 
-/* Follows the chain of constant pool events from the header's. */
+/*
+ * Follows the chain of constant pool events from the header's.  Each
+ * delta points back to an earlier event (writers append pools as they go),
+ * so the chain ends; one that does not point back is refused.
+ */
 static int
 read_pools(struct jfr *j, uint64_t off)
 {
-	uint64_t delta, hops = 0;
+	uint64_t delta;
 
 	for (;;) {
 		if (off < JFR_HEADER || off >= j->size)
@@ -921,12 +925,11 @@ read_pools(struct jfr *j, uint64_t off)
 			return -1;
 		if (delta == 0)
 			return 0;
-		/* Each event takes at least two bytes, so a longer chain
-		 * loops. */
-		if (++hops > j->size / 2)
-			return fail(j, off, "the chain of constant pool events "
-			    "loops");
-		off += delta;	/* negative deltas wrap around, as meant */
+		if ((int64_t)delta > 0 || (uint64_t)-(int64_t)delta > off)
+			return fail(j, off, "the constant pool event's delta (%lld) "
+			    "does not point back into the chunk (a loop, or damage)",
+			    (long long)(int64_t)delta);
+		off += delta;	/* negative: wraps around to an earlier offset */
 	}
 }
 
@@ -1355,7 +1358,7 @@ int
 pf_jfr_detect(const struct pf_peek *pk, size_t *where)
 {
 	(void)where;
-	if (pk->n >= JFR_HEADER && memcmp(pk->buf, "FLR\0", 4) == 0 &&
+	if (pk->n >= 8 && memcmp(pk->buf, "FLR\0", 4) == 0 &&
 	    pk->buf[4] == 0 && (pk->buf[5] == 1 || pk->buf[5] == 2))
 		return PF_CLAIM_MAGIC;
 	return PF_CLAIM_NONE;
@@ -1419,14 +1422,14 @@ pf_jfr_read(struct pf_profile *p, struct pf_reader *r,
 		    "(jfr summary lists the events it has)", o->event != NULL ?
 		    o->event : "jdk.ExecutionSample or jdk.NativeMethodSample");
 	else if (j.no_stack > 0)
-		snprintf(st->note, sizeof(st->note), "%llu stacks of events not in "
-		    "the recording's pools are under '[no stack]'",
+		snprintf(st->note, sizeof(st->note), "stacks missing from the "
+		    "recording's constant pools: %llu, folded as '[no stack]'",
 		    (unsigned long long)j.no_stack);
 	else if (j.truncated > 0)
-		snprintf(st->note, sizeof(st->note), "%llu distinct stacks were "
-		    "truncated by the recording's stack depth (they miss their root "
-		    "frames; record with -XX:FlightRecorderOptions:stackdepth=N to "
-		    "raise it)", (unsigned long long)j.truncated);
+		snprintf(st->note, sizeof(st->note), "stacks cut at the recording's "
+		    "stack depth, missing their root frames: %llu (record with "
+		    "-XX:FlightRecorderOptions:stackdepth=N to raise it)",
+		    (unsigned long long)j.truncated);
 	rc = 0;
 out:
 	chunk_reset(&j);
