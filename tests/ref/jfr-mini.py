@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
 # A minimal JFR 2.0 chunk: metadata for the types a stack needs, one
-# constant pool event, a few jdk.ExecutionSample events.  usage: mini.py OUT [fixed]
+# constant pool event, a few jdk.ExecutionSample events; the test data of
+# pf-collapse's JFR reader (`jfr print` reads the plain one).
+# usage: jfr-mini.py OUT [VARIANT]
+#   fixed      integers not compressed (the header's flag clear)
+#   nest       a stack frame holds a stack frame inline, endlessly
+#   hugecount  a stack trace claims 2^31-1 frames
+#   strloop    a string in the pool of strings refers to itself
 import struct, sys
-fixed = len(sys.argv) > 2
+variant = sys.argv[2] if len(sys.argv) > 2 else ''
+fixed = variant == 'fixed'
 def var(v):
     v &= (1 << 64) - 1
     out = bytearray()
@@ -40,7 +47,7 @@ LONG, INT, BOOL, STR, THREAD, ST, FRAME, METHOD, CLASS, SYM, FT, EXEC = 1,2,3,4,
 classes = [cls(LONG,'long'), cls(INT,'int'), cls(BOOL,'boolean'), cls(STR,'java.lang.String'),
   cls(THREAD,'java.lang.Thread',[field('osName',STR),field('osThreadId',LONG),field('javaName',STR),field('javaThreadId',LONG)]),
   cls(ST,'jdk.types.StackTrace',[field('truncated',BOOL),field('frames',FRAME,dim=True)]),
-  cls(FRAME,'jdk.types.StackFrame',[field('method',METHOD,cp=True),field('lineNumber',INT),field('bytecodeIndex',INT),field('type',FT,cp=True)]),
+  cls(FRAME,'jdk.types.StackFrame',[field('method',METHOD,cp=True),field('lineNumber',INT),field('bytecodeIndex',INT),field('type',FT,cp=True)] + ([field('inner',FRAME)] if variant == 'nest' else [])),
   cls(METHOD,'jdk.types.Method',[field('type',CLASS,cp=True),field('name',SYM,cp=True),field('descriptor',SYM,cp=True),field('modifiers',INT),field('hidden',BOOL)]),
   cls(CLASS,'java.lang.Class',[field('classLoader',LONG),field('name',SYM,cp=True),field('modifiers',INT)]),
   cls(SYM,'jdk.types.Symbol',[field('string',STR)]),
@@ -62,8 +69,8 @@ pools = [(SYM, [(k, S(v)) for k, v in sym.items()]),
   (METHOD, [(1, L(1)+L(2)+L(6)+I(9)+b'\0'), (2, L(1)+L(3)+L(6)+I(9)+b'\0'), (3, L(2)+L(5)+L(6)+I(1)+b'\0'), (4, L(0)+L(3)+L(6)+I(0)+b'\0')]),
   (FT, [(1, S('Interpreted')), (2, S('JIT compiled'))]),
   (THREAD, [(1, S('main')+L(11)+S('main')+L(1)), (2, S('worker')+L(12)+b'\2'+L(7)+L(2))]),
-  (STR, [(7, S('w\u00e9rker'))]),
-  (ST, [(1, b'\0'+I(2)+L(2)+I(5)+I(3)+L(2)+L(1)+I(3)+I(0)+L(1)),
+  (STR, [(7, b'\2' + L(7) if variant == 'strloop' else S('w\u00e9rker'))]),
+  (ST, [(1, b'\0'+I(0x7fffffff if variant == 'hugecount' else 2)+L(2)+I(5)+I(3)+L(2)+L(1)+I(3)+I(0)+L(1)),
         (2, b'\1'+I(3)+L(3)+I(5)+I(3)+L(2)+L(2)+I(5)+I(3)+L(1)+L(1)+I(3)+I(0)+L(1)),
         (3, b'\0'+I(1)+L(4)+I(0)+I(0)+L(1))])]
 cpb = L(1) + L(0) + L(0) + L(0) + b'\0' + I(len(pools))
