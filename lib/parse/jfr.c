@@ -1232,9 +1232,11 @@ fold_one(struct jfr *j, uint64_t stack, uint64_t thread, uint64_t sum,
 			}
 		}
 	}
-	if (!frames_ok) {
+	if (!frames_ok || depth == lo) {
+		/* Missing from the pools, or a trace of no frames. */
+		if (!frames_ok)
+			j->no_stack++;
 		depth = lo;
-		j->no_stack++;
 		if (depth + 1 > j->stack_cap &&
 		    pf_grow(&j->stack, &j->stack_cap, depth + 1, sizeof(*j->stack)) != 0)
 			return pf_nomem(j->err, j->name, 0);
