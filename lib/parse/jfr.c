@@ -116,6 +116,7 @@ struct jfr {
 
 	struct pf_arena arena;		/* metadata strings, per chunk */
 	const char **strings;
+	unsigned char *words;		/* enum word of each string */
 	size_t nstrings, strings_cap;
 	struct jclass *classes;
 	size_t nclasses, classes_cap;
@@ -424,15 +425,35 @@ kind_of(const char *name)
 	return K_STRUCT;
 }
 
-/* A string of the metadata's table by its index read from c. */
+/* The words of the metadata's elements and attributes that matter, so
+ * that the tree is read without comparing strings. */
+enum word { W_OTHER = 0, W_NAME, W_ID, W_CLASS, W_CONSTANTPOOL, W_DIMENSION,
+	W_FIELD, W_ROOT, W_METADATA };
+
 static int
-meta_string(struct jfr *j, struct cur *c, const char **s)
+word_of(const char *s)
+{
+	static const char *const words[] = { NULL, "name", "id", "class",
+	    "constantPool", "dimension", "field", "root", "metadata" };
+	size_t i;
+
+	for (i = 1; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(s, words[i]) == 0)
+			return (int)i;
+	return W_OTHER;
+}
+
+/* A string of the metadata's table by its index read from c, and its
+ * word. */
+static int
+meta_string(struct jfr *j, struct cur *c, const char **s, int *word)
 {
 	uint64_t i;
 
 	if (rd_int(c, 4, &i) != 0 || i >= j->nstrings)
 		return -1;
-	*s = j->strings[i] != NULL ? j->strings[i] : "";
+	*s = j->strings[i];
+	*word = j->words[i];
 	return 0;
 }
 
@@ -449,28 +470,26 @@ meta_element(struct jfr *j, struct cur *c, int depth, long cls)
 	    *acp = NULL, *adim = NULL, *aid = NULL;
 	uint64_t nattr, nchild, i;
 	long mine = cls;
-	int nomem = 0;
+	int nomem = 0, ew, kw, vw;
 
 	if (depth > JFR_ELEM_DEPTH_MAX)
 		return fail(j, offset_of(j, c), "the metadata nests elements "
 		    "deeper than %d", JFR_ELEM_DEPTH_MAX);
-	if (meta_string(j, c, &ename) != 0 || rd_count(c, &nattr) != 0)
+	if (meta_string(j, c, &ename, &ew) != 0 || rd_count(c, &nattr) != 0)
 		goto bad;
 	for (i = 0; i < nattr; i++) {
-		if (meta_string(j, c, &key) != 0 || meta_string(j, c, &val) != 0)
+		if (meta_string(j, c, &key, &kw) != 0 ||
+		    meta_string(j, c, &val, &vw) != 0)
 			goto bad;
-		if (strcmp(key, "name") == 0)
-			aname = val;
-		else if (strcmp(key, "id") == 0)
-			aid = val;
-		else if (strcmp(key, "class") == 0)
-			atype = val;
-		else if (strcmp(key, "constantPool") == 0)
-			acp = val;
-		else if (strcmp(key, "dimension") == 0)
-			adim = val;
+		switch (kw) {
+		case W_NAME: aname = val; break;
+		case W_ID: aid = val; break;
+		case W_CLASS: atype = val; break;
+		case W_CONSTANTPOOL: acp = val; break;
+		case W_DIMENSION: adim = val; break;
+		}
 	}
-	if (strcmp(ename, "class") == 0 && aid != NULL && aname != NULL) {
+	if (ew == W_CLASS && aid != NULL && aname != NULL) {
 		struct jclass *k;
 		struct pmap_slot *sl;
 		char *end;
@@ -492,7 +511,7 @@ meta_element(struct jfr *j, struct cur *c, int depth, long cls)
 			return pf_nomem(j->err, j->name, 0);
 		sl->v = j->nclasses;
 		mine = (long)j->nclasses++;
-	} else if (strcmp(ename, "field") == 0 && cls >= 0 && aname != NULL &&
+	} else if (ew == W_FIELD && cls >= 0 && aname != NULL &&
 	    atype != NULL) {
 		struct jclass *k = &j->classes[cls];
 		struct jfield *f;
@@ -520,7 +539,7 @@ meta_element(struct jfr *j, struct cur *c, int depth, long cls)
 			return fail(j, offset_of(j, c), "field '%s' of class '%s' "
 			    "has %s dimensions", aname, k->name, adim);
 		mine = -1;
-	} else if (strcmp(ename, "root") != 0 && strcmp(ename, "metadata") != 0) {
+	} else if (ew != W_ROOT && ew != W_METADATA) {
 		mine = -1;	/* annotations, settings, regions */
 	}
 	if (rd_count(c, &nchild) != 0)
@@ -587,7 +606,6 @@ find_known(struct jfr *j)
 	struct known *k = &j->k;
 
 	k->c_stacktrace = class_named(j, "jdk.types.StackTrace");
-	k->c_frame = class_named(j, "jdk.types.StackFrame");
 	k->c_method = class_named(j, "jdk.types.Method");
 	k->c_class = class_named(j, "java.lang.Class");
 	k->c_symbol = class_named(j, "jdk.types.Symbol");
@@ -595,6 +613,18 @@ find_known(struct jfr *j)
 	k->c_frametype = class_named(j, "jdk.types.FrameType");
 	k->c_string = class_named(j, "java.lang.String");
 	k->st_frames = field_named(j, k->c_stacktrace, "frames");
+	k->c_frame = UINT32_MAX;
+	if (k->st_frames >= 0) {
+		/* The frames: an array of structs held inline. */
+		const struct jfield *f = &j->fields[j->classes[k->c_stacktrace].first +
+		    (uint32_t)k->st_frames];
+
+		if (f->array && !f->cp && f->cls != UINT32_MAX &&
+		    j->classes[f->cls].kind == K_STRUCT)
+			k->c_frame = f->cls;
+		else
+			k->st_frames = -1;
+	}
 	k->st_truncated = field_named(j, k->c_stacktrace, "truncated");
 	k->fr_method = field_named(j, k->c_frame, "method");
 	k->fr_type = field_named(j, k->c_frame, "type");
@@ -632,7 +662,8 @@ read_metadata(struct jfr *j, uint64_t off)
 	if (rd_int(&c, 8, &v) != 0 || rd_int(&c, 8, &v) != 0 || rd_int(&c, 8, &v) != 0 ||
 	    rd_count(&c, &n) != 0)
 		return fail(j, off, "the metadata event is cut short");
-	if ((j->strings = calloc(n + 1, sizeof(*j->strings))) == NULL)
+	if ((j->strings = calloc(n + 1, sizeof(*j->strings))) == NULL ||
+	    (j->words = calloc(n + 1, 1)) == NULL)
 		return pf_nomem(j->err, j->name, 0);
 	j->nstrings = n;
 	for (i = 0; i < n; i++) {
@@ -654,6 +685,7 @@ read_metadata(struct jfr *j, uint64_t off)
 			free(t.s);
 			return pf_nomem(j->err, j->name, 0);
 		}
+		j->words[i] = (unsigned char)word_of(j->strings[i]);
 	}
 	free(t.s);
 	if (meta_element(j, &c, 0, -1) != 0)
@@ -860,14 +892,26 @@ pool_text(struct jfr *j, uint32_t cls, uint64_t key, int want, struct text *t)
 
 /* --------------------------------------------------------- the pools */
 
-/* Indexes the constant pool event at off: (type, key) -> value offset. */
+/* Whether the pool of class cls is one that folded stacks read. */
+static int
+is_known(const struct jfr *j, uint32_t cls)
+{
+	const struct known *k = &j->k;
+
+	return cls == k->c_stacktrace || cls == k->c_method || cls == k->c_class ||
+	    cls == k->c_symbol || cls == k->c_thread || cls == k->c_frametype ||
+	    cls == k->c_string;
+}
+
+/* Indexes the constant pool event at off, (type, key) -> value offset,
+ * for the pools that folded stacks read; the others are read past. */
 static int
 read_pool_event(struct jfr *j, uint64_t off, uint64_t *delta)
 {
 	struct cur c = { j->buf + off, j->buf + j->size, j->compressed };
 	uint64_t size, type, v, npools, i, cid, n, q, key;
-	uint32_t cls;
-	int nomem = 0;
+	uint32_t cls = UINT32_MAX;
+	int nomem = 0, keep;
 	struct pmap_slot *sl;
 
 	if (rd_int(&c, 4, &size) != 0 || size > j->size - off || size < 2 ||
@@ -890,12 +934,15 @@ read_pool_event(struct jfr *j, uint64_t off, uint64_t *delta)
 			return fail(j, offset_of(j, &c), "a constant pool of type "
 			    "%llu, which the metadata does not describe",
 			    (unsigned long long)cid);
+		keep = is_known(j, cls);
 		for (q = 0; q < n; q++) {
 			if (rd_int(&c, 8, &key) != 0)
 				goto cut;
-			if ((sl = pmap_find(&j->pool, cid, key, 1, &nomem)) == NULL)
-				return pf_nomem(j->err, j->name, 0);
-			sl->v = offset_of(j, &c);
+			if (keep) {
+				if ((sl = pmap_find(&j->pool, cid, key, 1, &nomem)) == NULL)
+					return pf_nomem(j->err, j->name, 0);
+				sl->v = offset_of(j, &c);
+			}
 			if (skip_value(j, &c, cls, 0, 0) != 0)
 				goto cut;
 		}
@@ -1234,7 +1281,7 @@ fold_one(struct jfr *j, uint64_t stack, uint64_t thread, uint64_t sum,
 	}
 	if (!frames_ok || depth == lo) {
 		/* Missing from the pools, or a trace of no frames. */
-		if (!frames_ok)
+		if (!frames_ok && stack != 0)	/* 0: recorded without a stack */
 			j->no_stack++;
 		depth = lo;
 		if (depth + 1 > j->stack_cap &&
@@ -1277,7 +1324,9 @@ chunk_reset(struct jfr *j)
 	pf_arena_release(&j->arena);
 	pf_arena_init(&j->arena);
 	free(j->strings);
+	free(j->words);
 	j->strings = NULL;
+	j->words = NULL;
 	j->nstrings = 0;
 	j->nclasses = 0;
 	j->nfields = 0;
