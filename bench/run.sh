@@ -754,10 +754,6 @@ section_collapse_jfr() {
 	else
 		echo "   pf-collapse counts $total samples (jfr not installed: not checked)"
 	fi
-	local s="pf-collapse, JFR recording"
-	target_gbps "pf-collapse JFR >= 100 MB/s" "$s|pf-collapse" 0.1
-	target_rss "pf-collapse JFR peak RSS < 64 MB" 64 \
-	    "$s|pf-collapse" "$s|pf-collapse --tid"
 }
 
 SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_collapse_cpuprofile section_collapse_jfr section_export section_fleet)
