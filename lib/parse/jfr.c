@@ -698,6 +698,30 @@ read_metadata(struct jfr *j, uint64_t off)
 
 /* ------------------------------------------------------------- values */
 
+/* Reads a value of a primitive kind other than K_STRING into *v (floats
+ * and doubles as their bits). */
+static int
+rd_prim(struct cur *c, int kind, uint64_t *v)
+{
+	switch (kind) {
+	case K_BOOL:
+	case K_BYTE:
+		return rd_u8(c, v);
+	case K_SHORT:
+	case K_CHAR:
+		return rd_int(c, 2, v);
+	case K_INT:
+		return rd_int(c, 4, v);
+	case K_LONG:
+		return rd_int(c, 8, v);
+	case K_FLOAT:
+		return rd_fixed(c, 4, v);
+	case K_DOUBLE:
+		return rd_fixed(c, 8, v);
+	}
+	return -1;
+}
+
 /* Reads past a value of class cls (an array of them when array). */
 static int
 skip_value(struct jfr *j, struct cur *c, uint32_t cls, int array, int depth)
@@ -714,37 +738,11 @@ skip_value(struct jfr *j, struct cur *c, uint32_t cls, int array, int depth)
 	k = &j->classes[cls];
 	for (i = 0; i < n; i++) {
 		switch (k->kind) {
-		case K_BOOL:
-		case K_BYTE:
-			if (rd_u8(c, &v) != 0)
-				return -1;
-			break;
-		case K_SHORT:
-		case K_CHAR:
-			if (rd_int(c, 2, &v) != 0)
-				return -1;
-			break;
-		case K_INT:
-			if (rd_int(c, 4, &v) != 0)
-				return -1;
-			break;
-		case K_LONG:
-			if (rd_int(c, 8, &v) != 0)
-				return -1;
-			break;
-		case K_FLOAT:
-			if (rd_fixed(c, 4, &v) != 0)
-				return -1;
-			break;
-		case K_DOUBLE:
-			if (rd_fixed(c, 8, &v) != 0)
-				return -1;
-			break;
 		case K_STRING:
 			if (rd_string(c, NULL, &ref, &v) != 0)
 				return -1;
 			break;
-		default:
+		case K_STRUCT:
 			for (f = 0; f < k->nfields; f++) {
 				const struct jfield *fd = &j->fields[k->first + f];
 
@@ -767,6 +765,10 @@ skip_value(struct jfr *j, struct cur *c, uint32_t cls, int array, int depth)
 			/* Elements of no bytes: rd_count bounded n by the
 			 * bytes left, so this loop ends soon. */
 			break;
+		default:
+			if (rd_prim(c, k->kind, &v) != 0)
+				return -1;
+			break;
 		}
 	}
 	return 0;
@@ -782,20 +784,9 @@ field_value(struct jfr *j, struct cur *c, uint32_t cls, uint32_t i, uint64_t *v)
 	*v = 0;
 	if (f->cp && !f->array)
 		return rd_int(c, 8, v);
-	if (!f->array && f->cls != UINT32_MAX) {
-		switch (j->classes[f->cls].kind) {
-		case K_BOOL:
-		case K_BYTE:
-			return rd_u8(c, v);
-		case K_SHORT:
-		case K_CHAR:
-			return rd_int(c, 2, v);
-		case K_INT:
-			return rd_int(c, 4, v);
-		case K_LONG:
-			return rd_int(c, 8, v);
-		}
-	}
+	if (!f->array && f->cls != UINT32_MAX && j->classes[f->cls].kind != K_STRUCT &&
+	    j->classes[f->cls].kind != K_STRING)
+		return rd_prim(c, j->classes[f->cls].kind, v);
 	if (f->cp) {
 		uint64_t m, q;
 
@@ -868,11 +859,16 @@ pool_text(struct jfr *j, uint32_t cls, uint64_t key, int want, struct text *t)
 	size_t n0 = t->n;
 	uint64_t ref_key;
 	int ref, rc;
+	const struct jfield *f;
 
 	if (pool_at(j, cls, key, &c) != 0 || seek_field(j, &c, cls, want) != 0)
 		return -1;
-	if (j->fields[j->classes[cls].first + (uint32_t)want].cls == UINT32_MAX ||
-	    j->classes[j->fields[j->classes[cls].first + (uint32_t)want].cls].kind != K_STRING)
+	f = &j->fields[j->classes[cls].first + (uint32_t)want];
+	if (f->cls == UINT32_MAX || j->classes[f->cls].kind != K_STRING || f->array)
+		return -1;
+	/* A string field may itself be a key into the pool of strings. */
+	if (f->cp && (rd_int(&c, 8, &ref_key) != 0 ||
+	    pool_at(j, j->k.c_string, ref_key, &c) != 0))
 		return -1;
 	if ((rc = rd_string(&c, t, &ref, &ref_key)) != 0) {
 		t->n = n0;
