@@ -1427,7 +1427,7 @@ pf_jfr_read(struct pf_profile *p, struct pf_reader *r,
 	j.err = err;
 	j.p = p;
 	pf_arena_init(&j.arena);
-	if (pf_grow(&j.buf, &j.cap, (size_t)1 << 20, 1) != 0) {
+	if (pf_grow(&j.buf, &j.cap, (size_t)64 << 10, 1) != 0) {
 		pf_nomem(err, j.name, 0);
 		goto out;
 	}
