@@ -898,7 +898,49 @@ PY
 	echo "   pf-collapse counts $total samples (checked against the generator)"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_gperftools)
+# A Java Flight Recorder recording of tens of MB: the chunks of a real
+# recording (speedscope's sample, a JDK 'profile' recording: mostly GC and
+# runtime events around 390 execution and native method samples) repeated
+# JFR_COPIES times, which is a valid recording of that many chunks.
+JFR_COPIES=${JFR_COPIES:-100}
+section_collapse_jfr() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$CORPUS/external/speedscope/java-flight-recorder/heavy.jfr
+	local big=$DATA/big-$JFR_COPIES.jfr i
+	[ -f "$src" ] || die "corpus file $src not found"
+	if ! [ -s "$big" ]; then
+		echo "bench: making ${big#"$ROOT"/} (${src##*/} x $JFR_COPIES chunks), once"
+		for ((i = 0; i < JFR_COPIES; i++)); do cat "$src"; done >"$big.tmp" &&
+		    mv "$big.tmp" "$big" || die "making $big failed"
+	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, JFR recording" "$big" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"' \
+		"pf-collapse --tid" '"$PFC" --tid "$IN"' \
+		"pf-collapse --event ObjectAllocationSample" \
+		    '"$PFC" --event ObjectAllocationSample "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, JFR recording" "pf-collapse" 1 3
+	# The JDK's own count of the samples of one copy, when it is here.
+	local total want
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	if command -v jfr >/dev/null; then
+		want=$(jfr summary "$src" | awk '$1 == "jdk.ExecutionSample" ||
+		    $1 == "jdk.NativeMethodSample" { n += $2 } END { print n }')
+		[ "$total" = "$((JFR_COPIES * want))" ] ||
+		    die "pf-collapse counts $total samples, want $JFR_COPIES x $want (jfr summary)"
+		echo "   pf-collapse counts $total samples = $JFR_COPIES x $want of jfr summary (checked)"
+	else
+		echo "   pf-collapse counts $total samples (jfr not installed: not checked)"
+	fi
+}
+
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_gperftools)
 
 # ---------------------------------------------------------------- main
 

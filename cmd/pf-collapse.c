@@ -429,6 +429,9 @@ main(int argc, char **argv)
 		case OPT_FIRST + PF_COPT_SAMPLE_TYPE:
 			co.sample_type = optarg;
 			break;
+		case OPT_FIRST + PF_COPT_EVENT:
+			co.event = optarg;
+			break;
 		case OPT_MAX_INPUT_SIZE:
 		case OPT_MAX_INFLATE_RATIO:
 			if (limit_opt(ch, optarg) != 0)

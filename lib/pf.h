@@ -367,6 +367,7 @@ enum pf_format {
 	PF_FORMAT_GPERFCPU,
 	PF_FORMAT_PPROFTEXT,
 	PF_FORMAT_STACKPROF,	/* Ruby stackprof JSON (raw stacks) */
+	PF_FORMAT_JFR,		/* Java Flight Recorder recording (.jfr) */
 	PF_FORMAT_COUNT
 };
 
@@ -410,6 +411,7 @@ enum pf_collapse_opt {
 	PF_COPT_WEIGHT,		/* weight_time */
 	PF_COPT_TIME_ORDER,	/* time_order */
 	PF_COPT_SAMPLE_TYPE,	/* sample_type */
+	PF_COPT_EVENT,		/* event */
 	PF_COPT_COUNT
 };
 
@@ -474,6 +476,8 @@ struct pf_collapse_options {
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default */
+	const char *event;		/* jfr: the event type folded; NULL:
+					   execution and native method samples */
 };
 
 struct pf_collapse_stats {

@@ -123,6 +123,7 @@ uint32_t pf_v8_callframe(struct pf_profile *p, char **buf, size_t *cap,
 PF_FORMAT_DECLARE(gperfcpu);	/* gperfcpu.c, legacy.c */
 PF_FORMAT_DECLARE(pproftext);	/* pproftext.c, legacy.c */
 PF_FORMAT_DECLARE(stackprof);
+PF_FORMAT_DECLARE(jfr);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

@@ -59,6 +59,11 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "weigh by sample type T, a name (cpu, alloc_space,\n"
 	    "cpu/nanoseconds) or an index (default: the\n"
 	    "profile's default type, else the last)", "--sample-type" },
+	[PF_COPT_EVENT] = { "event", 0, "EV",
+	    "JFR: fold events of type EV (jdk.ObjectAllocationSample,\n"
+	    "jdk.JavaMonitorEnter, ...) weighted by their bytes or\n"
+	    "duration (default: execution and native method samples)",
+	    "--event" },
 };
 
 const struct pf_collapse_opt_info *
@@ -92,6 +97,7 @@ is_set(const struct pf_collapse_options *o, int opt)
 	case PF_COPT_WEIGHT: return o->weight_time != 0;
 	case PF_COPT_TIME_ORDER: return o->time_order != 0;
 	case PF_COPT_SAMPLE_TYPE: return o->sample_type != NULL;
+	case PF_COPT_EVENT: return o->event != NULL;
 	}
 	return 0;
 }
@@ -118,6 +124,13 @@ static const struct pf_format_row rows[] = {
 	    OPT(SAMPLE_TYPE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
 	    "the values of the chosen sample type, in its unit" },
 	  pf_pprof_detect, pf_pprof_read },
+	{ { PF_FORMAT_JFR, "jfr", NULL,
+	    "Java Flight Recorder recording (.jfr: JDK, async-profiler)",
+	    OPT(TID) | OPT(KERNEL) | OPT(JIT) | OPT(ALL) | OPT(EVENT),
+	    PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples; with --event, bytes (allocations), nanoseconds\n"
+	    "(events with a duration) or events" },
+	  pf_jfr_detect, pf_jfr_read },
 	{ { PF_FORMAT_CPUPROFILE, "cpuprofile", NULL,
 	    "V8 / Chrome DevTools .cpuprofile JSON (node --cpu-prof)",
 	    OPT(NO_LOCATION) | OPT(DROP_IDLE) | OPT(WEIGHT) | OPT(TIME_ORDER),

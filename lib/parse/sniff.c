@@ -163,9 +163,6 @@ pf_sniff(const char *buf, size_t n)
 	if (pf_mem_starts(buf, n, "\x7f" "ELF"))
 		return "an ELF binary (a program or library, not a profile; "
 		    "perf record writes perf.data)";
-	if (pf_mem_starts(buf, n, "FLR\0"))
-		return "a Java Flight Recorder recording (JFR; "
-		    "async-profiler's converter turns it into collapsed stacks)";
 	if (pf_mem_starts(buf, n, "PK\x03\x04")) {
 		if (n > 38 && pf_mem_starts(buf + 30, n - 30, "Stats.txt"))
 			return "a Very Sleepy capture (a zip archive)";
