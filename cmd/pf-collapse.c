@@ -422,6 +422,12 @@ main(int argc, char **argv)
 		case OPT_FIRST + PF_COPT_SAMPLE_TYPE:
 			co.sample_type = optarg;
 			break;
+		case OPT_FIRST + PF_COPT_EVENT:
+			co.event = optarg;
+			break;
+		case OPT_FIRST + PF_COPT_SNAPSHOT:
+			co.snapshot = optarg;
+			break;
 		case 'h':
 			help();
 			return 0;

@@ -345,6 +345,9 @@ enum pf_format {
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
 	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
+	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
+	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
+	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
 	PF_FORMAT_COUNT
 };
 
@@ -388,6 +391,8 @@ enum pf_collapse_opt {
 	PF_COPT_WEIGHT,		/* weight_time */
 	PF_COPT_TIME_ORDER,	/* time_order */
 	PF_COPT_SAMPLE_TYPE,	/* sample_type */
+	PF_COPT_EVENT,		/* event */
+	PF_COPT_SNAPSHOT,	/* snapshot */
 	PF_COPT_COUNT
 };
 
@@ -452,6 +457,8 @@ struct pf_collapse_options {
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default */
+	const char *event;		/* callgrind: event name; NULL: the first */
+	const char *snapshot;		/* massif: snapshot number; NULL: the peak */
 };
 
 struct pf_collapse_stats {

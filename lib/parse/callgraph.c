@@ -235,6 +235,8 @@ expand(struct pf_callgraph *g, uint32_t fi, pf_count w)
 			/* w * c / total without overflowing 128 bits. */
 			part = (w / total) * c + (w % total) * c / total;
 		}
+		if (g->quantum > 0)
+			part -= part % g->quantum;
 		if (part > left)
 			part = left;
 		left -= part;

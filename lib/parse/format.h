@@ -118,6 +118,8 @@ struct pf_callgraph {
 	struct pf_error *err;
 	struct pf_cg_node *node;
 	size_t n, cap;
+	pf_count quantum;	/* splits are multiples of it (the last
+				   caller's takes the rest); 0: exact */
 	uint64_t added;		/* stacks added to the profile */
 	/* expansion */
 	unsigned char *onpath;
