@@ -164,7 +164,7 @@ static const struct pf_format_row rows[] = {
 	{ { PF_FORMAT_PSTATS, "pstats", "cprofile",
 	    "Python cProfile / profile output (pstats; stacks estimated)",
 	    OPT(NO_LOCATION), PF_UNIT_NANOSECONDS, PF_UNIT_NANOSECONDS,
-	    "self time" },
+	    "self time (tt) in nanoseconds" },
 	  pf_pstats_detect, pf_pstats_read },
 	{ { PF_FORMAT_DTRACE, "dtrace", "bpftrace",
 	    "DTrace and bpftrace aggregations of stacks",

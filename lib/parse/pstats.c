@@ -180,10 +180,11 @@ func_node(struct ps *p, const struct mval *file, double line, const struct mval 
 		return pf_nomem(p->err, p->name, 0);
 	slot->value = (uint32_t)p->nfuncs;
 	/* "name (file:line)", as pstats prints them the other way round;
-	 * built-ins (file "~", line 0) are their name alone. */
+	 * built-ins (file "~" or "", line 0) are their name alone. */
 	memcpy(p->tmp, fn->s, fn->n);
 	o = fn->n;
-	if (!p->o->no_location && !(file->n == 1 && file->s[0] == '~' && line == 0)) {
+	if (!p->o->no_location && !(line == 0 && (file->n == 0 ||
+	    (file->n == 1 && file->s[0] == '~')))) {
 		p->tmp[o++] = ' ';
 		p->tmp[o++] = '(';
 		memcpy(p->tmp + o, file->s, file->n);
@@ -205,6 +206,7 @@ func_node(struct ps *p, const struct mval *file, double line, const struct mval 
 }
 
 static int value(struct ps *p, struct mval *v, int depth);
+static int code_object(struct ps *p, struct mval *v, int depth);
 
 /* A tuple of n elements: a function's (file, line, name), a stats
  * tuple of 4 numbers, or something else. */
@@ -304,6 +306,77 @@ callers(struct ps *p, uint32_t callee, int depth)
 		if (k.func != callee && pf_callgraph_arc(&p->g, callee, k.func, w) != 0)
 			return pf_nomem(p->err, p->name, 0);
 	}
+}
+
+/*
+ * A code object, which the profile module writes as the name of the
+ * function it makes up for the command it runs: a string "<code object
+ * NAME, file "FILE", line N>" (its repr without the address).  Its fields
+ * are raw 32-bit integers and objects; Python 3.11 and later write five
+ * integers before the bytecode, 3.8 to 3.10 six (nlocals too), and the
+ * objects before the file name differ as well.
+ */
+static int
+code_object(struct ps *p, struct mval *v, int depth)
+{
+	struct mval x;
+	char *file = NULL, *name = NULL, *text;
+	size_t fl = 0, nl = 0;
+	int32_t line = 0;
+	int nints, before, after, i, rc = -1;
+
+	if (need(p, 25) != 0)
+		return -1;
+	if ((p->buf[p->pos + 20] & 0x7f) == 's') {
+		nints = 5;		/* 3.11 and later */
+		before = 5;		/* code consts names localsplusnames kinds */
+		after = 2;		/* linetable exceptiontable */
+	} else if ((p->buf[p->pos + 24] & 0x7f) == 's') {
+		nints = 6;		/* 3.8 to 3.10 */
+		before = 6;		/* code consts names varnames freevars cellvars */
+		after = 1;		/* lnotab or linetable */
+	} else {
+		return ps_err(p, "a code object of a Python version this reader "
+		    "does not know");
+	}
+	p->pos += (size_t)nints * 4;
+	for (i = 0; i < before; i++)
+		if (value(p, &x, depth + 1) != 0)
+			goto out;
+	for (i = 0; i < 2; i++) {
+		if (value(p, &x, depth + 1) != 0)
+			goto out;
+		if (x.kind != M_STR) {
+			ps_err(p, "a code object without a file name and a name");
+			goto out;
+		}
+		if (i == 0 ? (file = malloc(x.n + 1)) == NULL : (name = malloc(x.n + 1)) == NULL) {
+			pf_nomem(p->err, p->name, 0);
+			goto out;
+		}
+		memcpy(i == 0 ? file : name, x.s, x.n);
+		*(i == 0 ? &fl : &nl) = x.n;
+	}
+	if (nints == 5 && value(p, &x, depth + 1) != 0)	/* qualname */
+		goto out;
+	if (le32(p, &line) != 0)
+		goto out;
+	for (i = 0; i < after; i++)
+		if (value(p, &x, depth + 1) != 0)
+			goto out;
+	if ((text = pf_arena_alloc(&p->arena, nl + fl + 64)) == NULL) {
+		pf_nomem(p->err, p->name, 0);
+		goto out;
+	}
+	v->kind = M_STR;
+	v->s = text;
+	v->n = (size_t)sprintf(text, "<code object %.*s, file \"%.*s\", line %ld>",
+	    (int)nl, name, (int)fl, file, (long)line);
+	rc = 0;
+out:
+	free(file);
+	free(name);
+	return rc;
 }
 
 /* Any object, its value in *v; strings point into the input buffer until
@@ -481,8 +554,9 @@ value(struct ps *p, struct mval *v, int depth)
 		}
 		break;
 	case 'c':
-		return ps_err(p, "a code object: not a profile (pstats files hold "
-		    "numbers and names only)");
+		if (code_object(p, v, depth) != 0)
+			return -1;
+		break;
 	default:
 		return pf_err(p->err, p->name, 0, "byte %llu: unknown marshal type "
 		    "code 0x%02x (not a pstats file, or a marshal version this "

@@ -106,10 +106,6 @@ text_kind(const char *t, size_t n)
 {
 	size_t l1 = first_line(t, n);
 
-	if (pf_mem_starts(t, n, "# callgrind format") || (pf_mem_has(t, n, "\nfn=") &&
-	    (pf_mem_starts(t, n, "version:") || pf_mem_has(t, n, "\nevents:") || pf_mem_has(t, n, "creator:"))))
-		return "callgrind output (valgrind --tool=callgrind, or another "
-		    "writer of its format)";
 	if (pf_mem_starts(t, n, "goroutine profile: total") ||
 	    pf_mem_starts(t, n, "threadcreate profile: total"))
 		return "Go's debug=1 text profile (legacy pprof text; without "
