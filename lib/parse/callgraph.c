@@ -40,6 +40,7 @@ pf_callgraph_release(struct pf_callgraph *g)
 	free(g->seen);
 	free(g->todo);
 	free(g->stack);
+	free(g->frames);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -157,20 +158,18 @@ viable(struct pf_callgraph *g, uint32_t c)
 static int
 emit(struct pf_callgraph *g, pf_count w)
 {
-	uint32_t *frames = malloc((g->depth + 1) * sizeof(*frames));
 	size_t i;
-	int rc;
 
-	if (frames == NULL)
+	if (pf_grow(&g->frames, &g->fcap, g->depth + 1, sizeof(*g->frames)) != 0)
 		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->depth; i++)
-		frames[i] = g->stack[g->depth - 1 - i];
+		g->frames[i] = g->stack[g->depth - 1 - i];
 	g->added++;
-	rc = pf_profile_add(g->p, frames, g->depth, w, 0, g->err);
-	if (rc != 0)
+	if (pf_profile_add(g->p, g->frames, g->depth, w, 0, g->err) != 0) {
 		pf_err_name(g->err, g->name);
-	free(frames);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 static int

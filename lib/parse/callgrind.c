@@ -40,6 +40,10 @@ struct cg {
 	struct pf_arena arena;
 	char **strs;			/* names defined by "(N) name" */
 	size_t *lens, nstrs, scap, lcap;
+	/* By function name (index in strs): the node it was last looked up
+	 * as, and the object (index in strs) it was in then. */
+	uint32_t *cache_node;
+	size_t *cache_ob, cncap, cocap;
 	char *tmp;			/* a key or frame name being built */
 	size_t tmpcap;
 
@@ -55,6 +59,8 @@ struct cg {
 	char *ob, *cob;			/* the current object, that of the
 					   next callee (cob_set) */
 	size_t obn, cobn, obcap, cobcap;
+	size_t obi, cobi;		/* their index in strs; SIZE_MAX: a
+					   name given in full */
 	int cob_set;
 	uint32_t fn;			/* node of fn=; UINT32_MAX: none */
 	uint32_t cfn;			/* node of cfn=; UINT32_MAX: none */
@@ -107,6 +113,10 @@ add_str(struct cg *c, const char *s, size_t n)
 	    pf_grow(&c->lens, &c->lcap, c->nstrs + 1, sizeof(*c->lens)) != 0 ||
 	    (copy = pf_arena_strdup(&c->arena, s, n)) == NULL)
 		return SIZE_MAX;
+	if (pf_grow(&c->cache_node, &c->cncap, c->nstrs + 1, sizeof(*c->cache_node)) != 0 ||
+	    pf_grow(&c->cache_ob, &c->cocap, c->nstrs + 1, sizeof(*c->cache_ob)) != 0)
+		return SIZE_MAX;
+	c->cache_node[c->nstrs] = UINT32_MAX;
 	c->strs[c->nstrs] = copy;
 	c->lens[c->nstrs] = n;
 	return c->nstrs++;
@@ -115,11 +125,12 @@ add_str(struct cg *c, const char *s, size_t n)
 /*
  * The name of a specification line's value v[0..n-1] of the given kind:
  * "(N) name" (defining N), "(N)" (defined before) or "name", in *name
- * (valid until the next line) and *len.  -1 with err.
+ * (valid until the next line) and *len; its index in strs, or SIZE_MAX
+ * for a name given in full, in *sidx.  -1 with err.
  */
 static int
 name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
-    size_t *len)
+    size_t *len, size_t *sidx)
 {
 	static const char *const kinds[NKINDS] = { "object", "file", "function" };
 	struct pf_strmap_slot *slot;
@@ -132,6 +143,7 @@ name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
 		v++;
 		n--;
 	}
+	*sidx = SIZE_MAX;
 	if (n == 0 || v[0] != '(') {
 		*name = v;
 		*len = n;
@@ -154,6 +166,9 @@ name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
 			return pf_err(c->err, c->name, c->line, "%s (%.*s) is used "
 			    "before it is defined", kinds[kind], (int)(e - 1), v + 1);
 		idx = slot->value;
+	} else if (slot->value != UINT32_MAX && c->lens[slot->value] == n - b &&
+	    memcmp(c->strs[slot->value], v + b, n - b) == 0) {
+		idx = slot->value;	/* defined again, the same */
 	} else {
 		/* A definition; one that repeats an id names it anew. */
 		if ((idx = add_str(c, v + b, n - b)) == SIZE_MAX)
@@ -162,6 +177,7 @@ name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
 	}
 	*name = c->strs[idx];
 	*len = c->lens[idx];
+	*sidx = idx;
 	return 0;
 }
 
@@ -177,15 +193,31 @@ keep(struct cg *c, char **buf, size_t *cap, size_t *len, const char *s, size_t n
 	return 0;
 }
 
-/* The node of function fn[0..fnl-1] of object ob[0..obl-1]. */
+/* The node of function fn[0..fnl-1] (fni in strs) of object ob[0..obl-1]
+ * (obi in strs). */
 static int
-func_node(struct cg *c, const char *ob, size_t obl, const char *fn, size_t fnl,
-    uint32_t *node)
+func_node(struct cg *c, const char *ob, size_t obl, size_t obi, const char *fn,
+    size_t fnl, size_t fni, uint32_t *node)
 {
 	struct pf_strmap_slot *slot;
 	struct pf_cg_node *f;
 	size_t i, kl = obl + 1 + fnl;
 	int nomem = 0;
+
+	if (fni != SIZE_MAX && (obi != SIZE_MAX || obl == 0) &&
+	    c->cache_node[fni] != UINT32_MAX && c->cache_ob[fni] == obi) {
+		*node = c->cache_node[fni];
+		return 0;
+	}
+	if (fni != SIZE_MAX && (obi != SIZE_MAX || obl == 0)) {
+		int rc = func_node(c, ob, obl, SIZE_MAX, fn, fnl, SIZE_MAX, node);
+
+		if (rc == 0) {
+			c->cache_node[fni] = *node;
+			c->cache_ob[fni] = obi;
+		}
+		return rc;
+	}
 
 	if (pf_grow(&c->tmp, &c->tmpcap, kl + 1, 1) != 0)
 		return pf_nomem(c->err, c->name, c->line);
@@ -394,7 +426,7 @@ static int
 body_line(struct cg *c, const char *s, size_t n, const struct pf_collapse_options *o)
 {
 	const char *v, *nm;
-	size_t vn, nl;
+	size_t vn, nl, si;
 	uint64_t t;
 
 	if (s[0] == '#')
@@ -404,15 +436,16 @@ body_line(struct cg *c, const char *s, size_t n, const struct pf_collapse_option
 	if (c->in_call)
 		return cg_err(c, "calls= is not followed by the cost line of the call");
 	if (spec(s, n, "fn", &v, &vn)) {
-		if (name_of(c, KIND_FN, v, vn, &nm, &nl) != 0 ||
-		    func_node(c, c->ob, c->obn, nm, nl, &c->fn) != 0)
+		if (name_of(c, KIND_FN, v, vn, &nm, &nl, &si) != 0 ||
+		    func_node(c, c->ob, c->obn, c->obi, nm, nl, si, &c->fn) != 0)
 			return -1;
 		return 0;
 	}
 	if (spec(s, n, "cfn", &v, &vn)) {
-		if (name_of(c, KIND_FN, v, vn, &nm, &nl) != 0 ||
-		    func_node(c, c->cob_set ? c->cob : c->ob, c->cob_set ? c->cobn :
-		    c->obn, nm, nl, &c->cfn) != 0)
+		if (name_of(c, KIND_FN, v, vn, &nm, &nl, &si) != 0 ||
+		    (c->cob_set ? func_node(c, c->cob, c->cobn, c->cobi, nm, nl, si,
+		    &c->cfn) : func_node(c, c->ob, c->obn, c->obi, nm, nl, si,
+		    &c->cfn)) != 0)
 			return -1;
 		c->cob_set = 0;
 		return 0;
@@ -426,19 +459,19 @@ body_line(struct cg *c, const char *s, size_t n, const struct pf_collapse_option
 		return 0;
 	}
 	if (spec(s, n, "ob", &v, &vn))
-		return name_of(c, KIND_OB, v, vn, &nm, &nl) != 0 ? -1 :
+		return name_of(c, KIND_OB, v, vn, &nm, &nl, &c->obi) != 0 ? -1 :
 		    keep(c, &c->ob, &c->obcap, &c->obn, nm, nl);
 	if (spec(s, n, "cob", &v, &vn)) {
 		c->cob_set = 1;
-		return name_of(c, KIND_OB, v, vn, &nm, &nl) != 0 ? -1 :
+		return name_of(c, KIND_OB, v, vn, &nm, &nl, &c->cobi) != 0 ? -1 :
 		    keep(c, &c->cob, &c->cobcap, &c->cobn, nm, nl);
 	}
 	if (spec(s, n, "fl", &v, &vn) || spec(s, n, "fi", &v, &vn) ||
 	    spec(s, n, "fe", &v, &vn) || spec(s, n, "cfi", &v, &vn) ||
 	    spec(s, n, "cfl", &v, &vn) || spec(s, n, "jfi", &v, &vn))
-		return name_of(c, KIND_FL, v, vn, &nm, &nl);
+		return name_of(c, KIND_FL, v, vn, &nm, &nl, &si);
 	if (spec(s, n, "jfn", &v, &vn))
-		return name_of(c, KIND_FN, v, vn, &nm, &nl);
+		return name_of(c, KIND_FN, v, vn, &nm, &nl, &si);
 	if (spec(s, n, "jump", &v, &vn) || spec(s, n, "jcnd", &v, &vn))
 		return 0;
 	if (header(s, n, "events", &v, &vn))
@@ -517,6 +550,7 @@ pf_callgrind_read(struct pf_profile *p, struct pf_reader *r,
 	c.name = pf_reader_name(r);
 	c.npos = 1;
 	c.fn = c.cfn = UINT32_MAX;
+	c.obi = c.cobi = SIZE_MAX;
 	pf_callgraph_init(&c.g, p, c.name, err);
 	c.g.quantum = PF_COUNT_ONE;
 	pf_arena_init(&c.arena);
@@ -577,6 +611,8 @@ out:
 	free(c.strs);
 	free(c.lens);
 	free(c.tmp);
+	free(c.cache_node);
+	free(c.cache_ob);
 	free(c.ob);
 	free(c.cob);
 	pf_callgraph_release(&c.g);

@@ -127,6 +127,8 @@ struct pf_callgraph {
 	uint32_t *todo;
 	uint32_t *stack;	/* leaf first */
 	size_t depth, stackcap;
+	uint32_t *frames;	/* a stack being added, root first */
+	size_t fcap;
 	uint64_t steps;
 };
 
