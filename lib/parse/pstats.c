@@ -46,6 +46,16 @@ struct mval {
 	double t[4];		/* M_STATS: a tuple of 4 numbers */
 };
 
+/* A flagged object, kept for references to it: what of it can be used (a
+ * tuple of numbers cannot, as no profiler shares one). */
+struct mref {
+	int kind;		/* M_STATS is kept as M_OTHER */
+	uint32_t func;
+	double f;
+	const char *s;		/* in the arena */
+	size_t n;
+};
+
 struct ps {
 	struct pf_reader *r;
 	const struct pf_collapse_options *o;
@@ -56,7 +66,7 @@ struct ps {
 	struct pf_strmap funcs;		/* file "\0" line "\0" name -> node */
 	size_t nfuncs;
 	struct pf_arena arena;
-	struct mval *refs;
+	struct mref *refs;
 	size_t nrefs, rcap;
 	unsigned char *buf;
 	size_t pos, len, cap;
@@ -515,7 +525,11 @@ value(struct ps *p, struct mval *v, int depth)
 			return -1;
 		if (k < 0 || (size_t)k >= p->nrefs)
 			return ps_err(p, "a reference to an object not read yet");
-		*v = p->refs[k];
+		v->kind = p->refs[k].kind;
+		v->func = p->refs[k].func;
+		v->f = p->refs[k].f;
+		v->s = p->refs[k].s;
+		v->n = p->refs[k].n;
 		return 0;
 	}
 	case '(': case ')':
@@ -570,7 +584,11 @@ value(struct ps *p, struct mval *v, int depth)
 				return pf_nomem(p->err, p->name, 0);
 			v->s = copy;
 		}
-		p->refs[slot] = *v;
+		p->refs[slot].kind = v->kind == M_STATS ? M_OTHER : v->kind;
+		p->refs[slot].func = v->func;
+		p->refs[slot].f = v->f;
+		p->refs[slot].s = v->s;
+		p->refs[slot].n = v->n;
 	}
 	return 0;
 }
