@@ -396,31 +396,22 @@ cost_line(struct cg *c, const char *s, size_t n)
 	return 0;
 }
 
-/* Whether s starts with key followed by '='; the value in *v. */
+/* Whether s starts with key followed by sep ('=' of a specification line,
+ * ':' of a header); the value in *v. */
 static int
-spec(const char *s, size_t n, const char *key, const char **v, size_t *vn)
+keyed(const char *s, size_t n, const char *key, char sep, const char **v, size_t *vn)
 {
 	size_t k = strlen(key);
 
-	if (n <= k || memcmp(s, key, k) != 0 || s[k] != '=')
+	if (n <= k || memcmp(s, key, k) != 0 || s[k] != sep)
 		return 0;
 	*v = s + k + 1;
 	*vn = n - k - 1;
 	return 1;
 }
 
-/* Whether s starts with key followed by ':'; the value in *v. */
-static int
-header(const char *s, size_t n, const char *key, const char **v, size_t *vn)
-{
-	size_t k = strlen(key);
-
-	if (n <= k || memcmp(s, key, k) != 0 || s[k] != ':')
-		return 0;
-	*v = s + k + 1;
-	*vn = n - k - 1;
-	return 1;
-}
+#define spec(s, n, key, v, vn) keyed(s, n, key, '=', v, vn)
+#define header(s, n, key, v, vn) keyed(s, n, key, ':', v, vn)
 
 static int
 body_line(struct cg *c, const char *s, size_t n, const struct pf_collapse_options *o)

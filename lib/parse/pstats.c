@@ -276,28 +276,47 @@ ref_reserve(struct ps *p, size_t *slot)
 	return 0;
 }
 
+/* The start of a dict, flagged or not; what to say when it is none. */
+static int
+dict_open(struct ps *p, const char *what)
+{
+	unsigned char c;
+	size_t slot;
+
+	if (byte(p, &c) != 0)
+		return -1;
+	if ((c & 0x7f) != '{')
+		return ps_err(p, what);
+	if ((c & FLAG_REF) && ref_reserve(p, &slot) != 0)
+		return -1;
+	return 0;
+}
+
+/* 1 (and the end read) when a dict ends here, 0 when a key follows, -1 on
+ * error. */
+static int
+dict_end(struct ps *p)
+{
+	if (need(p, 1) != 0)
+		return -1;
+	if (p->buf[p->pos] != '0')
+		return 0;
+	p->pos++;
+	return 1;
+}
+
 /* The dict of callers of node callee. */
 static int
 callers(struct ps *p, uint32_t callee, int depth)
 {
 	struct mval k, v;
-	unsigned char c;
-	size_t slot;
 	uint64_t w;
 
-	if (byte(p, &c) != 0)
+	int end;
+
+	if (dict_open(p, "the callers of a function are not a dict") != 0)
 		return -1;
-	if ((c & 0x7f) != '{')
-		return ps_err(p, "the callers of a function are not a dict");
-	if ((c & FLAG_REF) && ref_reserve(p, &slot) != 0)
-		return -1;
-	for (;;) {
-		if (need(p, 1) != 0)
-			return -1;
-		if (p->buf[p->pos] == '0') {
-			p->pos++;
-			return 0;
-		}
+	while ((end = dict_end(p)) == 0) {
 		if (value(p, &k, depth + 1) != 0 || value(p, &v, depth + 1) != 0)
 			return -1;
 		if (k.kind != M_FUNC)
@@ -316,6 +335,7 @@ callers(struct ps *p, uint32_t callee, int depth)
 		if (k.func != callee && pf_callgraph_arc(&p->g, callee, k.func, w) != 0)
 			return pf_nomem(p->err, p->name, 0);
 	}
+	return end < 0 ? -1 : 0;
 }
 
 /*
@@ -553,20 +573,19 @@ value(struct ps *p, struct mval *v, int depth)
 				return -1;
 		}
 		break;
-	case '{':
-		for (;;) {
+	case '{': {
+		int end;
+
+		while ((end = dict_end(p)) == 0) {
 			struct mval x;
 
-			if (need(p, 1) != 0)
-				return -1;
-			if (p->buf[p->pos] == '0') {
-				p->pos++;
-				break;
-			}
 			if (value(p, &x, depth + 1) != 0 || value(p, &x, depth + 1) != 0)
 				return -1;
 		}
+		if (end < 0)
+			return -1;
 		break;
+	}
 	case 'c':
 		if (code_object(p, v, depth) != 0)
 			return -1;
@@ -646,22 +665,11 @@ static int
 stats(struct ps *p)
 {
 	struct mval k;
-	unsigned char c;
-	size_t slot;
+	int end;
 
-	if (byte(p, &c) != 0)
+	if (dict_open(p, "not a pstats file (its marshal data is not a dict)") != 0)
 		return -1;
-	if ((c & 0x7f) != '{')
-		return ps_err(p, "not a pstats file (its marshal data is not a dict)");
-	if ((c & FLAG_REF) && ref_reserve(p, &slot) != 0)
-		return -1;
-	for (;;) {
-		if (need(p, 1) != 0)
-			return -1;
-		if (p->buf[p->pos] == '0') {
-			p->pos++;
-			return 0;
-		}
+	while ((end = dict_end(p)) == 0) {
 		if (value(p, &k, 1) != 0)
 			return -1;
 		if (k.kind != M_FUNC)
@@ -671,6 +679,7 @@ stats(struct ps *p)
 		if (stats_tuple(p, k.func) != 0)
 			return -1;
 	}
+	return end < 0 ? -1 : 0;
 }
 
 static int
