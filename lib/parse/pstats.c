@@ -92,7 +92,8 @@ need(struct ps *p, size_t n)
 
 	if (p->len - p->pos >= n)
 		return 0;
-	memmove(p->buf, p->buf + p->pos, p->len - p->pos);
+	if (p->len > p->pos)
+		memmove(p->buf, p->buf + p->pos, p->len - p->pos);
 	p->off += p->pos;
 	p->len -= p->pos;
 	p->pos = 0;
