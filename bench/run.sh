@@ -18,6 +18,8 @@
 #   BENCH_ONLY   run only these sections, e.g. "section_svg"
 #   CPUPROF_MB   size of the generated .cpuprofile, in MiB (default 300)
 #   TRACE_MB     size of the generated Chrome trace, in MiB (default 300)
+#   CALLGRAPH_MB size of the generated callgrind and pstats inputs, in MiB
+#                (default 40)
 #   BENCH_BASE   a git revision whose pf-collapse is measured beside this
 #                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
@@ -486,6 +488,7 @@ section_svg() {
 # copies, which is checked.  With BENCH_BASE=REV, the pf-collapse of that
 # git revision is built once (in bench/data/base-REV) and measured too.
 CPUPROF_MB=${CPUPROF_MB:-300}
+CALLGRAPH_MB=${CALLGRAPH_MB:-40}
 section_collapse_cpuprofile() {
 	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
 	PFC=$pfc
@@ -940,7 +943,46 @@ section_collapse_jfr() {
 	fi
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_gperftools)
+# callgrind and pstats, the readers whose stacks are estimated from a call
+# graph: tens of MB of input made once from real data (bench/make-*.py),
+# MB/s and peak RSS, and the total checked against the generator's.
+section_collapse_callgraph() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$CORPUS/callgrind/callgrind.out.deeprec
+	local cg=$DATA/big-$CALLGRAPH_MB.callgrind prof=$DATA/big-$CALLGRAPH_MB.pstats
+	local want got
+	[ -f "$src" ] || die "corpus file $src not found"
+	mkdir -p "$DATA"
+	if ! [ -s "$cg" ] || ! [ -s "$cg.total" ]; then
+		echo "bench: making ${cg#"$ROOT"/} (copies of ${src##*/}), once"
+		python3 "$SELF_DIR/make-callgrind.py" "$src" "$CALLGRAPH_MB" "$cg" |
+		    awk '{ printf "%.0f\n", $1 * $2 }' >"$cg.total" || die "making $cg failed"
+	fi
+	if ! [ -s "$prof" ] || ! [ -s "$prof.total" ]; then
+		echo "bench: making ${prof#"$ROOT"/} (marshal, as cProfile writes it), once"
+		python3 "$SELF_DIR/make-pstats.py" "$CALLGRAPH_MB" "$prof" >"$prof.total" ||
+		    die "making $prof failed"
+	fi
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, callgrind" "$cg" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+	want=$(cat "$cg.total")
+	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
+	[ "$got" = "$want" ] || die "pf-collapse counts $got on the callgrind input, want $want"
+	echo "   pf-collapse counts $got, the copies' totals: (checked)"
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, pstats" "$prof" \
+		"cat" 'cat "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+	want=$(cat "$prof.total")
+	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
+	[ "$got" = "$want" ] || die "pf-collapse counts $got on the pstats input, want $want"
+	echo "   pf-collapse counts $got ns, the generator's total (checked)"
+}
+
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools)
 
 # ---------------------------------------------------------------- main
 

@@ -437,6 +437,9 @@ main(int argc, char **argv)
 			if (limit_opt(ch, optarg) != 0)
 				return 2;
 			break;
+		case OPT_FIRST + PF_COPT_SNAPSHOT:
+			co.snapshot = optarg;
+			break;
 		case 'h':
 			help();
 			return 0;

@@ -368,6 +368,9 @@ enum pf_format {
 	PF_FORMAT_PPROFTEXT,
 	PF_FORMAT_STACKPROF,	/* Ruby stackprof JSON (raw stacks) */
 	PF_FORMAT_JFR,		/* Java Flight Recorder recording (.jfr) */
+	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
+	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
+	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
 	PF_FORMAT_COUNT
 };
 
@@ -412,6 +415,7 @@ enum pf_collapse_opt {
 	PF_COPT_TIME_ORDER,	/* time_order */
 	PF_COPT_SAMPLE_TYPE,	/* sample_type */
 	PF_COPT_EVENT,		/* event */
+	PF_COPT_SNAPSHOT,	/* snapshot */
 	PF_COPT_COUNT
 };
 
@@ -476,8 +480,11 @@ struct pf_collapse_options {
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default */
-	const char *event;		/* jfr: the event type folded; NULL:
-					   execution and native method samples */
+	const char *event;		/* callgrind: event name, NULL: the
+					   first; jfr: the event type folded,
+					   NULL: execution and native method
+					   samples */
+	const char *snapshot;		/* massif: snapshot number; NULL: the peak */
 };
 
 struct pf_collapse_stats {

@@ -325,6 +325,70 @@ group_formats() {
 	formats_total "stackprof ruby-wall.json.gz: 295 samples" 295 "$sp/ruby-wall.json.gz"
 	formats_total "speedscope simple-stackprof.json: 1554 samples" 1554 \
 	    "$formats_corpus/external/speedscope/stackprof/simple-stackprof.json"
+	# callgrind, massif, pstats: each against an independent reading in
+	# tests/ref/ of real recordings (tests/recordings/, the corpus, the
+	# external corpus).  callgrind and pstats: each function's self weight
+	# (the counts of the stacks it is the leaf of) is its exclusive cost
+	# or total time, and they add up to the file's totals: line or to
+	# pstats' total_tt; massif: the folded heap tree, adding up to the
+	# snapshot's mem_heap_B.
+	rec=$root/tests/recordings
+	for cg in "$rec/callgrind.out.rec.gz" "$rec/callgrind.out.rec-instr.gz" \
+	    "$formats_corpus/callgrind/callgrind.out.deeprec" \
+	    "$formats_corpus/external/gprof2dot/callgrind/issue35.callgrind" \
+	    "$formats_corpus/external/speedscope/callgrind/callgrind.multiple-event-types.log:Memory_(bytes)"; do
+		cgev=
+		case $cg in *:*) cgev=${cg##*:}; cg=${cg%:*} ;; esac
+		python3 "$root/tests/ref/callgrind-self.py" "$cg" $cgev > "$tmp/f.ref"
+		with_timeout "$pfc" ${cgev:+--event "$cgev"} "$cg" 2> "$tmp/f.err" |
+		    awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		        s[a[k]] += w; t += w }
+		        END { for (f in s) printf "%s %.0f\n", f, s[f]; printf "total %.0f\n", t }' |
+		    LC_ALL=C sort > "$tmp/f.self"
+		sed '$d' "$tmp/f.ref" | LC_ALL=C sort > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.self" "self cost" "$tmp/detail"; then
+			fail "$label/formats: ${cg##*/} $cgev: self weights are not the exclusive costs" "$tmp/detail"
+		elif [ "$(tail -n 1 "$tmp/f.ref")" != "totals None" ] &&
+		    [ "$(tail -n 1 "$tmp/f.ref")" != "totals $(sed -n 's/^total //p' "$tmp/f.self")" ]; then
+			tail -n 1 "$tmp/f.ref" > "$tmp/detail"
+			fail "$label/formats: ${cg##*/}: the total is not the totals: line" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	for ms in massif.out.heap: massif.out.heap:14 massif.out.sort.gz:; do
+		msn=${ms##*:}
+		ms=$rec/${ms%:*}
+		zcat -f "$ms" > "$tmp/f.massif"
+		python3 "$root/tests/ref/massif-fold.py" "$tmp/f.massif" $msn > "$tmp/f.ref"
+		with_timeout "$pfc" ${msn:+--snapshot "$msn"} "$ms" > "$tmp/f.out" 2> "$tmp/f.err"
+		sed '$d' "$tmp/f.ref" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: ${ms##*/} $msn: not the heap tree folded" "$tmp/detail"
+		elif [ "$(tail -n 1 "$tmp/f.ref")" != "mem_heap_B $(formats_sum "$tmp/f.out")" ] ||
+		    [ -s "$tmp/f.err" ]; then
+			tail -n 1 "$tmp/f.ref" | cat - "$tmp/f.err" > "$tmp/detail"
+			fail "$label/formats: ${ms##*/} $msn: the total is not mem_heap_B" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	for py in pywork.cprofile pywork.profile pywork.cprofile.marshal1; do
+		python3 "$root/tests/ref/pstats-self.py" "$rec/$py" | LC_ALL=C sort > "$tmp/f.ref"
+		with_timeout "$pfc" "$rec/$py" 2> "$tmp/f.err" |
+		    awk '{ w = $NF; sub(/ [^ ]*$/, ""); k = split($0, a, ";")
+		        s[a[k]] += w; t += w }
+		        END { for (f in s) printf "%s %.0f\n", f, s[f]; printf "total %.0f\n", t }' |
+		    LC_ALL=C sort > "$tmp/f.self"
+		: > "$tmp/detail"
+		if differ "$tmp/f.ref" "$tmp/f.self" "self time" "$tmp/detail"; then
+			fail "$label/formats: $py: self weights are not pstats' total times" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

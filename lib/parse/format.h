@@ -90,6 +90,63 @@ int pf_peek_xml_has(const struct pf_peek *pk, const char *text);
 /* Whether the input is a JSON object whose first key is key. */
 int pf_peek_json_key(const struct pf_peek *pk, const char *key);
 
+/* ------------------------------------------------------------ call graphs */
+
+/*
+ * Estimated stacks from a call graph (callgraph.c): functions with self
+ * costs and weighted caller -> callee arcs, as gprof, callgrind and
+ * cProfile record them.  Nodes are numbered by the reader; a node whose
+ * frame is UINT32_MAX is no function (arcs from it are not followed).
+ */
+#define PF_CG_MAX_STEPS 20000000u
+
+struct pf_cg_arc {
+	uint32_t caller;	/* node index */
+	uint64_t weight;	/* calls, or cost through the arc */
+};
+
+struct pf_cg_node {
+	uint32_t frame;		/* UINT32_MAX: no function */
+	pf_count self;		/* self cost, in the output's unit */
+	struct pf_cg_arc *callers;
+	size_t ncallers, ccap;
+};
+
+struct pf_callgraph {
+	struct pf_profile *p;
+	const char *name;
+	struct pf_error *err;
+	struct pf_cg_node *node;
+	size_t n, cap;
+	pf_count quantum;	/* splits are multiples of it (the last
+				   caller's takes the rest); 0: exact */
+	uint64_t added;		/* stacks added to the profile */
+	/* expansion */
+	unsigned char *onpath;
+	uint32_t *seen, gen;
+	uint32_t *todo;
+	uint32_t *stack;	/* leaf first */
+	size_t depth, stackcap;
+	uint32_t *frames;	/* a stack being added, root first */
+	size_t fcap;
+	uint64_t steps;
+};
+
+void pf_callgraph_init(struct pf_callgraph *g, struct pf_profile *p,
+    const char *name, struct pf_error *err);
+void pf_callgraph_release(struct pf_callgraph *g);
+/* Node i, the nodes up to it added as no function; NULL when memory runs
+ * out or i is too large. */
+struct pf_cg_node *pf_callgraph_node(struct pf_callgraph *g, size_t i);
+/* Adds the arc caller -> callee; -1 when memory runs out. */
+int pf_callgraph_arc(struct pf_callgraph *g, size_t callee, uint32_t caller,
+    uint64_t weight);
+/* Makes the arcs between two nodes one, of the summed weight. */
+void pf_callgraph_merge_arcs(struct pf_callgraph *g);
+/* Adds the estimated stacks of every function's self cost to the profile;
+ * *functions is the number of functions.  0, or -1 with err. */
+int pf_callgraph_fold(struct pf_callgraph *g, uint64_t *functions);
+
 /* --------------------------------------------------------------- readers */
 
 #define PF_FORMAT_DECLARE(fmt)						\
@@ -124,6 +181,9 @@ PF_FORMAT_DECLARE(gperfcpu);	/* gperfcpu.c, legacy.c */
 PF_FORMAT_DECLARE(pproftext);	/* pproftext.c, legacy.c */
 PF_FORMAT_DECLARE(stackprof);
 PF_FORMAT_DECLARE(jfr);
+PF_FORMAT_DECLARE(callgrind);
+PF_FORMAT_DECLARE(massif);
+PF_FORMAT_DECLARE(pstats);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

@@ -60,10 +60,13 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "cpu/nanoseconds) or an index (default: the\n"
 	    "profile's default type, else the last)", "--sample-type" },
 	[PF_COPT_EVENT] = { "event", 0, "EV",
-	    "JFR: fold events of type EV (jdk.ObjectAllocationSample,\n"
-	    "jdk.JavaMonitorEnter, ...) weighted by their bytes or\n"
-	    "duration (default: execution and native method samples)",
-	    "--event" },
+	    "the event to fold: callgrind's event EV of its events:\n"
+	    "line (default: the first); JFR's events of type EV\n"
+	    "(jdk.ObjectAllocationSample, jdk.JavaMonitorEnter, ...)\n"
+	    "weighted by their bytes or duration (default:\n"
+	    "execution and native method samples)", "--event" },
+	[PF_COPT_SNAPSHOT] = { "snapshot", 0, "N",
+	    "the heap tree of snapshot N (default: the peak)", "--snapshot" },
 };
 
 const struct pf_collapse_opt_info *
@@ -98,6 +101,7 @@ is_set(const struct pf_collapse_options *o, int opt)
 	case PF_COPT_TIME_ORDER: return o->time_order != 0;
 	case PF_COPT_SAMPLE_TYPE: return o->sample_type != NULL;
 	case PF_COPT_EVENT: return o->event != NULL;
+	case PF_COPT_SNAPSHOT: return o->snapshot != NULL;
 	}
 	return 0;
 }
@@ -169,6 +173,21 @@ static const struct pf_format_row rows[] = {
 	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
 	    "samples of self time (of the flat profile's period)" },
 	  pf_gprof_detect, pf_gprof_read },
+	{ { PF_FORMAT_CALLGRIND, "callgrind", "xdebug",
+	    "valgrind callgrind output, or Xdebug's (stacks estimated)",
+	    OPT(EVENT), PF_UNIT_COUNT, PF_UNIT_COUNT,
+	    "self cost in the chosen event (Ir: instructions)" },
+	  pf_callgrind_detect, pf_callgrind_read },
+	{ { PF_FORMAT_MASSIF, "massif", NULL,
+	    "valgrind massif output: the heap tree of one snapshot",
+	    OPT(SNAPSHOT) | OPT(NO_LOCATION), PF_UNIT_BYTES, PF_UNIT_BYTES,
+	    "bytes of heap in use at the snapshot" },
+	  pf_massif_detect, pf_massif_read },
+	{ { PF_FORMAT_PSTATS, "pstats", "cprofile",
+	    "Python cProfile / profile output (pstats; stacks estimated)",
+	    OPT(NO_LOCATION), PF_UNIT_NANOSECONDS, PF_UNIT_NANOSECONDS,
+	    "self time (tt) in nanoseconds" },
+	  pf_pstats_detect, pf_pstats_read },
 	{ { PF_FORMAT_DTRACE, "dtrace", "bpftrace",
 	    "DTrace and bpftrace aggregations of stacks",
 	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,

@@ -3,15 +3,10 @@
  *
  * gprof measures each function's self time and counts the calls along each
  * caller -> callee arc; it records no stacks.  The stacks are estimated the
- * way gprof itself propagates time: a function's self time is spread over
- * its callers in proportion to the calls each made, and so on up to the
- * roots.  Self-recursive arcs are not followed (the recursion is not
- * unrolled), and a path never visits a function twice, so the members of a
- * cycle appear once per path.  A caller is followed only when it can reach
- * a root without revisiting the path; a function without such a caller is
- * a root itself (as are <spontaneous> ones).  Splits are exact: the last
- * caller gets what the others left, so each function's self weight in the
- * output is exactly its self time in samples.
+ * way gprof itself propagates time (callgraph.c): a function's self time is
+ * spread over its callers in proportion to the calls each made, and so on
+ * up to the roots; a function without a caller, or only <spontaneous>
+ * ones, is a root.
  *
  * The input is the text gprof prints, with or without -b, -q or -p: the
  * flat profile gives the sample period ("Each sample counts as 0.01
@@ -22,24 +17,6 @@
 #include <strings.h>
 
 #include "format.h"
-
-/* Work (paths expanded, arcs searched) before giving up on a call graph
- * too tangled to expand. */
-#define MAX_STEPS 20000000u
-
-struct arc {
-	uint32_t caller;	/* function index */
-	uint64_t calls;
-};
-
-struct func {
-	uint32_t frame;		/* UINT32_MAX: not seen as a primary line */
-	pf_count self_s;	/* self seconds, from the call graph */
-	int has_self;
-	struct arc *callers;
-	size_t ncallers, cap;
-	int spontaneous;
-};
 
 struct flat {
 	uint32_t frame;
@@ -52,22 +29,14 @@ struct gprof {
 	struct pf_error *err;
 	const char *name;
 
-	struct func *f;		/* by gprof's index [N] */
-	size_t nf, fcap;
+	struct pf_callgraph cg;	/* nodes by gprof's index [N]; self in
+				   seconds until fold() */
 	struct flat *flat;
 	size_t nflat, flatcap;
 	pf_count period;	/* seconds per sample, 0 until known */
 	pf_count gperiod;	/* the same from the granularity line */
 	int untimed;		/* AIX: a granularity line without a period */
 
-	/* expansion */
-	unsigned char *onpath;
-	uint32_t *seen, gen;	/* viable(): visited in search number gen */
-	uint32_t *todo;
-	uint32_t *stack;	/* leaf first */
-	size_t depth, stackcap;
-	uint64_t steps;
-	uint64_t added;		/* stacks added to the profile */
 };
 
 static int
@@ -178,22 +147,12 @@ intern(struct gprof *g, const char *s, size_t n)
 	return id;
 }
 
-static struct func *
+static struct pf_cg_node *
 func_at(struct gprof *g, uint64_t idx)
 {
-	size_t old = g->nf;
-
 	if (idx > 10000000)
 		return NULL;
-	if (idx >= g->nf) {
-		if (pf_grow(&g->f, &g->fcap, (size_t)idx + 1, sizeof(*g->f)) != 0)
-			return NULL;
-		g->nf = (size_t)idx + 1;
-		memset(g->f + old, 0, (g->nf - old) * sizeof(*g->f));
-		for (; old < g->nf; old++)
-			g->f[old].frame = UINT32_MAX;
-	}
-	return &g->f[idx];
+	return pf_callgraph_node(&g->cg, (size_t)idx);
 }
 
 /* "Each sample counts as 0.01 seconds." */
@@ -311,7 +270,7 @@ flat_row(struct gprof *g, const char *s, size_t n)
  * caller line of the callee's own entry).
  */
 struct entry {
-	struct arc *callers;
+	struct pf_cg_arc *callers;
 	size_t n, cap;
 	int spontaneous;
 	int primary_seen;
@@ -325,7 +284,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 	const char *num[4];
 	size_t numl[4];
 	uint64_t idx, calls;
-	struct func *f;
+	struct pf_cg_node *f;
 	int unlisted;
 
 	/* BSD gprof's heading around "index %time ...". */
@@ -367,18 +326,15 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 			    "entries", (unsigned long long)idx);
 		if ((f->frame = intern(g, name, nlen)) == UINT32_MAX)
 			return pf_nomem(g->err, g->name, line);
-		if (pf_count_parse(num[1], numl[1], &f->self_s) != PF_COUNT_OK)
+		if (pf_count_parse(num[1], numl[1], &f->self) != PF_COUNT_OK)
 			return pf_err(g->err, g->name, line, "bad self time");
-		f->has_self = 1;
-		f->spontaneous = e->spontaneous;
 		/* Keep the callers, all but the function itself. */
 		for (k = 0; k < e->n; k++) {
 			if (e->callers[k].caller == idx)
 				continue;
-			if (pf_grow(&f->callers, &f->cap, f->ncallers + 1,
-			    sizeof(*f->callers)) != 0)
+			if (pf_callgraph_arc(&g->cg, (size_t)idx, e->callers[k].caller,
+			    e->callers[k].weight) != 0)
 				return pf_nomem(g->err, g->name, line);
-			f->callers[f->ncallers++] = e->callers[k];
 		}
 		e->n = 0;
 		return 0;
@@ -418,7 +374,7 @@ graph_line(struct gprof *g, struct entry *e, const char *s, size_t n, uint64_t l
 	if (pf_grow(&e->callers, &e->cap, e->n + 1, sizeof(*e->callers)) != 0)
 		return pf_nomem(g->err, g->name, line);
 	e->callers[e->n].caller = (uint32_t)idx;
-	e->callers[e->n++].calls = calls;
+	e->callers[e->n++].weight = calls;
 	return 0;
 }
 
@@ -429,142 +385,6 @@ graph_prose(const char *s, size_t n)
 {
 	return n > 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
 	    memmem(s, n, "called/total", 12) == NULL;
-}
-
-/*
- * Whether c can reach a root without passing through the path: a search
- * of the callers with the path's functions removed.  Any walk that gets
- * there contains a simple path, so one visit per function is enough and
- * the search is linear, not a walk over every path.
- */
-static int
-viable(struct gprof *g, uint32_t c)
-{
-	size_t top = 0, k;
-	int found = 0;
-
-	if (++g->gen == 0) {
-		memset(g->seen, 0, g->nf * sizeof(*g->seen));
-		g->gen = 1;
-	}
-	g->todo[top++] = c;
-	g->seen[c] = g->gen;
-	while (top > 0 && !found) {
-		struct func *f = &g->f[g->todo[--top]];
-		int callers = 0;
-
-		for (k = 0; k < f->ncallers; k++) {
-			uint32_t x = f->callers[k].caller;
-
-			if (++g->steps > MAX_STEPS)
-				return -1;
-			if (x >= g->nf || g->f[x].frame == UINT32_MAX)
-				continue;
-			callers = 1;
-			if (g->onpath[x] || g->seen[x] == g->gen)
-				continue;
-			g->seen[x] = g->gen;
-			g->todo[top++] = x;
-		}
-		found = !callers;
-	}
-	return found;
-}
-
-static int
-emit(struct gprof *g, pf_count w)
-{
-	uint32_t *frames = malloc((g->depth + 1) * sizeof(*frames));
-	size_t i;
-	int rc;
-
-	if (frames == NULL)
-		return pf_nomem(g->err, g->name, 0);
-	for (i = 0; i < g->depth; i++)
-		frames[i] = g->stack[g->depth - 1 - i];
-	g->added++;
-	rc = pf_profile_add(g->p, frames, g->depth, w, 0, g->err);
-	if (rc != 0)
-		pf_err_name(g->err, g->name);
-	free(frames);
-	return rc;
-}
-
-static int
-too_tangled(struct gprof *g)
-{
-	return pf_err(g->err, g->name, 0, "the call graph is too tangled to "
-	    "estimate stacks from (more than %u steps)", MAX_STEPS);
-}
-
-/* Spreads w, the weight of the stack g->stack (leaf first, top fi), over
- * the callers of fi. */
-static int
-expand(struct gprof *g, uint32_t fi, pf_count w)
-{
-	struct func *f = &g->f[fi];
-	uint64_t total = 0;
-	size_t k, nv = 0, last = 0;
-	unsigned char *ok;
-	pf_count left = w, part;
-	int rc = -1, v;
-
-	if (++g->steps > MAX_STEPS)
-		return too_tangled(g);
-	ok = calloc(f->ncallers + 1, 1);
-	if (ok == NULL || pf_grow(&g->stack, &g->stackcap, g->depth + 1,
-	    sizeof(*g->stack)) != 0) {
-		free(ok);
-		return pf_nomem(g->err, g->name, 0);
-	}
-	g->onpath[fi] = 1;
-	for (k = 0; k < f->ncallers; k++) {
-		uint32_t c = f->callers[k].caller;
-
-		if (c >= g->nf || g->f[c].frame == UINT32_MAX || g->onpath[c])
-			continue;
-		if ((v = viable(g, c)) < 0) {
-			too_tangled(g);
-			goto out;
-		}
-		if (v) {
-			ok[k] = 1;
-			nv++;
-			last = k;
-			total += f->callers[k].calls;
-		}
-	}
-	if (nv == 0) {
-		rc = emit(g, w);
-		goto out;
-	}
-	for (k = 0; k < f->ncallers; k++) {
-		if (!ok[k])
-			continue;
-		if (k == last) {
-			part = left;
-		} else if (total == 0) {
-			part = w / nv;
-		} else {
-			uint64_t c = f->callers[k].calls;
-
-			/* w * c / total without overflowing 128 bits. */
-			part = (w / total) * c + (w % total) * c / total;
-		}
-		left -= part;
-		if (part == 0)
-			continue;
-		g->stack[g->depth++] = g->f[f->callers[k].caller].frame;
-		rc = expand(g, f->callers[k].caller, part);
-		g->depth--;
-		if (rc != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	g->onpath[fi] = 0;
-	free(ok);
-	return rc;
 }
 
 /* Self seconds as samples. */
@@ -590,16 +410,16 @@ flat_only(struct gprof *g)
 
 	if (listed == NULL)
 		return pf_nomem(g->err, g->name, 0);
-	for (i = 0; i < g->nf; i++)
-		if (g->f[i].frame != UINT32_MAX && g->f[i].frame < nframes)
-			listed[g->f[i].frame] = 1;
+	for (i = 0; i < g->cg.n; i++)
+		if (g->cg.node[i].frame != UINT32_MAX && g->cg.node[i].frame < nframes)
+			listed[g->cg.node[i].frame] = 1;
 	for (i = 0; i < g->nflat && rc == 0; i++) {
 		fr = g->flat[i].frame;
 		if (fr < nframes && listed[fr])
 			continue;
 		w = samples_of(g, g->flat[i].self_s);
 		g->st->samples++;
-		g->added += w > 0;
+		g->cg.added += w > 0;
 		if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
 			pf_err_name(g->err, g->name);
 			rc = -1;
@@ -613,6 +433,7 @@ static int
 fold(struct gprof *g)
 {
 	size_t i, nfuncs = 0;
+	uint64_t nfns;
 	pf_count w;
 	uint32_t fr;
 
@@ -628,15 +449,15 @@ fold(struct gprof *g)
 	if (g->period == 0)
 		return pf_err(g->err, g->name, 0, "no sample period (neither \"Each "
 		    "sample counts as ...\" nor a granularity line with a time)");
-	for (i = 0; i < g->nf; i++)
-		nfuncs += g->f[i].frame != UINT32_MAX;
+	for (i = 0; i < g->cg.n; i++)
+		nfuncs += g->cg.node[i].frame != UINT32_MAX;
 	if (nfuncs == 0) {
 		/* A flat profile alone: stacks of one frame. */
 		for (i = 0; i < g->nflat; i++) {
 			w = samples_of(g, g->flat[i].self_s);
 			fr = g->flat[i].frame;
 			g->st->samples++;
-			g->added += w > 0;
+			g->cg.added += w > 0;
 			if (w > 0 && pf_profile_add(g->p, &fr, 1, w, 0, g->err) != 0) {
 				pf_err_name(g->err, g->name);
 				return -1;
@@ -644,25 +465,11 @@ fold(struct gprof *g)
 		}
 		return 0;
 	}
-	g->onpath = calloc(g->nf + 1, 1);
-	g->seen = calloc(g->nf + 1, sizeof(*g->seen));
-	g->todo = malloc((g->nf + 1) * sizeof(*g->todo));
-	if (g->onpath == NULL || g->seen == NULL || g->todo == NULL)
-		return pf_nomem(g->err, g->name, 0);
-	for (i = 0; i < g->nf; i++) {
-		if (g->f[i].frame == UINT32_MAX)
-			continue;
-		g->st->samples++;
-		w = samples_of(g, g->f[i].self_s);
-		if (w == 0)
-			continue;
-		g->depth = 0;
-		if (pf_grow(&g->stack, &g->stackcap, 1, sizeof(*g->stack)) != 0)
-			return pf_nomem(g->err, g->name, 0);
-		g->stack[g->depth++] = g->f[i].frame;
-		if (expand(g, (uint32_t)i, w) != 0)
-			return -1;
-	}
+	for (i = 0; i < g->cg.n; i++)
+		g->cg.node[i].self = samples_of(g, g->cg.node[i].self);
+	if (pf_callgraph_fold(&g->cg, &nfns) != 0)
+		return -1;
+	g->st->samples += nfns;
 	return flat_only(g);
 }
 
@@ -707,6 +514,7 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 	PF_UNUSED(o);
 	memset(&g, 0, sizeof(g));
 	memset(&e, 0, sizeof(e));
+	pf_callgraph_init(&g.cg, p, pf_reader_name(r), err);
 	g.p = p;
 	g.st = st;
 	g.err = err;
@@ -784,19 +592,13 @@ pf_gprof_read(struct pf_profile *p, struct pf_reader *r,
 		goto out;
 	}
 	rc = fold(&g);
-	if (rc == 0 && g.added == 0)
+	if (rc == 0 && g.cg.added == 0)
 		snprintf(st->note, sizeof(st->note), "no function has any self time, "
 		    "so there is nothing to fold (gprof prints \"no time accumulated\" "
 		    "when the program ran for less than one sample)");
 out:
-	for (i = 0; i < g.nf; i++)
-		free(g.f[i].callers);
-	free(g.f);
+	pf_callgraph_release(&g.cg);
 	free(g.flat);
-	free(g.onpath);
-	free(g.seen);
-	free(g.todo);
-	free(g.stack);
 	free(e.callers);
 	return rc;
 }

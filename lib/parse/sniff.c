@@ -72,10 +72,6 @@ text_kind(const char *t, size_t n)
 {
 	size_t l1 = first_line(t, n);
 
-	if (pf_mem_starts(t, n, "# callgrind format") || (pf_mem_has(t, n, "\nfn=") &&
-	    (pf_mem_starts(t, n, "version:") || pf_mem_has(t, n, "\nevents:") || pf_mem_has(t, n, "creator:"))))
-		return "callgrind output (valgrind --tool=callgrind, or another "
-		    "writer of its format)";
 	/* Java's legacy pprof text profiles; gperftools' and Go's are read. */
 	if (pf_mem_starts(t, n, "--- heapz") ||
 	    (pf_mem_starts(t, n, "---") && pf_mem_has(t, l1, "profile")))

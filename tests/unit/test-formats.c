@@ -100,6 +100,7 @@ set_option(struct pf_collapse_options *o, int opt)
 	case PF_COPT_TIME_ORDER: o->time_order = 1; return 0;
 	case PF_COPT_SAMPLE_TYPE: o->sample_type = "cpu"; return 0;
 	case PF_COPT_EVENT: o->event = "jdk.JavaMonitorEnter"; return 0;
+	case PF_COPT_SNAPSHOT: o->snapshot = "3"; return 0;
 	}
 	return -1;
 }
@@ -248,6 +249,8 @@ example_arg(const char *name)
 	static const struct { const char *name, *arg; } args[] = {
 		{ "event-filter", "cycles" },
 		{ "jobs", "2" },
+		{ "event", "Ir" },
+		{ "snapshot", "3" },
 		{ "weight", "time" },
 		{ "sample-type", "cpu" },
 		{ "event", "jdk.JavaMonitorEnter" },

@@ -1,0 +1,285 @@
+/*
+ * callgraph.c - estimated stacks from a call graph, for the profilers that
+ * record self costs and caller -> callee arcs but no stacks (gprof,
+ * callgrind, Python's cProfile).
+ *
+ * A function's self cost is spread over its callers in proportion to the
+ * weight of each arc (calls, or the cost that went through it), and so on
+ * up to the roots.  Self-recursive arcs are not followed (the recursion is
+ * not unrolled), and a path never visits a function twice, so the members
+ * of a cycle appear once per path.  A caller is followed only when it can
+ * reach a root without revisiting the path; a function without such a
+ * caller is a root itself.  Splits are exact: the last caller gets what
+ * the others left, so each function's self weight in the output is exactly
+ * its self cost.  The work is bounded (PF_CG_MAX_STEPS): a graph too
+ * tangled to expand is refused rather than expanded for hours.
+ */
+#include <stdlib.h>
+
+#include "format.h"
+
+void
+pf_callgraph_init(struct pf_callgraph *g, struct pf_profile *p, const char *name,
+    struct pf_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->p = p;
+	g->name = name;
+	g->err = err;
+}
+
+void
+pf_callgraph_release(struct pf_callgraph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->node[i].callers);
+	free(g->node);
+	free(g->onpath);
+	free(g->seen);
+	free(g->todo);
+	free(g->stack);
+	free(g->frames);
+	memset(g, 0, sizeof(*g));
+}
+
+struct pf_cg_node *
+pf_callgraph_node(struct pf_callgraph *g, size_t i)
+{
+	size_t old = g->n;
+
+	if (i >= UINT32_MAX)
+		return NULL;
+	if (i >= g->n) {
+		if (pf_grow(&g->node, &g->cap, i + 1, sizeof(*g->node)) != 0)
+			return NULL;
+		g->n = i + 1;
+		memset(g->node + old, 0, (g->n - old) * sizeof(*g->node));
+		for (; old < g->n; old++)
+			g->node[old].frame = UINT32_MAX;
+	}
+	return &g->node[i];
+}
+
+int
+pf_callgraph_arc(struct pf_callgraph *g, size_t callee, uint32_t caller, uint64_t weight)
+{
+	struct pf_cg_node *f = pf_callgraph_node(g, callee);
+
+	if (f == NULL || pf_grow(&f->callers, &f->ccap, f->ncallers + 1,
+	    sizeof(*f->callers)) != 0)
+		return -1;
+	f->callers[f->ncallers].caller = caller;
+	f->callers[f->ncallers++].weight = weight;
+	return 0;
+}
+
+static int
+by_caller(const void *a, const void *b)
+{
+	const struct pf_cg_arc *x = a, *y = b;
+
+	return (x->caller > y->caller) - (x->caller < y->caller);
+}
+
+void
+pf_callgraph_merge_arcs(struct pf_callgraph *g)
+{
+	size_t i, k, o;
+
+	for (i = 0; i < g->n; i++) {
+		struct pf_cg_node *f = &g->node[i];
+
+		if (f->ncallers < 2)
+			continue;
+		qsort(f->callers, f->ncallers, sizeof(*f->callers), by_caller);
+		for (k = 1, o = 0; k < f->ncallers; k++) {
+			if (f->callers[k].caller == f->callers[o].caller) {
+				uint64_t *w = &f->callers[o].weight;
+
+				*w = *w > UINT64_MAX - f->callers[k].weight ? UINT64_MAX :
+				    *w + f->callers[k].weight;
+			} else {
+				f->callers[++o] = f->callers[k];
+			}
+		}
+		f->ncallers = o + 1;
+	}
+}
+
+/* Whether c is a function of the graph. */
+static int
+present(const struct pf_callgraph *g, uint32_t c)
+{
+	return c < g->n && g->node[c].frame != UINT32_MAX;
+}
+
+/*
+ * Whether c can reach a root without passing through the path: a search
+ * of the callers with the path's functions removed.  Any walk that gets
+ * there contains a simple path, so one visit per function is enough and
+ * the search is linear, not a walk over every path.
+ */
+static int
+viable(struct pf_callgraph *g, uint32_t c)
+{
+	size_t top = 0, k;
+	int found = 0;
+
+	if (++g->gen == 0) {
+		memset(g->seen, 0, g->n * sizeof(*g->seen));
+		g->gen = 1;
+	}
+	g->todo[top++] = c;
+	g->seen[c] = g->gen;
+	while (top > 0 && !found) {
+		struct pf_cg_node *f = &g->node[g->todo[--top]];
+		int callers = 0;
+
+		for (k = 0; k < f->ncallers; k++) {
+			uint32_t x = f->callers[k].caller;
+
+			if (++g->steps > PF_CG_MAX_STEPS)
+				return -1;
+			if (!present(g, x))
+				continue;
+			callers = 1;
+			if (g->onpath[x] || g->seen[x] == g->gen)
+				continue;
+			g->seen[x] = g->gen;
+			g->todo[top++] = x;
+		}
+		found = !callers;
+	}
+	return found;
+}
+
+static int
+emit(struct pf_callgraph *g, pf_count w)
+{
+	size_t i;
+
+	if (pf_grow(&g->frames, &g->fcap, g->depth + 1, sizeof(*g->frames)) != 0)
+		return pf_nomem(g->err, g->name, 0);
+	for (i = 0; i < g->depth; i++)
+		g->frames[i] = g->stack[g->depth - 1 - i];
+	g->added++;
+	if (pf_profile_add(g->p, g->frames, g->depth, w, 0, g->err) != 0) {
+		pf_err_name(g->err, g->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+too_tangled(struct pf_callgraph *g)
+{
+	return pf_err(g->err, g->name, 0, "the call graph is too tangled to "
+	    "estimate stacks from (more than %u steps)", PF_CG_MAX_STEPS);
+}
+
+/* Spreads w, the weight of the stack g->stack (leaf first, top fi), over
+ * the callers of fi. */
+static int
+expand(struct pf_callgraph *g, uint32_t fi, pf_count w)
+{
+	struct pf_cg_node *f = &g->node[fi];
+	uint64_t total = 0;
+	size_t k, nv = 0, last = 0;
+	unsigned char *ok;
+	pf_count left = w, part;
+	int rc = -1, v;
+
+	if (++g->steps > PF_CG_MAX_STEPS)
+		return too_tangled(g);
+	ok = calloc(f->ncallers + 1, 1);
+	if (ok == NULL || pf_grow(&g->stack, &g->stackcap, g->depth + 1,
+	    sizeof(*g->stack)) != 0) {
+		free(ok);
+		return pf_nomem(g->err, g->name, 0);
+	}
+	g->onpath[fi] = 1;
+	for (k = 0; k < f->ncallers; k++) {
+		uint32_t c = f->callers[k].caller;
+
+		if (!present(g, c) || g->onpath[c])
+			continue;
+		if ((v = viable(g, c)) < 0) {
+			too_tangled(g);
+			goto out;
+		}
+		if (v) {
+			ok[k] = 1;
+			nv++;
+			last = k;
+			total = total > UINT64_MAX - f->callers[k].weight ? UINT64_MAX :
+			    total + f->callers[k].weight;
+		}
+	}
+	if (nv == 0) {
+		rc = emit(g, w);
+		goto out;
+	}
+	for (k = 0; k < f->ncallers; k++) {
+		if (!ok[k])
+			continue;
+		if (k == last) {
+			part = left;
+		} else if (total == 0) {
+			part = w / nv;
+		} else {
+			uint64_t c = f->callers[k].weight;
+
+			/* w * c / total without overflowing 128 bits. */
+			part = (w / total) * c + (w % total) * c / total;
+		}
+		if (g->quantum > 0)
+			part -= part % g->quantum;
+		if (part > left)
+			part = left;
+		left -= part;
+		if (part == 0)
+			continue;
+		g->stack[g->depth++] = g->node[f->callers[k].caller].frame;
+		rc = expand(g, f->callers[k].caller, part);
+		g->depth--;
+		if (rc != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	g->onpath[fi] = 0;
+	free(ok);
+	return rc;
+}
+
+int
+pf_callgraph_fold(struct pf_callgraph *g, uint64_t *functions)
+{
+	size_t i;
+
+	*functions = 0;
+	free(g->onpath);
+	free(g->seen);
+	free(g->todo);
+	g->onpath = calloc(g->n + 1, 1);
+	g->seen = calloc(g->n + 1, sizeof(*g->seen));
+	g->todo = malloc((g->n + 1) * sizeof(*g->todo));
+	if (g->onpath == NULL || g->seen == NULL || g->todo == NULL)
+		return pf_nomem(g->err, g->name, 0);
+	for (i = 0; i < g->n; i++) {
+		if (g->node[i].frame == UINT32_MAX)
+			continue;
+		(*functions)++;
+		if (g->node[i].self == 0)
+			continue;
+		g->depth = 0;
+		if (pf_grow(&g->stack, &g->stackcap, 1, sizeof(*g->stack)) != 0)
+			return pf_nomem(g->err, g->name, 0);
+		g->stack[g->depth++] = g->node[i].frame;
+		if (expand(g, (uint32_t)i, g->node[i].self) != 0)
+			return -1;
+	}
+	return 0;
+}
