@@ -289,24 +289,33 @@ low_overlap(const struct pf_summary *s)
 
 /* ------------------------------------------------------------------ text */
 
+/* "BEFORE ARROW AFTER (CHANGE, PERCENT)", the totals of both sides, as
+ * the text and the Markdown summaries open. */
 static void
-text_total(const struct pf_summary *s, struct pf_outbuf *o)
+out_totals(const struct pf_summary *s, struct pf_outbuf *o, const char *arrow)
 {
 	char t3[PF_COUNT_BUFSIZE + 1];
 
-	if (s->nb > 1 || s->na > 1)
-		out_printf(o, "runs: %zu before, %zu after; counts are means per run, "
-		    "shares means of each run's share\n", s->nb, s->na);
-	pf_outbuf_puts(o, "total: ");
 	out_show(o, s, s->ta);
-	pf_outbuf_puts(o, " -> ");
+	pf_outbuf_puts(o, arrow);
 	out_show(o, s, s->tb);
 	show_signed(s, s->ta > s->tb ? s->ta - s->tb : s->tb - s->ta, s->tb < s->ta, t3);
 	out_printf(o, " (%s", t3);
 	if (s->ta != 0)
 		out_printf(o, ", %+.2f%%", 100.0 * (pf_count_to_double(s->tb) -
 		    pf_count_to_double(s->ta)) / pf_count_to_double(s->ta));
-	pf_outbuf_puts(o, ")\n");
+	pf_outbuf_puts(o, ")");
+}
+
+static void
+text_total(const struct pf_summary *s, struct pf_outbuf *o)
+{
+	if (s->nb > 1 || s->na > 1)
+		out_printf(o, "runs: %zu before, %zu after; counts are means per run, "
+		    "shares means of each run's share\n", s->nb, s->na);
+	pf_outbuf_puts(o, "total: ");
+	out_totals(s, o, " -> ");
+	pf_outbuf_puts(o, "\n");
 	if (low_overlap(s))
 		out_printf(o, "note: the stacks found on both sides hold only %.1f%% "
 		    "of before and %.1f%% of after\n", 100 * s->ov.before, 100 * s->ov.after);
@@ -438,18 +447,8 @@ write_text(const struct pf_summary *s, struct pf_outbuf *o)
 static void
 md_total(const struct pf_summary *s, struct pf_outbuf *o)
 {
-	char t3[PF_COUNT_BUFSIZE + 1];
-
 	pf_outbuf_puts(o, "**Total:** ");
-	out_show(o, s, s->ta);
-	pf_outbuf_puts(o, " \xe2\x86\x92 ");
-	out_show(o, s, s->tb);
-	show_signed(s, s->ta > s->tb ? s->ta - s->tb : s->tb - s->ta, s->tb < s->ta, t3);
-	out_printf(o, " (%s", t3);
-	if (s->ta != 0)
-		out_printf(o, ", %+.2f%%", 100.0 * (pf_count_to_double(s->tb) -
-		    pf_count_to_double(s->ta)) / pf_count_to_double(s->ta));
-	pf_outbuf_puts(o, ")");
+	out_totals(s, o, " \xe2\x86\x92 ");
 	if (s->nb > 1 || s->na > 1)
 		out_printf(o, ", %zu runs before and %zu after: counts are means per run, "
 		    "shares means of each run's share", s->nb, s->na);
