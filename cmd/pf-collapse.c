@@ -422,6 +422,9 @@ main(int argc, char **argv)
 		case OPT_FIRST + PF_COPT_SAMPLE_TYPE:
 			co.sample_type = optarg;
 			break;
+		case OPT_FIRST + PF_COPT_PROFILE:
+			co.profile = optarg;
+			break;
 		case 'h':
 			help();
 			return 0;

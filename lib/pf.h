@@ -345,6 +345,8 @@ enum pf_format {
 	PF_FORMAT_PPROF,	/* pprof profile.proto (Go, async-profiler) */
 	PF_FORMAT_SVG,		/* a flame graph SVG: stacks recovered */
 	PF_FORMAT_XCTRACE,	/* Instruments: xctrace export XML */
+	PF_FORMAT_SPEEDSCOPE,	/* speedscope's JSON file format */
+	PF_FORMAT_D3,		/* d3-flame-graph JSON (nested nodes) */
 	PF_FORMAT_COUNT
 };
 
@@ -388,6 +390,7 @@ enum pf_collapse_opt {
 	PF_COPT_WEIGHT,		/* weight_time */
 	PF_COPT_TIME_ORDER,	/* time_order */
 	PF_COPT_SAMPLE_TYPE,	/* sample_type */
+	PF_COPT_PROFILE,	/* profile */
 	PF_COPT_COUNT
 };
 
@@ -452,6 +455,8 @@ struct pf_collapse_options {
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default */
+	const char *profile;		/* speedscope: the profile to read, a
+					   name or a number from 1; NULL: all */
 };
 
 struct pf_collapse_stats {

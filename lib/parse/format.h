@@ -107,6 +107,8 @@ PF_FORMAT_DECLARE(v8prof);	/* v8log.c (the raw log), v8prof.c (JSON) */
 PF_FORMAT_DECLARE(pprof);
 PF_FORMAT_DECLARE(svg);
 PF_FORMAT_DECLARE(xctrace);
+PF_FORMAT_DECLARE(speedscope);
+PF_FORMAT_DECLARE(d3);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

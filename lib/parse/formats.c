@@ -59,6 +59,10 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "weigh by sample type T, a name (cpu, alloc_space,\n"
 	    "cpu/nanoseconds) or an index (default: the\n"
 	    "profile's default type, else the last)", "--sample-type" },
+	[PF_COPT_PROFILE] = { "profile", 0, "P",
+	    "read only profile P of the file, a name or a number\n"
+	    "from 1 (default: every profile, each a root frame)",
+	    "--profile" },
 };
 
 const struct pf_collapse_opt_info *
@@ -92,6 +96,7 @@ is_set(const struct pf_collapse_options *o, int opt)
 	case PF_COPT_WEIGHT: return o->weight_time != 0;
 	case PF_COPT_TIME_ORDER: return o->time_order != 0;
 	case PF_COPT_SAMPLE_TYPE: return o->sample_type != NULL;
+	case PF_COPT_PROFILE: return o->profile != NULL;
 	}
 	return 0;
 }
@@ -118,6 +123,18 @@ static const struct pf_format_row rows[] = {
 	    OPT(SAMPLE_TYPE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
 	    "the values of the chosen sample type, in its unit" },
 	  pf_pprof_detect, pf_pprof_read },
+	/* Before cpuprofile, whose keys a frame's name can hold. */
+	{ { PF_FORMAT_SPEEDSCOPE, "speedscope", NULL,
+	    "speedscope JSON (py-spy, rbspy, pyinstrument, dotnet-trace)",
+	    OPT(NO_LOCATION) | OPT(PROFILE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "the profiles' weights, in their unit (ns, us, ms, s,\n"
+	    "bytes, or none)" },
+	  pf_speedscope_detect, pf_speedscope_read },
+	{ { PF_FORMAT_D3, "d3", "d3-flame-graph",
+	    "d3-flame-graph JSON (pf-export --to d3, burn, others)",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "those of the tree's values" },
+	  pf_d3_detect, pf_d3_read },
 	{ { PF_FORMAT_CPUPROFILE, "cpuprofile", NULL,
 	    "V8 / Chrome DevTools .cpuprofile JSON (node --cpu-prof)",
 	    OPT(NO_LOCATION) | OPT(DROP_IDLE) | OPT(WEIGHT) | OPT(TIME_ORDER),

@@ -70,8 +70,6 @@ json_kind(const char *t, size_t n)
 		    "saves it)";
 	if (pf_mem_has(t, n, "\"selfSize\"") && pf_mem_has(t, n, "\"callFrame\""))
 		return "a V8 heap profile (.heapprofile: allocation sizes, not samples)";
-	if (pf_mem_has(t, n, "speedscope.app/file-format-schema"))
-		return "a speedscope profile (speedscope's own JSON)";
 	if (pf_mem_has(t, n, "\"cost_centres\"") && pf_mem_has(t, n, "\"program\""))
 		return "a GHC profile (+RTS -pj JSON)";
 	if (pf_mem_has(t, n, "\"gc_samples\"") && pf_mem_has(t, n, "\"frames\""))
