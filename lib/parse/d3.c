@@ -118,10 +118,14 @@ node_end(struct d3 *d)
 	if (!x->has_value)
 		x->value = x->kids;
 	if (x->kids > x->value) {
+		uint32_t f = x->pfname != NONE ? x->pfname : x->name;
+		size_t len = 0;
+		const char *s = f != NONE ? pf_profile_frame(d->q, f, &len) : "";
+
 		pf_count_format(x->value, a);
 		pf_count_format(x->kids, b);
-		return pf_json_fail(d->json, "a node's children add up to more (%s) "
-		    "than its value (%s)", b, a);
+		return pf_json_fail(d->json, "the children of node '%.*s' add up to "
+		    "more (%s) than its value (%s)", (int)(len > 60 ? 60 : len), s, b, a);
 	}
 	if (x->parent != NONE &&
 	    pf_count_add(d->nodes[x->parent].kids, x->value, &d->nodes[x->parent].kids) != 0)
