@@ -296,6 +296,11 @@ struct pf_perf_stats {
 	uint64_t other_skipped_events;	/* samples of events beyond the table */
 };
 
+/* What the counts of a perf fold are (enum pf_unit): nanoseconds for
+ * cpu-clock and task-clock, events for other events, samples when no
+ * sample had a period, PF_UNIT_UNKNOWN when some had and some had not. */
+PF_API int pf_perf_unit(const struct pf_perf_stats *st);
+
 /*
  * Folds `perf script` text from r into p.  A regular file is parsed on
  * opts->jobs threads; the result does not depend on the thread count.

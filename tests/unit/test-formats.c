@@ -99,6 +99,7 @@ set_option(struct pf_collapse_options *o, int opt)
 	case PF_COPT_WEIGHT: o->weight_time = 1; return 0;
 	case PF_COPT_TIME_ORDER: o->time_order = 1; return 0;
 	case PF_COPT_SAMPLE_TYPE: o->sample_type = "cpu"; return 0;
+	case PF_COPT_PROFILE: o->profile = "main"; return 0;
 	}
 	return -1;
 }
@@ -249,6 +250,7 @@ example_arg(const char *name)
 		{ "jobs", "2" },
 		{ "weight", "time" },
 		{ "sample-type", "cpu" },
+		{ "profile", "main" },
 	};
 	size_t i;
 
