@@ -60,6 +60,8 @@ struct node {
 	pf_count weight;
 	uint32_t parent;
 	uint32_t frame;
+	uint32_t last_frame;	/* the child found last, to skip the map */
+	uint32_t last_child;	/* when the next sample takes the same path */
 	int sampled;		/* a sample's stack: kept even when it weighs 0 */
 };
 
@@ -155,7 +157,7 @@ new_node(struct sscope *s, uint32_t parent, uint32_t frame)
 	if (s->nnodes >= NONE - 1 ||
 	    pf_grow(&s->nodes, &s->ncap, s->nnodes + 1, sizeof(*s->nodes)) != 0)
 		return NONE;
-	s->nodes[s->nnodes] = (struct node){ 0, parent, frame, 0 };
+	s->nodes[s->nnodes] = (struct node){ 0, parent, frame, NONE, NONE, 0 };
 	return (uint32_t)s->nnodes++;
 }
 
@@ -168,10 +170,14 @@ child(struct sscope *s, uint32_t parent, uint32_t frame)
 	size_t i, j, cap;
 	uint32_t v;
 
+	if (s->nodes[parent].last_frame == frame)
+		return s->nodes[parent].last_child;
 	if (s->mval != NULL)
 		for (i = key_hash(k) & s->mmask; s->mval[i] != 0; i = (i + 1) & s->mmask)
-			if (s->mkey[i] == k)
-				return s->mval[i] - 1;
+			if (s->mkey[i] == k) {
+				s->nodes[parent].last_frame = frame;
+				return s->nodes[parent].last_child = s->mval[i] - 1;
+			}
 	if ((s->mcount + 1) * 2 > s->mmask + 1 || s->mval == NULL) {
 		uint64_t *key;
 		uint32_t *val;
@@ -205,6 +211,8 @@ child(struct sscope *s, uint32_t parent, uint32_t frame)
 	s->mkey[i] = k;
 	s->mval[i] = v + 1;
 	s->mcount++;
+	s->nodes[parent].last_frame = frame;
+	s->nodes[parent].last_child = v;
 	return v;
 }
 
