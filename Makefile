@@ -74,8 +74,9 @@ ALL_OBJ   := $(LIB_OBJ) $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRC) $(UNIT_SRC) \
 all: $(BUILD)/libpf.a $(PROGS)
 
 # Generated headers come first on a clean build; after that the .d files
-# say which object needs which.
-$(BUILD)/obj/%.o: %.c | $(GEN_HDR) $(ASSET_INC)
+# say which object needs which.  The Makefile holds the flags: a change to
+# it rebuilds everything, so no object keeps the old ones.
+$(BUILD)/obj/%.o: %.c Makefile | $(GEN_HDR) $(ASSET_INC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -88,7 +89,7 @@ $(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: lib/%.proto
 	$(PROTOC_C) --c_out=$(@D) --proto_path=$(<D) $<
 
 # Generated code: not held to our warning flags.
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c Makefile
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -fvisibility=hidden -MMD -MP $(DEP_CFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -703,6 +703,41 @@ section_html() {
 	rm -f "$TMP/page.html" "$TMP/graph.svg"
 }
 
+# pf-html's page in headless Chromium: a page of about a million frames
+# (8 of the 20 relabelled copies of section_svg's input), the time from
+# navigation to the first frame painted and the time to redraw after a
+# zoom (bench/browser-html.mjs).  Skipped, visibly, without Chromium or
+# the browser tests' node modules.
+section_browser_html() {
+	PFHTML=${PF_HTML:-$BUILD/pf-html}
+	[ -x "$PFHTML" ] || die "$PFHTML not built (run make)"
+	local folded=$DATA/big-$BENCH_MB.tid-x20.folded
+	[ -s "$folded" ] || PF_SVG=${PF_SVG:-$BUILD/pf-svg} section_svg >/dev/null
+	echo
+	echo "== pf-html's page in headless Chromium"
+	if ! [ -d "$ROOT/tests/browser/node_modules/playwright-core" ] ||
+	    ! [ -x "${PF_CHROMIUM:-/usr/bin/chromium}" ]; then
+		echo "   skipped: needs chromium and tests/browser/node_modules (npm ci in tests/browser)"
+		target_note "pf-html page paints < 1.5 s" unknown "n/a"
+		target_note "pf-html zoom redraw < 16 ms" unknown "n/a"
+		return 0
+	fi
+	grep -E '^r0[1-8]-' "$folded" >"$TMP/million.folded"
+	"$PFHTML" "$TMP/million.folded" >"$TMP/million.html" || die "pf-html failed"
+	node "$SELF_DIR/browser-html.mjs" "$TMP/million.html" >"$TMP/browser.out" ||
+	    die "bench/browser-html.mjs failed"
+	sed 's/^/   /' "$TMP/browser.out"
+	echo "   page $(wc -c <"$TMP/million.html") bytes"
+	local paint zoom
+	paint=$(awk '/^first paint/ { print $6 }' "$TMP/browser.out")
+	zoom=$(awk '/^zoom redraw/ { print $4 }' "$TMP/browser.out")
+	target_note "pf-html page of ~1M frames paints < 1.5 s" \
+	    "$(awk -v v="$paint" 'BEGIN { print (v + 0 > 0 && v < 1500) ? "yes" : "no" }')" "$paint ms (median)"
+	target_note "pf-html zoom redraw < 16 ms" \
+	    "$(awk -v v="$zoom" 'BEGIN { print (v + 0 > 0 && v < 16) ? "yes" : "no" }')" "$zoom ms (median)"
+	rm -f "$TMP/million.folded" "$TMP/million.html" "$TMP/browser.out"
+}
+
 # pf-export on the same input as pf-svg, to each format, against `cat` and
 # pf-svg itself: the target is pf-svg's throughput of folded input.
 section_export() {
@@ -834,7 +869,7 @@ section_collapse_perfdata() {
 		"$s|pf-collapse -j $NPROC perf.data"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_collapse_cpuprofile section_collapse_speedscope section_export section_fleet)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_speedscope section_export section_fleet)
 
 # ---------------------------------------------------------------- main
 

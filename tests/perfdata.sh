@@ -25,6 +25,13 @@ perfdata_opts="none pid tid kernel jit all addrs"
 # perfdata_record: builds and records the workloads into $tmp/perfdata;
 # sets perfdata_files, or perfdata_skip to why nothing was recorded.
 perfdata_record() {
+	# A child of a parallel run (run.sh): the parent's recordings.
+	if [ -n "${PF_TEST_SHARED:-}" ] && [ -f "$PF_TEST_SHARED/perfdata/vars" ]; then
+		pd=$PF_TEST_SHARED/perfdata
+		# shellcheck disable=SC1091
+		. "$pd/vars"
+		return 0
+	fi
 	pd=$tmp/perfdata
 	[ -d "$pd" ] && return 0
 	mkdir -p "$pd"
@@ -85,7 +92,21 @@ perfdata_record() {
 	perfdata_maps=$(grep -o '/tmp/perf-[0-9]*\.map' "$pd/node.txt" 2> /dev/null | sort -u)
 }
 
+# perfdata_save: what perfdata_record found, for the children of a
+# parallel run to read.
+perfdata_save() {
+	q() { printf "%s='%s'\n" "$1" "$(printf '%s' "$2" | sed "s/'/'\\\\''/g")"; }
+	{
+		q perfdata_files "$perfdata_files"
+		q perfdata_skip "$perfdata_skip"
+		q perfdata_maps "${perfdata_maps:-}"
+	} > "$pd/vars"
+}
+
+# perfdata_cleanup: the JIT maps go once the last reader is done (in a
+# parallel run, the parent's job).
 perfdata_cleanup() {
+	[ -z "${PF_TEST_SHARED:-}" ] || return 0
 	for m in ${perfdata_maps:-}; do
 		rm -f "$m"
 	done

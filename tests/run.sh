@@ -295,8 +295,54 @@ group_man() {
 }
 
 make_tmp
+
+# With several build directories and more than one CPU, each build's groups
+# run in a child of their own, at the same time (a 2-CPU machine runs the
+# plain and the sanitizer builds side by side); their reports are shown in
+# build order, and the groups that run once (man, build) run here after
+# them.  The perf recordings are made once, here, and shared with the
+# children.  PF_TEST_JOBS=1 runs the builds one after the other.
+jobs=${PF_TEST_JOBS:-$(nproc 2> /dev/null || echo 1)}
 first=
+parallel=
+if [ $# -gt 1 ] && [ "$jobs" -gt 1 ] && [ -z "${PF_TEST_SHARED:-}" ]; then
+	parallel=1
+	first=$1
+	child_groups=$(echo " $groups " | sed 's/ man / /; s/ build / /' | xargs | tr ' ' ',')
+	if [ -n "$child_groups" ]; then
+		if wanted perfdata; then
+			perfdata_record
+			perfdata_save
+		fi
+		i=0
+		for b in "$@"; do
+			PF_TEST_SHARED=$tmp sh "$0" -g "$child_groups" "$b" > "$tmp/run.$i" 2>&1 &
+			i=$((i + 1))
+		done
+		wait
+		i=0
+		for b in "$@"; do
+			# Every line but the child's total, which is added here.
+			sed '$d' "$tmp/run.$i"
+			total=$(tail -n 1 "$tmp/run.$i")
+			p=${total%% passed, *}
+			f=${total#* passed, }
+			f=${f%% failed}
+			case "$p:$f" in
+			*[!0-9:]* | :* | *:)
+				fail "run.sh: the tests of build $b stopped early" "$tmp/run.$i"
+				;;
+			*)
+				npass=$((npass + p))
+				nfail=$((nfail + f))
+				;;
+			esac
+			i=$((i + 1))
+		done
+	fi
+fi
 for b in "$@"; do
+	[ -z "$parallel" ] || break
 	label=${b%/}
 	if ! build=$(cd "$b" 2> /dev/null && pwd); then
 		fail "$label: no such build directory (run make first)"
