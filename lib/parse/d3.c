@@ -77,19 +77,14 @@ nomem(struct d3 *d)
 static uint32_t
 intern(struct d3 *d, const struct pf_json_value *v, int percent)
 {
-	size_t i, n = v->len;
+	size_t n = v->len;
 
 	if (pf_grow(&d->buf, &d->bufcap, n + 1, 1) != 0)
 		return UINT32_MAX;
 	memcpy(d->buf, v->s, n);
 	if (percent)
 		n = pf_percent_decode(d->buf, n);
-	for (i = 0; i < n; i++)
-		/* ';' separates frames and newlines end stacks. */
-		if (d->buf[i] == ';')
-			d->buf[i] = ':';
-		else if (d->buf[i] == '\n' || d->buf[i] == '\r')
-			d->buf[i] = ' ';
+	pf_frame_name_clean(d->buf, n);
 	return pf_profile_intern(d->q, d->buf, n);
 }
 
@@ -237,8 +232,8 @@ frame_of(struct d3 *d, const struct node *x)
 static int
 finish(struct d3 *d)
 {
-	size_t n, k;
-	uint32_t i, v, tmp, f, all = NONE;
+	size_t n;
+	uint32_t i, v, f, all = NONE;
 	size_t len;
 	const char *s;
 
@@ -266,11 +261,7 @@ finish(struct d3 *d)
 				return pf_nomem(d->err, d->name, 0);
 			d->stack[n++] = f;
 		}
-		for (k = 0; k < n / 2; k++) {
-			tmp = d->stack[k];
-			d->stack[k] = d->stack[n - 1 - k];
-			d->stack[n - 1 - k] = tmp;
-		}
+		pf_stack_reverse(d->stack, n);
 		if (pf_profile_add(d->q, d->stack, n, w, 0, d->err) != 0) {
 			pf_err_name(d->err, d->name);
 			return -1;

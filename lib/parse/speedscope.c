@@ -259,20 +259,11 @@ set_str(char **b, size_t *len, size_t *cap, const struct pf_json_value *v)
 static int
 put(struct sscope *s, size_t *len, const char *t, size_t n)
 {
-	size_t i;
-
 	if (pf_grow(&s->buf, &s->bufcap, *len + n + 1, 1) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		char c = t[i];
-
-		/* ';' separates frames and newlines end stacks. */
-		if (c == ';')
-			c = ':';
-		else if (c == '\n' || c == '\r')
-			c = ' ';
-		s->buf[(*len)++] = c;
-	}
+	memcpy(s->buf + *len, t, n);
+	pf_frame_name_clean(s->buf + *len, n);
+	*len += n;
 	return 0;
 }
 
@@ -861,8 +852,8 @@ scale_of(int from, int to)
 static int
 finish(struct sscope *s)
 {
-	size_t i, n, k, nused = 0;
-	uint32_t j, tmp;
+	size_t i, n, nused = 0;
+	uint32_t j;
 	int unit = PF_UNIT_UNKNOWN;
 
 	if (!s->seen_profiles)
@@ -921,11 +912,7 @@ finish(struct sscope *s)
 			continue;
 		if (nused > 1 && !p->redundant)
 			s->stack[n++] = p->name_frame;
-		for (k = 0; k < n / 2; k++) {
-			tmp = s->stack[k];
-			s->stack[k] = s->stack[n - 1 - k];
-			s->stack[n - 1 - k] = tmp;
-		}
+		pf_stack_reverse(s->stack, n);
 		if (p->unit != unit && pf_count_mul(w, scale_of(p->unit, unit), &w) != 0)
 			return pf_err(s->err, s->name, 0, "count overflow: a stack's "
 			    "weight exceeds 2^64");
