@@ -261,6 +261,8 @@ put(struct sscope *s, size_t *len, const char *t, size_t n)
 {
 	if (pf_grow(&s->buf, &s->bufcap, *len + n + 1, 1) != 0)
 		return -1;
+	if (n == 0)
+		return 0;	/* t may be NULL: a frame without a name */
 	memcpy(s->buf + *len, t, n);
 	pf_frame_name_clean(s->buf + *len, n);
 	*len += n;
