@@ -220,6 +220,11 @@ browser_script() {
 		fail "$label/browser: pf-$1 not built (make BUILD=$label)"
 		return
 	fi
+	# A browser script runs many pages: its limit is the whole script's,
+	# PF_TEST_BROWSER_TIMEOUT seconds (default 900: a loaded machine runs
+	# the two builds' browsers side by side).
+	saved_timeout=$PF_TEST_TIMEOUT
+	PF_TEST_TIMEOUT=${PF_TEST_BROWSER_TIMEOUT:-900}
 	(cd "$root" && with_timeout node "tests/browser/test-$1.mjs" "$build") \
 	    > "$tmp/browser.out" 2> "$tmp/browser.err" < /dev/null
 	st=$?
@@ -242,6 +247,10 @@ browser_script() {
 	elif [ "$nok" -eq 0 ]; then
 		fail "$label/browser: test-$1: reported no checks" "$tmp/detail"
 	fi
+	if [ "$st" -eq 124 ] && [ -s "$tmp/browser.not" ]; then
+		fail "$label/browser: test-$1: $(status_text "$st") after $nok checks"
+	fi
+	PF_TEST_TIMEOUT=$saved_timeout
 }
 
 group_browser() {

@@ -40,6 +40,9 @@ export function harness(program, ext) {
 		h.browser = await chromium.launch({
 			executablePath: process.env.PF_CHROMIUM || "/usr/bin/chromium",
 			headless: true,
+			// The test runner's time limit stops the script, not
+			// the browser under it, so a timeout is reported as one.
+			handleSIGTERM: false,
 			// Scroll bars as people see them: they take room.
 			ignoreDefaultArgs: ["--hide-scrollbars"],
 			args: ["--headless", "--no-sandbox", "--disable-gpu",
