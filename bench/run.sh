@@ -20,6 +20,7 @@
 #   TRACE_MB     size of the generated Chrome trace, in MiB (default 300)
 #   CALLGRAPH_MB size of the generated callgrind and pstats inputs, in MiB
 #                (default 40)
+#   SPEEDSCOPE_MB  size of each generated speedscope file, in MiB (default 300)
 #   BENCH_BASE   a git revision whose pf-collapse is measured beside this
 #                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
@@ -626,6 +627,125 @@ PY
 	    "$s|pf-collapse" "$s|pf-collapse --weight=time"
 }
 
+# pf-collapse on large speedscope files: py-spy's shape (one sampled
+# profile per thread, a sample per stack and tick, weights in seconds) and
+# speedscope's export's (one evented profile, an open and a close event
+# per frame that changes).  Both are made once from the stacks of a real
+# perf recording of the corpus (its threads as profiles), repeated until
+# each file is about SPEEDSCOPE_MB MiB: the frames and stacks are few, the
+# samples and events many, so the peak RSS shows whether memory follows
+# the stacks.  The totals are checked against the generator's.
+SPEEDSCOPE_MB=${SPEEDSCOPE_MB:-300}
+section_collapse_speedscope() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$CORPUS/perf/mt-threadnames-fp.txt.gz
+	local sampled=$DATA/big-$SPEEDSCOPE_MB.sampled.speedscope.json
+	local evented=$DATA/big-$SPEEDSCOPE_MB.evented.speedscope.json
+	[ -f "$src" ] || die "corpus file $src not found"
+	if ! [ -s "$sampled.total" ] || ! [ -s "$evented.total" ]; then
+		command -v python3 >/dev/null || die "python3 is needed to make the speedscope files"
+		echo "bench: making ${sampled#"$ROOT"/} and ${evented#"$ROOT"/} (the stacks of ${src##*/} repeated to $SPEEDSCOPE_MB MiB), once"
+		"$pfc" --tid "$src" 2>/dev/null | python3 -c '
+import sys
+mb, sampled, evented = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+frames, index, threads = [], {}, {}
+for line in sys.stdin:
+    stack, count = line.rstrip("\n").rsplit(" ", 1)
+    names = stack.split(";")
+    ids = []
+    for n in names[1:]:
+        if n not in index:
+            index[n] = len(frames)
+            frames.append(n)
+        ids.append(index[n])
+    threads.setdefault(names[0], []).append((ids, int(count) // 1000000 or 1))
+def esc(s):
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+head = "{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"shared\":{\"frames\":[" + \
+    ",".join("{\"name\":%s}" % esc(f) for f in frames) + "]},\"profiles\":["
+# py-spy: per thread, one sample per tick of each stack.
+one = {t: [(",".join(map(str, ids)), n) for ids, n in st] for t, st in threads.items()}
+unit = sum(len(s) + 3 for st in one.values() for s, n in st for _ in range(n)) + \
+    sum(6 * n for st in one.values() for s, n in st)
+k = max(1, mb * 1048576 // unit)
+ticks = 0
+with open(sampled, "w") as f:
+    f.write(head)
+    for i, (t, st) in enumerate(one.items()):
+        f.write("%s{\"type\":\"sampled\",\"name\":%s,\"unit\":\"seconds\",\"startValue\":0,\"endValue\":1,\"samples\":[" % ("," if i else "", esc(t)))
+        block = ",".join("[" + s + "]" for s, n in st for _ in range(n))
+        for c in range(k):
+            f.write(("," if c else "") + block)
+        f.write("],\"weights\":[")
+        nt = sum(n for s, n in st)
+        block = ",".join(["0.01"] * nt)
+        for c in range(k):
+            f.write(("," if c else "") + block)
+        f.write("]}")
+        ticks += k * nt
+    f.write("]}\n")
+open(sampled + ".total", "w").write("%d.%02d\n" % (ticks // 100, ticks % 100))
+# speedscope export: the stacks one after the other, each lasting its
+# ticks in microseconds, as open and close events.
+seq = [ids for st in threads.values() for ids, n in st]
+dur = [n for st in threads.values() for ids, n in st]
+def events(t0, out):
+    cur, t = [], t0
+    for ids, d in zip(seq, dur):
+        j = 0
+        while j < len(cur) and j < len(ids) and cur[j] == ids[j]:
+            j += 1
+        for fr in reversed(cur[j:]):
+            out.append("{\"type\":\"C\",\"frame\":%d,\"at\":%d}" % (fr, t))
+        for fr in ids[j:]:
+            out.append("{\"type\":\"O\",\"frame\":%d,\"at\":%d}" % (fr, t))
+        cur = ids
+        t += d
+    for fr in reversed(cur):
+        out.append("{\"type\":\"C\",\"frame\":%d,\"at\":%d}" % (fr, t))
+    return t
+probe = []
+span = events(0, probe) 
+k = max(1, mb * 1048576 // (len(",".join(probe)) + 1))
+with open(evented, "w") as f:
+    f.write(head + "{\"type\":\"evented\",\"name\":\"all\",\"unit\":\"microseconds\",\"startValue\":0,\"endValue\":%d,\"events\":[" % (k * span))
+    for c in range(k):
+        out = []
+        events(c * span, out)
+        f.write(("," if c else "") + ",".join(out))
+    f.write("]}]}\n")
+open(evented + ".total", "w").write("%d\n" % (k * span))
+' "$SPEEDSCOPE_MB" "$sampled.tmp" "$evented.tmp" ||
+		    { rm -f "$sampled.tmp"* "$evented.tmp"*; die "making the speedscope files failed"; }
+		mv "$sampled.tmp" "$sampled" && mv "$sampled.tmp.total" "$sampled.total"
+		mv "$evented.tmp" "$evented" && mv "$evented.tmp.total" "$evented.total"
+	fi
+	local f kind total want
+	for kind in sampled evented; do
+		f=$sampled
+		[ "$kind" = sampled ] || f=$evented
+		local -a base=()
+		# shellcheck disable=SC2016
+		[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+		# shellcheck disable=SC2016
+		bench_cmds "pf-collapse, speedscope $kind" "$f" \
+			"wc -l" 'wc -l "$IN"' \
+			"pf-collapse" '"$PFC" "$IN"' \
+			"${base[@]}"
+		[ -z "$BASE" ] || vs_baseline "pf-collapse, speedscope $kind" "pf-collapse" 1 2
+		total=$(awk '{ t += $NF } END { printf "%.2f", t }' "$TMP/out.1")
+		want=$(awk '{ printf "%.2f", $1 }' "$f.total")
+		[ "$total" = "$want" ] ||
+		    die "pf-collapse of the $kind file counts $total, want $want"
+		echo "   pf-collapse counts $total, the generator's total (checked)"
+		target_gbps "pf-collapse speedscope $kind >= 150 MB/s" \
+		    "pf-collapse, speedscope $kind|pf-collapse" 0.15
+		target_rss "pf-collapse speedscope $kind peak RSS < 64 MB" 64 \
+		    "pf-collapse, speedscope $kind|pf-collapse"
+	done
+}
+
 # pf-html on the same input as pf-svg: the page's data is the whole tree
 # (no pruning by default), so this is the cost of writing every frame.
 section_html() {
@@ -982,7 +1102,7 @@ section_collapse_callgraph() {
 	echo "   pf-collapse counts $got ns, the generator's total (checked)"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools)
 
 # ---------------------------------------------------------------- main
 

@@ -199,6 +199,59 @@ report_unused(const char *name, const struct pf_collapse_options *o, int format)
 	warnx("'%s': ignored %s: not options of %s input", name, list, f->name);
 }
 
+/*
+ * The unit of the counts, over every input: the first input's that is
+ * known, and the first of another unit, if any.
+ */
+static struct {
+	int unit;
+	char *name;
+	int other;
+	char *other_name;
+} counts = { -1, NULL, -1, NULL };
+
+static void
+note_unit(const char *name, int unit)
+{
+	if (unit == PF_UNIT_UNKNOWN)
+		return;
+	if (counts.unit < 0) {
+		counts.unit = unit;
+		counts.name = strdup(name);
+	} else if (counts.other < 0 && unit != counts.unit) {
+		counts.other = unit;
+		counts.other_name = strdup(name);
+	}
+}
+
+/*
+ * One line on what the counts are when they are a time or bytes, with the
+ * --countname that pf-svg and pf-html draw them with; or a warning when
+ * the inputs count different things.
+ */
+static void
+report_unit(void)
+{
+	static const char *const long_names[] = {
+		[PF_UNIT_NANOSECONDS] = "nanoseconds",
+		[PF_UNIT_MICROSECONDS] = "microseconds",
+		[PF_UNIT_MILLISECONDS] = "milliseconds",
+		[PF_UNIT_SECONDS] = "seconds",
+		[PF_UNIT_BYTES] = "bytes",
+	};
+	int u = counts.unit;
+
+	if (counts.other >= 0 && counts.name != NULL && counts.other_name != NULL)
+		warnx("the inputs count different things (%s in '%s', %s in '%s'): "
+		    "their sums mean nothing", pf_unit_name(u), counts.name,
+		    pf_unit_name(counts.other), counts.other_name);
+	else if (u >= PF_UNIT_NANOSECONDS && u <= PF_UNIT_BYTES)
+		warnx("counts are %s: draw them with --countname=%s", long_names[u],
+		    pf_unit_name(u));
+	free(counts.name);
+	free(counts.other_name);
+}
+
 static int
 is_perf_data(struct pf_reader *r)
 {
@@ -238,6 +291,8 @@ do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse
 			report_stats(pf_reader_name(r), &ps);
 			if (rc < 0)
 				report(&err);
+			else
+				note_unit(pf_reader_name(r), pf_perf_unit(&ps));
 			return rc < 0;
 		}
 		if (mode == PF_PERF_DATA_NATIVE) {
@@ -254,10 +309,12 @@ do_perf_data(struct pf_profile *p, struct pf_reader *r, const struct pf_collapse
 	}
 	po.format = PF_FORMAT_PERF;
 	rc = pf_collapse(p, data, &po, &st, &err);
-	if (rc != 0)
+	if (rc != 0) {
 		report(&err);
-	else
+	} else {
 		report_stats(pf_reader_name(r), &st.perf);
+		note_unit(pf_reader_name(r), st.unit);
+	}
 	pf_reader_free(data);
 	return rc != 0;
 }
@@ -294,6 +351,7 @@ do_file(struct pf_profile *p, const char *path, const struct pf_collapse_options
 	if (st.note[0] != '\0')
 		warnx("'%s': %s", pf_reader_name(r), st.note);
 	report_unused(pf_reader_name(r), &po, st.format);
+	note_unit(pf_reader_name(r), st.unit);
 	if (st.format != PF_FORMAT_PERF) {
 		rc = 0;
 		goto out;
@@ -440,6 +498,9 @@ main(int argc, char **argv)
 		case OPT_FIRST + PF_COPT_SNAPSHOT:
 			co.snapshot = optarg;
 			break;
+		case OPT_FIRST + PF_COPT_PROFILE:
+			co.profile = optarg;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -471,6 +532,7 @@ main(int argc, char **argv)
 		return rval;
 	}
 
+	report_unit();
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		warnx("cannot create '%s': %s", output, strerror(errno));
 		pf_profile_free(p);

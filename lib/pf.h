@@ -311,6 +311,11 @@ struct pf_perf_stats {
 	uint64_t other_skipped_events;	/* samples of events beyond the table */
 };
 
+/* What the counts of a perf fold are (enum pf_unit): nanoseconds for
+ * cpu-clock and task-clock, events for other events, samples when no
+ * sample had a period, PF_UNIT_UNKNOWN when some had and some had not. */
+PF_API int pf_perf_unit(const struct pf_perf_stats *st);
+
 /*
  * Folds `perf script` text from r into p.  A regular file is parsed on
  * opts->jobs threads; the result does not depend on the thread count.
@@ -371,6 +376,8 @@ enum pf_format {
 	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
 	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
 	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
+	PF_FORMAT_SPEEDSCOPE,	/* speedscope's JSON file format */
+	PF_FORMAT_D3,		/* d3-flame-graph JSON (nested nodes) */
 	PF_FORMAT_COUNT
 };
 
@@ -416,6 +423,7 @@ enum pf_collapse_opt {
 	PF_COPT_SAMPLE_TYPE,	/* sample_type */
 	PF_COPT_EVENT,		/* event */
 	PF_COPT_SNAPSHOT,	/* snapshot */
+	PF_COPT_PROFILE,	/* profile */
 	PF_COPT_COUNT
 };
 
@@ -485,6 +493,8 @@ struct pf_collapse_options {
 					   NULL: execution and native method
 					   samples */
 	const char *snapshot;		/* massif: snapshot number; NULL: the peak */
+	const char *profile;		/* speedscope: the profile to read, a
+					   name or a number from 1; NULL: all */
 };
 
 struct pf_collapse_stats {

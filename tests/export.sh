@@ -20,12 +20,9 @@ fi
 export_corpus=${PF_CORPUS:-$root/../shared/corpus}
 
 # The formats pf-collapse reads back: FORMAT:OPTIONS:LOSS, LOSS "nozero"
-# when stacks counted 0 do not come back.  pf-collapse does not read
-# speedscope or d3-flame-graph JSON yet: when it does, add
-#     speedscope::  d3::nozero
-# here, and the round trip of those formats runs on every profile below
-# (tests/ref/export-check.py checks their JSON meanwhile).
-export_readback="pprof::nozero cpuprofile:--weight=time:nozero"
+# when stacks counted 0 do not come back (d3's tree cannot tell a stack
+# counted 0 from a caller without samples of its own).
+export_readback="pprof::nozero cpuprofile:--weight=time:nozero speedscope:: d3::nozero"
 
 # export_check WHAT X FORMAT FILE [diff]: export-check.py is to read FILE
 # (in FORMAT) back as X; for pprof-raw, d3 and cpuprofile, X without its
@@ -98,8 +95,11 @@ export_profile() {
 			ep_loss=${ep_opt#*:}
 			ep_opt=${ep_opt%%:*}
 			# shellcheck disable=SC2086
-			with_timeout "$pfc" $ep_opt "$tmp/x.$ep_fmt" > "$tmp/x.back" 2> "$tmp/x.err"
+			with_timeout "$pfc" $ep_opt "$tmp/x.$ep_fmt" > "$tmp/x.back" 2> "$tmp/x.err2"
 			ep_st=$?
+			# What the counts are is no complaint.
+			grep -v '^pf-collapse: counts are [a-z]*: draw them with --countname=' \
+			    "$tmp/x.err2" > "$tmp/x.err"
 			ep_exp=$2
 			if [ "$ep_loss" = nozero ]; then
 				awk '$NF != 0' "$2" > "$tmp/x.nz"
@@ -270,6 +270,23 @@ group_export() {
 		"$pfe" --to "$f" -o "$tmp/h.$f" "$tmp/hostile.folded"
 		export_check "$label/export: hostile names" "$tmp/hostile.folded" "$f" "$tmp/h.$f"
 	done
+	# ... and pf-collapse reads them back byte for byte ("pf:name").
+	for f in speedscope d3; do
+		"$pfc" "$tmp/h.$f" > "$tmp/x.back" 2> "$tmp/x.err"
+		if [ "$f" = d3 ]; then
+			awk '$NF != 0' "$tmp/hostile.folded" > "$tmp/x.exp"
+		else
+			cp "$tmp/hostile.folded" "$tmp/x.exp"
+		fi
+		: > "$tmp/detail"
+		if [ -s "$tmp/x.err" ]; then
+			fail "$label/export: hostile names: pf-collapse of --to $f: a message" "$tmp/x.err"
+		elif differ "$tmp/x.exp" "$tmp/x.back" "pf-collapse's reading" "$tmp/detail"; then
+			fail "$label/export: hostile names: --to $f | pf-collapse: not the input" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	"$pfe" --to pprof -o "$tmp/h.pprof" "$tmp/hostile.folded"
 	if [ -n "$export_go" ]; then
 		(cd "$tmp" && "$export_go" tool pprof -raw h.pprof) > "$tmp/h.raw" 2> /dev/null
@@ -322,7 +339,8 @@ group_export() {
 	# as "(root) 0".
 	"$pfc" --time-order "$c/v8/cpuprofile/fibsort-workload.cpuprofile.gz" > "$tmp/t.folded"
 	"$pfe" --flamechart --to cpuprofile "$tmp/t.folded" |
-	    "$pfc" --time-order --weight=time 2>&1 | sed '$ { /^(root) 0$/d; }' > "$tmp/x.back"
+	    "$pfc" --time-order --weight=time 2>&1 | sed '$ { /^(root) 0$/d; }' |
+	    grep -v '^pf-collapse: counts are microseconds: draw them' > "$tmp/x.back"
 	: > "$tmp/detail"
 	if differ "$tmp/t.folded" "$tmp/x.back" "time order" "$tmp/detail"; then
 		fail "$label/export: --flamechart --to cpuprofile | pf-collapse --time-order: not the input" "$tmp/detail"

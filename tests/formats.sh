@@ -103,6 +103,65 @@ formats_roundtrip() {
 	done
 }
 
+# formats_speedscope: real speedscope files (tests/speedscope/README.md)
+# against an independent folding, tests/ref/speedscope.py; their totals
+# against the files they were made from.
+formats_speedscope() {
+	fs_dir=$root/tests/speedscope
+	for fs_in in "$fs_dir"/*.speedscope.json.gz \
+	    "$formats_corpus/external/speedscope/speedscope/0.0.1/simple.speedscope.json"; do
+		fs_name=${fs_in##*/}
+		for fs_opt in - --profile=1 --profile=2; do
+			case $fs_name:$fs_opt in
+			ghc.*:-) continue ;;
+			ghc.*) ;;
+			*:-) ;;
+			*) continue ;;
+			esac
+			[ "$fs_opt" = - ] && fs_opt=
+			fs_what="$label/formats: speedscope $fs_name${fs_opt:+ $fs_opt}"
+			# shellcheck disable=SC2086
+			with_timeout python3 "$root/tests/ref/speedscope.py" \
+			    ${fs_opt:+--profile ${fs_opt#--profile=}} "$fs_in" > "$tmp/f.exp" 2> "$tmp/f.err"
+			fs_st=$?
+			if [ "$fs_st" -ne 0 ]; then
+				fail "$fs_what: speedscope.py: $(status_text "$fs_st")" "$tmp/f.err"
+				continue
+			fi
+			# shellcheck disable=SC2086
+			with_timeout "$pfc" $fs_opt "$fs_in" > "$tmp/f.out" 2> "$tmp/f.err"
+			fs_st=$?
+			: > "$tmp/detail"
+			if [ "$fs_st" -ne 0 ]; then
+				fail "$fs_what: $(status_text "$fs_st")" "$tmp/f.err"
+			elif differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+				fail "$fs_what: not speedscope.py's folding" "$tmp/detail"
+			else
+				pass
+			fi
+		done
+	done
+	# A file whose profiles measure time and bytes is refused whole.
+	with_timeout "$pfc" "$fs_dir/ghc.speedscope.json.gz" > "$tmp/f.out" 2> "$tmp/f.err"
+	fs_st=$?
+	if [ "$fs_st" -eq 1 ] && [ ! -s "$tmp/f.out" ] &&
+	    grep -q 'measure different things.*--profile' "$tmp/f.err"; then pass; else
+		fail "$label/formats: speedscope ghc: ms and bytes not refused (exit $fs_st)" "$tmp/f.err"
+	fi
+	# speedscope's export of the pprof file keeps its 584 samples of
+	# 10 ms; of FlameGraph's simple.txt, its stacks (the external file).
+	formats_total "speedscope go-cpu: pprof's 5840000000 ns" 5840000000 \
+	    "$fs_dir/go-cpu.speedscope.json.gz"
+	with_timeout "$pfc" "$formats_corpus/external/speedscope/stackcollapse/simple.txt" > "$tmp/f.exp" 2>&1
+	with_timeout "$pfc" "$formats_corpus/external/speedscope/speedscope/0.0.1/simple.speedscope.json" > "$tmp/f.out" 2>&1
+	: > "$tmp/detail"
+	if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+		fail "$label/formats: speedscope simple.speedscope.json: not the stacks of simple.txt" "$tmp/detail"
+	else
+		pass
+	fi
+}
+
 group_formats() {
 	group_begin "$label: formats"
 	pfc=$build/pf-collapse
@@ -368,7 +427,7 @@ group_formats() {
 		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
 			fail "$label/formats: ${ms##*/} $msn: not the heap tree folded" "$tmp/detail"
 		elif [ "$(tail -n 1 "$tmp/f.ref")" != "mem_heap_B $(formats_sum "$tmp/f.out")" ] ||
-		    [ -s "$tmp/f.err" ]; then
+		    [ "$(cat "$tmp/f.err")" != "pf-collapse: counts are bytes: draw them with --countname=bytes" ]; then
 			tail -n 1 "$tmp/f.ref" | cat - "$tmp/f.err" > "$tmp/detail"
 			fail "$label/formats: ${ms##*/} $msn: the total is not mem_heap_B" "$tmp/detail"
 		else
@@ -389,6 +448,7 @@ group_formats() {
 			pass
 		fi
 	done
+	formats_speedscope
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

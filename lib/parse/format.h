@@ -184,6 +184,8 @@ PF_FORMAT_DECLARE(jfr);
 PF_FORMAT_DECLARE(callgrind);
 PF_FORMAT_DECLARE(massif);
 PF_FORMAT_DECLARE(pstats);
+PF_FORMAT_DECLARE(speedscope);
+PF_FORMAT_DECLARE(d3);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;
@@ -198,5 +200,36 @@ int pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
  */
 int pf_v8_frame_name(struct pf_profile *p, const char *type, const char *name,
     size_t n, uint32_t *id);
+
+/*
+ * What the readers of JSON trees and tables of frames (speedscope.c,
+ * d3.c) share: a name from a JSON string made a frame name, ';' (which
+ * separates frames) becoming ':' and line ends (which end stacks) blanks;
+ * and a stack collected from the leaf turned root first.
+ */
+static inline void
+pf_frame_name_clean(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ';')
+			s[i] = ':';
+		else if (s[i] == '\n' || s[i] == '\r')
+			s[i] = ' ';
+}
+
+static inline void
+pf_stack_reverse(uint32_t *a, size_t n)
+{
+	size_t k;
+	uint32_t t;
+
+	for (k = 0; k < n / 2; k++) {
+		t = a[k];
+		a[k] = a[n - 1 - k];
+		a[n - 1 - k] = t;
+	}
+}
 
 #endif /* PF_PARSE_FORMAT_H */

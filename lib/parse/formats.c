@@ -67,6 +67,10 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "execution and native method samples)", "--event" },
 	[PF_COPT_SNAPSHOT] = { "snapshot", 0, "N",
 	    "the heap tree of snapshot N (default: the peak)", "--snapshot" },
+	[PF_COPT_PROFILE] = { "profile", 0, "P",
+	    "read only profile P of the file, a name or a number\n"
+	    "from 1 (default: every profile, each a root frame)",
+	    "--profile" },
 };
 
 const struct pf_collapse_opt_info *
@@ -102,6 +106,7 @@ is_set(const struct pf_collapse_options *o, int opt)
 	case PF_COPT_SAMPLE_TYPE: return o->sample_type != NULL;
 	case PF_COPT_EVENT: return o->event != NULL;
 	case PF_COPT_SNAPSHOT: return o->snapshot != NULL;
+	case PF_COPT_PROFILE: return o->profile != NULL;
 	}
 	return 0;
 }
@@ -135,6 +140,18 @@ static const struct pf_format_row rows[] = {
 	    "samples; with --event, bytes (allocations), nanoseconds\n"
 	    "(events with a duration) or events" },
 	  pf_jfr_detect, pf_jfr_read },
+	/* Before cpuprofile, whose keys a frame's name can hold. */
+	{ { PF_FORMAT_SPEEDSCOPE, "speedscope", NULL,
+	    "speedscope JSON (py-spy, rbspy, pyinstrument, dotnet-trace)",
+	    OPT(NO_LOCATION) | OPT(PROFILE), PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "the profiles' weights, in their unit (ns, us, ms, s,\n"
+	    "bytes, or none)" },
+	  pf_speedscope_detect, pf_speedscope_read },
+	{ { PF_FORMAT_D3, "d3", "d3-flame-graph",
+	    "d3-flame-graph JSON (pf-export --to d3, burn, others)",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "those of the tree's values" },
+	  pf_d3_detect, pf_d3_read },
 	{ { PF_FORMAT_CPUPROFILE, "cpuprofile", NULL,
 	    "V8 / Chrome DevTools .cpuprofile JSON (node --cpu-prof)",
 	    OPT(NO_LOCATION) | OPT(DROP_IDLE) | OPT(WEIGHT) | OPT(TIME_ORDER),

@@ -443,3 +443,37 @@ pf_json_double(const struct pf_json_value *v, double *out)
 	*out = strtod(buf, NULL);
 	return 1;
 }
+
+int
+pf_json_count(const struct pf_json_value *v, pf_count *out, int *negative)
+{
+	const char *s = v->s;
+	size_t n = v->len;
+	double d;
+
+	if (v->type != PF_JSON_NUMBER || n == 0)
+		return 0;
+	*negative = s[0] == '-';
+	if (*negative) {
+		s++;
+		n--;
+	}
+	switch (pf_count_parse(s, n, out)) {
+	case PF_COUNT_OK:
+		if (*out == 0)
+			*negative = 0;
+		return 1;
+	case PF_COUNT_OVERFLOW:
+		return 0;
+	}
+	/* An exponent: exact decimals are beyond a double anyway, so the
+	 * nearest one is as good as the text. */
+	if (!pf_json_double(v, &d) || !(d > -1.8e19 && d < 1.8e19))
+		return 0;
+	if (d < 0)
+		d = -d;
+	*out = (pf_count)(d * 1e9 + 0.5);
+	if (*out == 0)
+		*negative = 0;
+	return 1;
+}

@@ -88,5 +88,9 @@ int pf_json_int(const struct pf_json_value *v, int64_t *out);
 /* Whether v is a number; then *out is its nearest double (an infinity
  * when it is beyond the range of a double). */
 int pf_json_double(const struct pf_json_value *v, double *out);
+/* Whether v is a number whose magnitude fits a pf_count; then *out is it
+ * (exact when written without an exponent, else the nearest from a
+ * double) and *negative whether it is below zero. */
+int pf_json_count(const struct pf_json_value *v, pf_count *out, int *negative);
 
 #endif /* PF_PARSE_JSON_H */

@@ -1416,8 +1416,8 @@ pf_perf_detect(const struct pf_peek *pk, size_t *where)
 }
 
 /* Periods are nanoseconds for the software clocks, events for the rest. */
-static int
-perf_unit(const struct pf_perf_stats *st)
+int
+pf_perf_unit(const struct pf_perf_stats *st)
 {
 	size_t n = strcspn(st->event, ":");
 
@@ -1439,7 +1439,7 @@ pf_perf_read(struct pf_profile *p, struct pf_reader *r,
 	int rc = pf_perf_collapse(p, r, &o->perf, &st->perf, err);
 
 	st->samples = st->perf.samples;
-	st->unit = perf_unit(&st->perf);
+	st->unit = pf_perf_unit(&st->perf);
 	return rc;
 }
 

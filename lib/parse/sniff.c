@@ -36,8 +36,6 @@ json_kind(const char *t, size_t n)
 	if (pf_mem_has(t, n, "\"snapshot\"") && pf_mem_has(t, n, "\"node_fields\""))
 		return "a V8 heap snapshot (.heapsnapshot: an object graph, not stacks; "
 		    "a sampling heap profile, .heapprofile, has the stacks)";
-	if (pf_mem_has(t, n, "speedscope.app/file-format-schema"))
-		return "a speedscope profile (speedscope's own JSON)";
 	if (pf_mem_has(t, n, "\"cost_centres\"") && pf_mem_has(t, n, "\"program\""))
 		return "a GHC profile (+RTS -pj JSON)";
 	if (pf_mem_has(t, n, "\"gc_samples\"") && pf_mem_has(t, n, "\"frames\""))

@@ -101,6 +101,7 @@ set_option(struct pf_collapse_options *o, int opt)
 	case PF_COPT_SAMPLE_TYPE: o->sample_type = "cpu"; return 0;
 	case PF_COPT_EVENT: o->event = "jdk.JavaMonitorEnter"; return 0;
 	case PF_COPT_SNAPSHOT: o->snapshot = "3"; return 0;
+	case PF_COPT_PROFILE: o->profile = "main"; return 0;
 	}
 	return -1;
 }
@@ -254,6 +255,7 @@ example_arg(const char *name)
 		{ "weight", "time" },
 		{ "sample-type", "cpu" },
 		{ "event", "jdk.JavaMonitorEnter" },
+		{ "profile", "main" },
 	};
 	size_t i;
 
