@@ -42,6 +42,9 @@ struct out {
 	char *countname;	/* cleaned once, written in every title */
 	size_t countname_len;
 	const struct attrs **attrs; /* by name index; NULL: no --nameattr */
+	double time;		/* seconds a count is (--countname ns, us,
+				   ms, s); 0: not a time */
+	int bytes;		/* --countname bytes (or B) */
 };
 
 static inline void
@@ -195,6 +198,75 @@ fmt_count(pf_count c, double factor, char *buf)
 	return o;
 }
 
+/*
+ * v with three significant digits, trailing zeros dropped (1.24, 3.1,
+ * 512), as the viewer of pf-html writes them.
+ */
+static size_t
+sig3(double v, char *buf, size_t cap)
+{
+	int e, dec;
+	size_t n;
+
+	if (v <= 0)
+		return (size_t)snprintf(buf, cap, "0");
+	e = (int)floor(log10(v));
+	v = floor(v * pow(10, 2 - e) + 0.5) / pow(10, 2 - e);
+	if (v >= pow(10, e + 1))
+		e++;
+	dec = e >= 2 ? 0 : 2 - e;
+	n = (size_t)snprintf(buf, cap, "%.*f", dec, v);
+	if (n >= cap)
+		n = cap - 1;
+	if (dec > 0) {
+		while (buf[n - 1] == '0')
+			n--;
+		if (buf[n - 1] == '.')
+			n--;
+		buf[n] = '\0';
+	}
+	return n;
+}
+
+/*
+ * A count as a time or a size when --countname is a unit: "1.24 s",
+ * "3.1 MiB", "512 B".  0 when it is not.
+ */
+static size_t
+fmt_unit(const struct out *o, pf_count c, char *buf, size_t cap)
+{
+	static const char *const sizes[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = pf_count_to_double(c) * o->pg->factor;
+	size_t n, i = 0;
+
+	if (o->time > 0) {
+		double sec = v * o->time;
+		const char *u = "s";
+
+		if (sec >= 1 || sec == 0)
+			;
+		else if (sec >= 1e-3)
+			sec *= 1e3, u = "ms";
+		else if (sec >= 1e-6)
+			sec *= 1e6, u = "\xc2\xb5s";
+		else
+			sec *= 1e9, u = "ns";
+		n = sig3(sec, buf, cap);
+		return n + (size_t)snprintf(buf + n, cap - n, " %s", u);
+	}
+	if (!o->bytes)
+		return 0;
+	while (v >= 1024 && i + 1 < sizeof(sizes) / sizeof(sizes[0])) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		n = fmt_count(c, o->pg->factor, buf);
+	else
+		n = sig3(v, buf, cap);
+	return n + (size_t)snprintf(buf + n, cap - n, " %s", sizes[i]);
+}
+
 static void
 title_text(struct out *o, size_t i)
 {
@@ -202,12 +274,17 @@ title_text(struct out *o, size_t i)
 	const struct pf_draw_name *dn = &dl->names[dl->name[i]];
 	double pct = 100 * pf_count_to_double(dl->total[i]) / pf_count_to_double(o->pg->grand);
 	char num[64];
+	size_t n;
 
 	esc(o, dn->label, dn->label_len);
 	put(o, " (", 2);
-	put(o, num, fmt_count(dl->total[i], o->pg->factor, num));
-	put(o, " ", 1);
-	esc(o, o->countname, o->countname_len);
+	if ((n = fmt_unit(o, dl->total[i], num, sizeof(num))) > 0) {
+		put(o, num, n);
+	} else {
+		put(o, num, fmt_count(dl->total[i], o->pg->factor, num));
+		put(o, " ", 1);
+		esc(o, o->countname, o->countname_len);
+	}
 	put(o, ", ", 2);
 	put_fixed(o, pct, 2);
 	put(o, "%", 1);
@@ -248,7 +325,8 @@ exact(struct out *o, size_t i, int all)
 		puts_(o, "\"");
 		free(e);
 	}
-	if (all || o->pg->factor != 1 || o->dl->total[i] % PF_COUNT_ONE != 0) {
+	if (all || o->pg->factor != 1 || o->dl->total[i] % PF_COUNT_ONE != 0 ||
+	    o->time > 0 || (o->bytes && o->dl->total[i] >= 1024 * PF_COUNT_ONE)) {
 		char num[PF_COUNT_BUFSIZE];
 
 		puts_(o, " pf:count=\"");
@@ -402,7 +480,7 @@ int
 pf_render_svg(const struct pf_draw_list *dl, FILE *fp, struct pf_error *err)
 {
 	const struct pf_draw_page *p = &dl->page;
-	struct out o = { { fp, NULL, 0, 1 << 16, 0 }, dl, p, NULL, 0, NULL };
+	struct out o = { { fp, NULL, 0, 1 << 16, 0 }, dl, p, NULL, 0, NULL, 0, 0 };
 	struct pf_metrics m;
 	size_t i;
 	int rc = -1;
@@ -419,6 +497,10 @@ pf_render_svg(const struct pf_draw_list *dl, FILE *fp, struct pf_error *err)
 		goto out;
 	}
 	o.countname_len = pf_clean_utf8(p->countname, strlen(p->countname), o.countname);
+	o.time = strcmp(p->countname, "ns") == 0 ? 1e-9 :
+	    strcmp(p->countname, "us") == 0 || strcmp(p->countname, "\xc2\xb5s") == 0 ? 1e-6 :
+	    strcmp(p->countname, "ms") == 0 ? 1e-3 : strcmp(p->countname, "s") == 0 ? 1 : 0;
+	o.bytes = strcmp(p->countname, "bytes") == 0 || strcmp(p->countname, "B") == 0;
 	if (dl->nframes == 0) {
 		/* Still a picture, so that a pipeline's output is an SVG. */
 		header(&o);
