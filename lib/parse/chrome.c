@@ -12,7 +12,10 @@
  *    and "ProfileChunk" events with the same "pid" and "id" continue it,
  *    each with args.data.cpuProfile.nodes (ids, call frames, "parent" or
  *    "children") and .samples (node ids), and args.data.timeDeltas
- *    (microseconds since the sample before).  A sample weighs 1, or with
+ *    (microseconds since the sample before).  Traces saved by older
+ *    DevTools (Chrome 65) have instead one "CpuProfile" event per thread,
+ *    with the whole profile in args.data.cpuProfile and the deltas in
+ *    args.data.cpuProfile.timeDeltas (or args.data.timeDeltas).  A sample weighs 1, or with
  *    --weight=time the time to the next sample of its profile (0 for the
  *    last one, and when the samples go back in time).
  *  - Duration events: "B"/"E" pairs on a thread, and "X" events with a
@@ -97,6 +100,7 @@ struct tsample {
 /* A node of the chunk being read. */
 struct enode {
 	int64_t id, parent;
+	size_t edge0;		/* its first "children" link in the event */
 	uint32_t frame;
 	uint8_t has_id, has_parent, idle, root;
 };
@@ -395,16 +399,18 @@ thread_frames(struct chrome *c, uint32_t t, int with_thread)
 
 /* --------------------------------------------------------- CPU profiles */
 
+/* The profile (pid, id), found or made; with whole, a "CpuProfile"
+ * event's profile, made and never found. */
 static uint32_t
-prof_get(struct chrome *c, int64_t pid, int64_t id)
+prof_get(struct chrome *c, int64_t pid, int64_t id, int whole)
 {
-	uint32_t k = pf_v8_map_find(&c->prof_map, pid, id);
+	uint32_t k = whole ? NONE : pf_v8_map_find(&c->prof_map, pid, id);
 
 	if (k != NONE)
 		return k;
 	if (c->nprofs >= NONE - 1 ||
 	    pf_grow(&c->profs, &c->cpcap, c->nprofs + 1, sizeof(*c->profs)) != 0 ||
-	    pf_v8_map_add(&c->prof_map, pid, id, (uint32_t)c->nprofs) != 0)
+	    (!whole && pf_v8_map_add(&c->prof_map, pid, id, (uint32_t)c->nprofs) != 0))
 		return NONE;
 	c->profs[c->nprofs] = (struct cprof){ pid, 0, 0, NONE };
 	return (uint32_t)c->nprofs++;
@@ -422,9 +428,10 @@ drop_durations(struct chrome *c)
 	c->nbopen = c->bcap = 0;
 }
 
-/* A "Profile" or "ProfileChunk" event has been read whole. */
+/* A "Profile" or "ProfileChunk" event (is_start: "Profile"), or a
+ * "CpuProfile" event (whole), has been read whole. */
 static int
-chunk_end(struct chrome *c, int is_start)
+chunk_end(struct chrome *c, int is_start, int whole)
 {
 	struct event *e = &c->ev;
 	uint32_t p, k;
@@ -432,7 +439,7 @@ chunk_end(struct chrome *c, int is_start)
 
 	if (!e->has_pid)
 		e->pid = 0;
-	if ((p = prof_get(c, e->pid, e->has_id ? e->id : 0)) == NONE)
+	if ((p = prof_get(c, e->pid, e->has_id ? e->id : 0, whole)) == NONE)
 		return nomem(c);
 	if (e->has_tid && (is_start || !c->profs[p].tid_set)) {
 		c->profs[p].tid = e->tid;
@@ -737,8 +744,10 @@ event_end(struct chrome *c)
 	char ph = e->ph.set && e->ph.len == 1 ? e->ph.s[0] : 0;
 	uint32_t k;
 
-	if (str_is(&e->name, "Profile") || str_is(&e->name, "ProfileChunk"))
-		return chunk_end(c, str_is(&e->name, "Profile"));
+	if (str_is(&e->name, "Profile") || str_is(&e->name, "ProfileChunk") ||
+	    str_is(&e->name, "CpuProfile"))
+		return chunk_end(c, !str_is(&e->name, "ProfileChunk"),
+		    str_is(&e->name, "CpuProfile"));
 	if (ph == 'M' && e->arg_name.set) {
 		if (str_is(&e->name, "process_name")) {
 			if ((k = proc_get(c, e->has_pid ? e->pid : 0)) == NONE ||
@@ -961,7 +970,8 @@ on_begin(void *ctx, int tag, int array)
 			return pf_json_fail(c->json, "a node of a profile chunk is not an object");
 		if (pf_grow(&e->nodes, &e->ncap, e->nnodes + 1, sizeof(*e->nodes)) != 0)
 			return nomem(c);
-		memset(&e->nodes[e->nnodes++], 0, sizeof(*e->nodes));
+		memset(&e->nodes[e->nnodes], 0, sizeof(*e->nodes));
+		e->nodes[e->nnodes++].edge0 = e->nedges;
 		pf_v8_cf_clear(&e->cf);
 		return T_NODE;
 	case T_NCHILDREN:
@@ -999,6 +1009,7 @@ on_end(void *ctx, int tag, int array)
 	struct chrome *c = ctx;
 	struct event *e = &c->ev;
 	struct enode *n;
+	size_t i;
 
 	PF_UNUSED(array);
 	switch (tag) {
@@ -1013,6 +1024,8 @@ on_end(void *ctx, int tag, int array)
 		n->idle = pf_v8_cf_is(&e->cf, "(idle)");
 		n->root = pf_v8_cf_is(&e->cf, "(root)") && !n->has_parent;
 		n->frame = pf_v8_cf_frame(&c->t, c->q, &e->cf, c->o->no_location);
+		for (i = n->edge0; i < e->nedges; i++)
+			e->edges[i].parent = n->id;
 		return n->frame == NONE ? nomem(c) : 0;
 	}
 	return 0;
@@ -1079,15 +1092,13 @@ on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 			    "non-negative number");
 		return 0;
 	case T_NCHILD:
-		if (!n->has_id)
-			return pf_json_fail(c->json, "a node of a profile chunk lists "
-			    "children before its id");
 		if (!pf_json_int(v, &x))
-			return pf_json_fail(c->json, "a child of node %lld is not an integer",
-			    (long long)n->id);
+			return pf_json_fail(c->json, "a child of a node of a profile chunk is "
+			    "not an integer");
 		if (pf_grow(&e->edges, &e->ecap, e->nedges + 1, sizeof(*e->edges)) != 0)
 			return nomem(c);
-		e->edges[e->nedges++] = (struct edge){ n->id, x };
+		/* The parent's id is set when the node ends: it may come after. */
+		e->edges[e->nedges++] = (struct edge){ 0, x };
 		return 0;
 	case T_FN:
 	case T_URL:
@@ -1256,8 +1267,8 @@ pf_chrome_read(struct pf_profile *p, struct pf_reader *r,
 			goto out;
 		if (c.ndurs == 0 && c.nprofs == 0)
 			snprintf(st->note, sizeof(st->note), "no CPU samples (\"Profile\" and "
-			    "\"ProfileChunk\" events) and no duration events (\"B\"/\"E\", "
-			    "\"X\"): nothing to fold");
+			    "\"ProfileChunk\" events, or \"CpuProfile\") and no duration "
+			    "events (\"B\"/\"E\", \"X\"): nothing to fold");
 		note_skips(&c);
 	}
 	if (pf_profile_merge(p, c.q, err) != 0) {

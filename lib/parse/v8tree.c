@@ -7,28 +7,6 @@
 
 /* ------------------------------------------------------------------ map */
 
-static uint64_t
-hash2(int64_t a, int64_t b)
-{
-	uint64_t h = (uint64_t)a * 0x9e3779b97f4a7c15ull;
-
-	h ^= (h >> 31) ^ ((uint64_t)b * 0xc2b2ae3d27d4eb4full);
-	return h ^ (h >> 29);
-}
-
-uint32_t
-pf_v8_map_find(const struct pf_v8_map *m, int64_t a, int64_t b)
-{
-	size_t i;
-
-	if (m->count == 0)
-		return PF_V8_NONE;
-	for (i = hash2(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
-		if (m->a[i] == a && m->b[i] == b)
-			return m->val[i] - 1;
-	return PF_V8_NONE;
-}
-
 int
 pf_v8_map_add(struct pf_v8_map *m, int64_t a, int64_t b, uint32_t v)
 {
@@ -48,7 +26,7 @@ pf_v8_map_add(struct pf_v8_map *m, int64_t a, int64_t b, uint32_t v)
 		for (j = 0; m->val != NULL && j <= m->mask; j++) {
 			if (m->val[j] == 0)
 				continue;
-			for (i = hash2(m->a[j], m->b[j]) & (cap - 1); nv[i] != 0;
+			for (i = pf_v8_hash(m->a[j], m->b[j]) & (cap - 1); nv[i] != 0;
 			    i = (i + 1) & (cap - 1))
 				;
 			na[i] = m->a[j];
@@ -63,7 +41,7 @@ pf_v8_map_add(struct pf_v8_map *m, int64_t a, int64_t b, uint32_t v)
 		m->val = nv;
 		m->mask = cap - 1;
 	}
-	for (i = hash2(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
+	for (i = pf_v8_hash(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
 		;
 	m->a[i] = a;
 	m->b[i] = b;
@@ -248,12 +226,10 @@ pf_v8_node_new(struct pf_v8_tree *t, uint32_t parent)
 }
 
 uint32_t
-pf_v8_node_get(struct pf_v8_tree *t, uint32_t scope, int64_t id)
+pf_v8_node_add(struct pf_v8_tree *t, uint32_t scope, int64_t id)
 {
-	uint32_t k = pf_v8_map_find(&t->map, scope, id);
+	uint32_t k;
 
-	if (k != PF_V8_NONE)
-		return k;
 	if ((k = pf_v8_node_new(t, PF_V8_NONE)) == PF_V8_NONE ||
 	    pf_v8_map_add(&t->map, scope, id, k) != 0)
 		return PF_V8_NONE;
@@ -272,14 +248,6 @@ pf_v8_node_name(struct pf_v8_tree *t, uint32_t k, uint32_t scope)
 	if (pf_v8_map_find(&t->map, scope, d->id) != PF_V8_NONE)
 		return 1;
 	return pf_v8_map_add(&t->map, scope, d->id, k) != 0 ? -1 : 0;
-}
-
-uint32_t
-pf_v8_find(const struct pf_v8_tree *t, uint32_t scope, int64_t id)
-{
-	if (t->direct != NULL && scope == 0)
-		return (uint64_t)id < t->ndirect ? t->direct[id] : PF_V8_NONE;
-	return pf_v8_map_find(&t->map, scope, id);
 }
 
 void
@@ -367,15 +335,6 @@ pf_v8_link(struct pf_v8_tree *t, uint64_t *orphans, const char *what,
 	t->edges = NULL;
 	t->nedges = t->ecap = 0;
 	return 0;
-}
-
-int
-pf_v8_count(struct pf_v8_tree *t, uint32_t k, pf_count w)
-{
-	struct pf_v8_node *d = &t->nodes[k];
-
-	d->samples++;
-	return w == 0 ? 0 : pf_count_add(d->weight, w, &d->weight);
 }
 
 int

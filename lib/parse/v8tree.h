@@ -29,8 +29,28 @@ struct pf_v8_map {
 	size_t mask, count;
 };
 
-/* The index of (a, b), or PF_V8_NONE. */
-uint32_t pf_v8_map_find(const struct pf_v8_map *m, int64_t a, int64_t b);
+static inline uint64_t
+pf_v8_hash(int64_t a, int64_t b)
+{
+	uint64_t h = (uint64_t)a * 0x9e3779b97f4a7c15ull;
+
+	h ^= (h >> 31) ^ ((uint64_t)b * 0xc2b2ae3d27d4eb4full);
+	return h ^ (h >> 29);
+}
+
+/* The index of (a, b), or PF_V8_NONE (inline: once per sample). */
+static inline uint32_t
+pf_v8_map_find(const struct pf_v8_map *m, int64_t a, int64_t b)
+{
+	size_t i;
+
+	if (m->count == 0)
+		return PF_V8_NONE;
+	for (i = pf_v8_hash(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
+		if (m->a[i] == a && m->b[i] == b)
+			return m->val[i] - 1;
+	return PF_V8_NONE;
+}
 /* Adds (a, b) -> v, absent: 0, or -1 when memory runs out. */
 int pf_v8_map_add(struct pf_v8_map *m, int64_t a, int64_t b, uint32_t v);
 void pf_v8_map_release(struct pf_v8_map *m);
@@ -111,13 +131,28 @@ void pf_v8_release(struct pf_v8_tree *t);
 /* A new node at the end of the table, in no map: its index, or
  * PF_V8_NONE (too many, or out of memory). */
 uint32_t pf_v8_node_new(struct pf_v8_tree *t, uint32_t parent);
-/* The node of (scope, id): found, or made (not yet defined). */
-uint32_t pf_v8_node_get(struct pf_v8_tree *t, uint32_t scope, int64_t id);
+/* The node of (scope, id), made (not yet defined): its index, or
+ * PF_V8_NONE. */
+uint32_t pf_v8_node_add(struct pf_v8_tree *t, uint32_t scope, int64_t id);
+/* The node of (scope, id): found, or made. */
+static inline uint32_t
+pf_v8_node_get(struct pf_v8_tree *t, uint32_t scope, int64_t id)
+{
+	uint32_t k = pf_v8_map_find(&t->map, scope, id);
+
+	return k != PF_V8_NONE ? k : pf_v8_node_add(t, scope, id);
+}
 /* Puts node k in the map under (scope, its id): 0, 1 when another node
  * has that id, -1 when memory runs out. */
 int pf_v8_node_name(struct pf_v8_tree *t, uint32_t k, uint32_t scope);
 /* The node of (scope, id) once all are known, or PF_V8_NONE. */
-uint32_t pf_v8_find(const struct pf_v8_tree *t, uint32_t scope, int64_t id);
+static inline uint32_t
+pf_v8_find(const struct pf_v8_tree *t, uint32_t scope, int64_t id)
+{
+	if (t->direct != NULL && scope == 0)
+		return (uint64_t)id < t->ndirect ? t->direct[id] : PF_V8_NONE;
+	return pf_v8_map_find(&t->map, scope, id);
+}
 /* All nodes of scope 0 are known: index them by id when the ids are
  * small numbers, as V8's are (pf_v8_find is then a table look-up). */
 void pf_v8_index(struct pf_v8_tree *t);
@@ -140,7 +175,14 @@ int pf_v8_link(struct pf_v8_tree *t, uint64_t *orphans, const char *what,
 
 /* Adds a sample of node k weighing w (--weight=time, else 0): 0, or -1
  * when the weight overflows. */
-int pf_v8_count(struct pf_v8_tree *t, uint32_t k, pf_count w);
+static inline int
+pf_v8_count(struct pf_v8_tree *t, uint32_t k, pf_count w)
+{
+	struct pf_v8_node *d = &t->nodes[k];
+
+	d->samples++;
+	return w == 0 ? 0 : pf_count_add(d->weight, w, &d->weight);
+}
 
 /*
  * The frames of node k, root first, into (*stack)[lo..]: the frames from
