@@ -12,7 +12,10 @@
  *    and "ProfileChunk" events with the same "pid" and "id" continue it,
  *    each with args.data.cpuProfile.nodes (ids, call frames, "parent" or
  *    "children") and .samples (node ids), and args.data.timeDeltas
- *    (microseconds since the sample before).  A sample weighs 1, or with
+ *    (microseconds since the sample before).  Traces saved by older
+ *    DevTools (Chrome 65) have instead one "CpuProfile" event per thread,
+ *    with the whole profile in args.data.cpuProfile and the deltas in
+ *    args.data.cpuProfile.timeDeltas (or args.data.timeDeltas).  A sample weighs 1, or with
  *    --weight=time the time to the next sample of its profile (0 for the
  *    last one, and when the samples go back in time).
  *  - Duration events: "B"/"E" pairs on a thread, and "X" events with a
@@ -34,10 +37,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "format.h"
-#include "json.h"
+#include "v8tree.h"
 
-#define NONE UINT32_MAX
+#define NONE PF_V8_NONE
 #define NS_PER_US 1000
 /* The caller of a node whose parent is not in the trace. */
 #define ORPHAN "(caller lost from the trace)"
@@ -48,17 +50,11 @@ enum tag {
 	T_PH, T_NAME, T_PID, T_TID, T_TS, T_DUR, T_ID,
 	T_ARGS, T_ARG_NAME, T_DATA,
 	T_CPUPROF, T_NODES, T_NODE, T_NID, T_NPARENT, T_NCHILDREN, T_NCHILD,
-	T_CALLFRAME, T_FN, T_URL, T_LINE,
+	T_CALLFRAME,
+	T_FN, T_URL, T_LINE,	/* in the order of PF_V8_FN, _URL, _LINE */
 	T_SAMPLES, T_SAMPLE, T_DELTAS, T_DELTA,
 	T_SFRAMES, T_SFRAME, T_SF_NAME, T_SF_PARENT,	/* "stackFrames" */
 	T_TSAMPLES, T_TSAMPLE, T_TS_SF, T_TS_WEIGHT,	/* "samples" */
-};
-
-/* A (key, key) -> index map, open addressing (0 in val: empty). */
-struct map {
-	int64_t *a, *b;
-	uint32_t *val;
-	size_t mask, count;
 };
 
 struct proc {
@@ -82,19 +78,8 @@ struct cprof {
 				   whose weight the next delta gives */
 };
 
-struct node {
-	int64_t id, parent_id;
-	pf_count weight;
-	uint64_t samples;
-	uint32_t prof;
-	uint32_t parent;	/* index, or NONE */
-	uint32_t frame;		/* NONE: the (root), no frame */
-	uint64_t first;		/* the sample that named it first */
-	uint8_t defined, has_parent, idle, orphan;
-};
-
+/* A "children" link of the chunk being read. */
 struct edge {
-	uint32_t prof;
 	int64_t parent, child;
 };
 
@@ -115,6 +100,7 @@ struct tsample {
 /* A node of the chunk being read. */
 struct enode {
 	int64_t id, parent;
+	size_t edge0;		/* its first "children" link in the event */
 	uint32_t frame;
 	uint8_t has_id, has_parent, idle, root;
 };
@@ -141,14 +127,15 @@ struct str {
 
 /* The event being read. */
 struct event {
-	struct str ph, name, arg_name, fn, url;
-	int64_t pid, tid, ts, dur, id, line, sf;
-	int has_pid, has_tid, has_ts, has_dur, has_id, has_line, has_sf;
+	struct str ph, name, arg_name;
+	struct pf_v8_cf cf;	/* of the node being read */
+	int64_t pid, tid, ts, dur, id, sf;
+	int has_pid, has_tid, has_ts, has_dur, has_id, has_sf;
 	pf_count weight;
 	int has_weight;
 	struct enode *nodes;
 	size_t nnodes, ncap;
-	struct edge *edges;	/* children links: prof not yet known */
+	struct edge *edges;	/* children links: profile not yet known */
 	size_t nedges, ecap;
 	int64_t *samples, *deltas;
 	size_t ns, scap, nd, dcap;
@@ -167,27 +154,23 @@ struct chrome {
 
 	struct proc *procs;
 	size_t nprocs, pcap;
-	struct map proc_map;
+	struct pf_v8_map proc_map;
 	struct thread *threads;
 	size_t nthreads, tcap;
-	struct map thread_map;
+	struct pf_v8_map thread_map;
 
 	struct cprof *profs;
 	size_t nprofs, cpcap;
-	struct map prof_map;		/* (pid, id) */
-	struct node *nodes;
-	size_t nnodes, nodecap;
-	struct map node_map;		/* (prof, node id) */
-	struct edge *edges;
-	size_t nedges, ecap;
+	struct pf_v8_map prof_map;		/* (pid, id) */
+	struct pf_v8_tree t;		/* their nodes, by (profile, node id) */
 	uint64_t nsamples;		/* CPU samples seen */
 	struct sframe *sframes;		/* "stackFrames" */
 	size_t nsframes, sfcap;
-	struct map sf_map;		/* (0, id) */
+	struct pf_v8_map sf_map;		/* (0, id) */
 	uint32_t sf_open;		/* the entry being read */
 	struct tsample *tsamples;	/* "samples", by (thread, sf) */
 	size_t ntsamples, tscap;
-	struct map ts_map;
+	struct pf_v8_map ts_map;
 
 	struct dur *durs;
 	size_t ndurs, dcap;
@@ -206,81 +189,6 @@ static int
 nomem(struct chrome *c)
 {
 	return pf_json_fail(c->json, "out of memory");
-}
-
-/* ------------------------------------------------------------------ maps */
-
-static uint64_t
-hash2(int64_t a, int64_t b)
-{
-	uint64_t h = (uint64_t)a * 0x9e3779b97f4a7c15ull;
-
-	h ^= (h >> 31) ^ ((uint64_t)b * 0xc2b2ae3d27d4eb4full);
-	return h ^ (h >> 29);
-}
-
-static uint32_t
-map_find(const struct map *m, int64_t a, int64_t b)
-{
-	size_t i;
-
-	if (m->count == 0)
-		return NONE;
-	for (i = hash2(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
-		if (m->a[i] == a && m->b[i] == b)
-			return m->val[i] - 1;
-	return NONE;
-}
-
-static int
-map_add(struct map *m, int64_t a, int64_t b, uint32_t v)
-{
-	size_t i;
-
-	if (m->val == NULL || (m->count + 1) * 2 > m->mask + 1) {
-		size_t cap = m->val == NULL ? 64 : (m->mask + 1) * 2, j;
-		int64_t *na = malloc(cap * sizeof(*na)), *nb = malloc(cap * sizeof(*nb));
-		uint32_t *nv = calloc(cap, sizeof(*nv));
-
-		if (na == NULL || nb == NULL || nv == NULL) {
-			free(na);
-			free(nb);
-			free(nv);
-			return -1;
-		}
-		for (j = 0; m->val != NULL && j <= m->mask; j++) {
-			if (m->val[j] == 0)
-				continue;
-			for (i = hash2(m->a[j], m->b[j]) & (cap - 1); nv[i] != 0;
-			    i = (i + 1) & (cap - 1))
-				;
-			na[i] = m->a[j];
-			nb[i] = m->b[j];
-			nv[i] = m->val[j];
-		}
-		free(m->a);
-		free(m->b);
-		free(m->val);
-		m->a = na;
-		m->b = nb;
-		m->val = nv;
-		m->mask = cap - 1;
-	}
-	for (i = hash2(a, b) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
-		;
-	m->a[i] = a;
-	m->b[i] = b;
-	m->val[i] = v + 1;
-	m->count++;
-	return 0;
-}
-
-static void
-map_release(struct map *m)
-{
-	free(m->a);
-	free(m->b);
-	free(m->val);
 }
 
 /* --------------------------------------------------------------- values */
@@ -403,13 +311,13 @@ ns_count(int64_t ns)
 static uint32_t
 proc_get(struct chrome *c, int64_t pid)
 {
-	uint32_t k = map_find(&c->proc_map, pid, 0);
+	uint32_t k = pf_v8_map_find(&c->proc_map, pid, 0);
 
 	if (k != NONE)
 		return k;
 	if (c->nprocs >= NONE - 1 ||
 	    pf_grow(&c->procs, &c->pcap, c->nprocs + 1, sizeof(*c->procs)) != 0 ||
-	    map_add(&c->proc_map, pid, 0, (uint32_t)c->nprocs) != 0)
+	    pf_v8_map_add(&c->proc_map, pid, 0, (uint32_t)c->nprocs) != 0)
 		return NONE;
 	c->procs[c->nprocs] = (struct proc){ pid, NULL, NONE };
 	return (uint32_t)c->nprocs++;
@@ -418,13 +326,13 @@ proc_get(struct chrome *c, int64_t pid)
 static uint32_t
 thread_get(struct chrome *c, int64_t pid, int64_t tid)
 {
-	uint32_t k = map_find(&c->thread_map, pid, tid), p;
+	uint32_t k = pf_v8_map_find(&c->thread_map, pid, tid), p;
 
 	if (k != NONE)
 		return k;
 	if ((p = proc_get(c, pid)) == NONE || c->nthreads >= NONE - 1 ||
 	    pf_grow(&c->threads, &c->tcap, c->nthreads + 1, sizeof(*c->threads)) != 0 ||
-	    map_add(&c->thread_map, pid, tid, (uint32_t)c->nthreads) != 0)
+	    pf_v8_map_add(&c->thread_map, pid, tid, (uint32_t)c->nthreads) != 0)
 		return NONE;
 	c->threads[c->nthreads] = (struct thread){ pid, tid, NULL, NONE, p, NONE };
 	return (uint32_t)c->nthreads++;
@@ -491,39 +399,21 @@ thread_frames(struct chrome *c, uint32_t t, int with_thread)
 
 /* --------------------------------------------------------- CPU profiles */
 
+/* The profile (pid, id), found or made; with whole, a "CpuProfile"
+ * event's profile, made and never found. */
 static uint32_t
-prof_get(struct chrome *c, int64_t pid, int64_t id)
+prof_get(struct chrome *c, int64_t pid, int64_t id, int whole)
 {
-	uint32_t k = map_find(&c->prof_map, pid, id);
+	uint32_t k = whole ? NONE : pf_v8_map_find(&c->prof_map, pid, id);
 
 	if (k != NONE)
 		return k;
 	if (c->nprofs >= NONE - 1 ||
 	    pf_grow(&c->profs, &c->cpcap, c->nprofs + 1, sizeof(*c->profs)) != 0 ||
-	    map_add(&c->prof_map, pid, id, (uint32_t)c->nprofs) != 0)
+	    (!whole && pf_v8_map_add(&c->prof_map, pid, id, (uint32_t)c->nprofs) != 0))
 		return NONE;
 	c->profs[c->nprofs] = (struct cprof){ pid, 0, 0, NONE };
 	return (uint32_t)c->nprofs++;
-}
-
-static uint32_t
-node_get(struct chrome *c, uint32_t prof, int64_t id)
-{
-	uint32_t k = map_find(&c->node_map, prof, id);
-
-	if (k != NONE)
-		return k;
-	if (c->nnodes >= NONE - 1 ||
-	    pf_grow(&c->nodes, &c->nodecap, c->nnodes + 1, sizeof(*c->nodes)) != 0 ||
-	    map_add(&c->node_map, prof, id, (uint32_t)c->nnodes) != 0)
-		return NONE;
-	memset(&c->nodes[c->nnodes], 0, sizeof(c->nodes[0]));
-	c->nodes[c->nnodes].id = id;
-	c->nodes[c->nnodes].prof = prof;
-	c->nodes[c->nnodes].parent = NONE;
-	c->nodes[c->nnodes].frame = NONE;
-	c->nodes[c->nnodes].first = UINT64_MAX;
-	return (uint32_t)c->nnodes++;
 }
 
 /* The first CPU sample: duration events are no longer needed. */
@@ -538,9 +428,10 @@ drop_durations(struct chrome *c)
 	c->nbopen = c->bcap = 0;
 }
 
-/* A "Profile" or "ProfileChunk" event has been read whole. */
+/* A "Profile" or "ProfileChunk" event (is_start: "Profile"), or a
+ * "CpuProfile" event (whole), has been read whole. */
 static int
-chunk_end(struct chrome *c, int is_start)
+chunk_end(struct chrome *c, int is_start, int whole)
 {
 	struct event *e = &c->ev;
 	uint32_t p, k;
@@ -548,7 +439,7 @@ chunk_end(struct chrome *c, int is_start)
 
 	if (!e->has_pid)
 		e->pid = 0;
-	if ((p = prof_get(c, e->pid, e->has_id ? e->id : 0)) == NONE)
+	if ((p = prof_get(c, e->pid, e->has_id ? e->id : 0, whole)) == NONE)
 		return nomem(c);
 	if (e->has_tid && (is_start || !c->profs[p].tid_set)) {
 		c->profs[p].tid = e->tid;
@@ -556,44 +447,41 @@ chunk_end(struct chrome *c, int is_start)
 	}
 	for (i = 0; i < e->nnodes; i++) {
 		const struct enode *en = &e->nodes[i];
-		struct node *d;
+		struct pf_v8_node *d;
 
 		if (!en->has_id)
 			return pf_json_fail(c->json, "a node of a profile chunk has no id");
-		if ((k = node_get(c, p, en->id)) == NONE)
+		if ((k = pf_v8_node_get(&c->t, p, en->id)) == NONE)
 			return nomem(c);
-		d = &c->nodes[k];
+		d = &c->t.nodes[k];
 		if (d->defined)
 			return pf_json_fail(c->json, "two nodes of a profile have the id %lld",
 			    (long long)en->id);
 		d->defined = 1;
 		d->frame = en->root ? NONE : en->frame;
 		d->idle = en->idle;
-		d->has_parent = en->has_parent;
+		d->has_parent_id = en->has_parent;
 		d->parent_id = en->parent;
 	}
-	for (i = 0; i < e->nedges; i++) {
-		if (pf_grow(&c->edges, &c->ecap, c->nedges + 1, sizeof(*c->edges)) != 0)
+	for (i = 0; i < e->nedges; i++)
+		if (pf_v8_edge(&c->t, p, e->edges[i].parent, e->edges[i].child, 1) != 0)
 			return nomem(c);
-		c->edges[c->nedges] = e->edges[i];
-		c->edges[c->nedges++].prof = p;
-	}
 	if (e->ns > 0 && c->nsamples == 0)
 		drop_durations(c);
 	if (c->o->weight_time && e->ns > 0 && e->nd != e->ns)
 		return pf_json_fail(c->json, "--weight=time needs a time for each sample "
 		    "(\"timeDeltas\" as long as \"samples\")");
 	for (i = 0; i < e->ns; i++) {
-		if ((k = node_get(c, p, e->samples[i])) == NONE)
+		if ((k = pf_v8_node_get(&c->t, p, e->samples[i])) == NONE)
 			return nomem(c);
-		if (c->nodes[k].first == UINT64_MAX)
-			c->nodes[k].first = c->nsamples;
+		if (c->t.nodes[k].first == UINT64_MAX)
+			c->t.nodes[k].first = c->nsamples;
 		c->nsamples++;
-		c->nodes[k].samples++;
+		pf_v8_count(&c->t, k, 0);
 		if (!c->o->weight_time)
 			continue;
 		if (c->profs[p].pending != NONE) {
-			struct node *d = &c->nodes[c->profs[p].pending];
+			struct pf_v8_node *d = &c->t.nodes[c->profs[p].pending];
 
 			if (pf_count_add(d->weight, ns_count(e->deltas[i] * NS_PER_US),
 			    &d->weight) != 0)
@@ -608,39 +496,17 @@ chunk_end(struct chrome *c, int is_start)
 static int
 emit_node(struct chrome *c, uint32_t i, pf_count w)
 {
-	const struct cprof *pr = &c->profs[c->nodes[i].prof];
-	size_t n, depth = 0, k, lo;
-	uint32_t j, t, tmp;
+	const struct cprof *pr = &c->profs[c->t.nodes[i].scope];
+	uint32_t t;
 	int m;
 
 	if ((t = thread_get(c, pr->pid, pr->tid_set ? pr->tid : 0)) == NONE ||
 	    (m = thread_frames(c, t, pr->tid_set)) < 0)
 		return pf_nomem(c->err, c->name, 0);
-	n = lo = (size_t)m;
-	for (j = i; j != NONE; j = c->nodes[j].parent) {
-		if (++depth > c->nnodes)
-			return pf_err(c->err, c->name, 0, "the parent links of node %lld "
-			    "form a cycle", (long long)c->nodes[i].id);
-		if (pf_grow(&c->stack, &c->stackcap, n + 2, sizeof(*c->stack)) != 0)
-			return pf_nomem(c->err, c->name, 0);
-		if (c->nodes[j].frame != NONE)
-			c->stack[n++] = c->nodes[j].frame;
-		if (c->nodes[j].orphan && (c->stack[n++] = pf_profile_intern(c->q,
-		    ORPHAN, strlen(ORPHAN))) == NONE)
-			return pf_nomem(c->err, c->name, 0);
-	}
-	for (k = 0; k < (n - lo) / 2; k++) {
-		tmp = c->stack[lo + k];
-		c->stack[lo + k] = c->stack[n - 1 - k];
-		c->stack[n - 1 - k] = tmp;
-	}
-	if (n == lo) {
-		if (pf_grow(&c->stack, &c->stackcap, n + 1, sizeof(*c->stack)) != 0 ||
-		    (c->stack[n] = pf_profile_intern(c->q, "(root)", 6)) == NONE)
-			return pf_nomem(c->err, c->name, 0);
-		n++;
-	}
-	if (pf_profile_add(c->q, c->stack, n, w, 0, c->err) != 0) {
+	if ((m = pf_v8_stack(&c->t, c->q, i, &c->stack, &c->stackcap, (size_t)m, ORPHAN,
+	    c->err, c->name)) < 0)
+		return -1;
+	if (pf_profile_add(c->q, c->stack, (size_t)m, w, 0, c->err) != 0) {
 		pf_err_name(c->err, c->name);
 		return -1;
 	}
@@ -651,39 +517,13 @@ static int
 finish_samples(struct chrome *c)
 {
 	size_t i;
-	uint32_t k;
 	uint64_t lost = 0, first = UINT64_MAX, orphans = 0;
 
-	for (i = 0; i < c->nnodes; i++) {
-		struct node *d = &c->nodes[i];
-
-		if (!d->defined || !d->has_parent)
-			continue;
-		if ((k = map_find(&c->node_map, d->prof, d->parent_id)) == NONE ||
-		    !c->nodes[k].defined) {
-			/* Its parent came in a chunk the trace lost. */
-			d->orphan = 1;
-			orphans++;
-			continue;
-		}
-		d->parent = k;
-	}
-	for (i = 0; i < c->nedges; i++) {
-		const struct edge *e = &c->edges[i];
-		uint32_t a = map_find(&c->node_map, e->prof, e->parent);
-		uint32_t b = map_find(&c->node_map, e->prof, e->child);
-
-		if (b == NONE || !c->nodes[b].defined)
-			return pf_err(c->err, c->name, 0, "node %lld of a CPU profile has "
-			    "an unknown child %lld", (long long)e->parent, (long long)e->child);
-		if (c->nodes[b].parent != NONE && c->nodes[b].parent != a)
-			return pf_err(c->err, c->name, 0, "node %lld of a CPU profile has "
-			    "two parents", (long long)e->child);
-		c->nodes[b].parent = a;
-	}
+	if (pf_v8_link(&c->t, &orphans, " of a CPU profile", c->err, c->name) != 0)
+		return -1;
 	c->st->samples = c->nsamples;
-	for (i = 0; i < c->nnodes; i++) {
-		struct node *d = &c->nodes[i];
+	for (i = 0; i < c->t.n; i++) {
+		struct pf_v8_node *d = &c->t.nodes[i];
 		pf_count w = c->o->weight_time ? d->weight : pf_count_from_u64(d->samples);
 
 		if (!d->defined) {
@@ -904,8 +744,10 @@ event_end(struct chrome *c)
 	char ph = e->ph.set && e->ph.len == 1 ? e->ph.s[0] : 0;
 	uint32_t k;
 
-	if (str_is(&e->name, "Profile") || str_is(&e->name, "ProfileChunk"))
-		return chunk_end(c, str_is(&e->name, "Profile"));
+	if (str_is(&e->name, "Profile") || str_is(&e->name, "ProfileChunk") ||
+	    str_is(&e->name, "CpuProfile"))
+		return chunk_end(c, !str_is(&e->name, "ProfileChunk"),
+		    str_is(&e->name, "CpuProfile"));
 	if (ph == 'M' && e->arg_name.set) {
 		if (str_is(&e->name, "process_name")) {
 			if ((k = proc_get(c, e->has_pid ? e->pid : 0)) == NONE ||
@@ -936,12 +778,12 @@ sframe_key(struct chrome *c, const char *key, size_t len)
 
 	if (!ident(&v, &id))
 		return 0;
-	if ((k = map_find(&c->sf_map, 0, id)) != NONE)
+	if ((k = pf_v8_map_find(&c->sf_map, 0, id)) != NONE)
 		return pf_json_fail(c->json, "two stack frames have the id '%.*s'",
 		    (int)(len < 40 ? len : 40), key);
 	if (c->nsframes >= NONE - 1 ||
 	    pf_grow(&c->sframes, &c->sfcap, c->nsframes + 1, sizeof(*c->sframes)) != 0 ||
-	    map_add(&c->sf_map, 0, id, (uint32_t)c->nsframes) != 0)
+	    pf_v8_map_add(&c->sf_map, 0, id, (uint32_t)c->nsframes) != 0)
 		return nomem(c);
 	memset(&c->sframes[c->nsframes], 0, sizeof(*c->sframes));
 	c->sframes[c->nsframes].id = id;
@@ -972,10 +814,10 @@ tsample_end(struct chrome *c)
 		return nomem(c);
 	if (c->nsamples++ == 0)
 		drop_durations(c);
-	if ((k = map_find(&c->ts_map, t, e->sf)) == NONE) {
+	if ((k = pf_v8_map_find(&c->ts_map, t, e->sf)) == NONE) {
 		if (c->ntsamples >= NONE - 1 || pf_grow(&c->tsamples, &c->tscap,
 		    c->ntsamples + 1, sizeof(*c->tsamples)) != 0 ||
-		    map_add(&c->ts_map, t, e->sf, (uint32_t)c->ntsamples) != 0)
+		    pf_v8_map_add(&c->ts_map, t, e->sf, (uint32_t)c->ntsamples) != 0)
 			return nomem(c);
 		k = (uint32_t)c->ntsamples++;
 		c->tsamples[k] = (struct tsample){ t, e->sf, 0 };
@@ -999,7 +841,7 @@ finish_tsamples(struct chrome *c)
 
 		if (!f->has_parent)
 			continue;
-		if ((k = map_find(&c->sf_map, 0, f->parent_id)) == NONE)
+		if ((k = pf_v8_map_find(&c->sf_map, 0, f->parent_id)) == NONE)
 			return pf_err(c->err, c->name, 0, "stack frame %lld has an unknown "
 			    "parent %lld", (long long)f->id, (long long)f->parent_id);
 		f->parent = k;
@@ -1009,7 +851,7 @@ finish_tsamples(struct chrome *c)
 
 		if (ts->weight == 0)
 			continue;
-		if ((k = map_find(&c->sf_map, 0, ts->sf)) == NONE)
+		if ((k = pf_v8_map_find(&c->sf_map, 0, ts->sf)) == NONE)
 			return pf_err(c->err, c->name, 0, "a sample names no stack frame "
 			    "(\"sf\": %lld)", (long long)ts->sf);
 		if ((m = thread_frames(c, ts->thread, 1)) < 0)
@@ -1092,10 +934,7 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 		if (IS("callFrame")) return T_CALLFRAME;
 		return 0;
 	case T_CALLFRAME:
-		if (IS("functionName")) return T_FN;
-		if (IS("url")) return T_URL;
-		if (IS("lineNumber")) return T_LINE;
-		return 0;
+		return pf_v8_cf_key(key, len, T_FN);
 	}
 #undef IS
 	return 0;
@@ -1122,7 +961,7 @@ on_begin(void *ctx, int tag, int array)
 	case T_CPUPROF:
 	case T_CALLFRAME:
 		if (tag == T_CALLFRAME)
-			e->fn.set = e->url.set = e->has_line = 0;
+			pf_v8_cf_clear(&e->cf);
 		return array ? 0 : tag;
 	case T_NODES:
 		return array ? T_NODE : 0;
@@ -1131,8 +970,9 @@ on_begin(void *ctx, int tag, int array)
 			return pf_json_fail(c->json, "a node of a profile chunk is not an object");
 		if (pf_grow(&e->nodes, &e->ncap, e->nnodes + 1, sizeof(*e->nodes)) != 0)
 			return nomem(c);
-		memset(&e->nodes[e->nnodes++], 0, sizeof(*e->nodes));
-		e->fn.set = e->url.set = e->has_line = 0;
+		memset(&e->nodes[e->nnodes], 0, sizeof(*e->nodes));
+		e->nodes[e->nnodes++].edge0 = e->nedges;
+		pf_v8_cf_clear(&e->cf);
 		return T_NODE;
 	case T_NCHILDREN:
 		return array ? T_NCHILD : 0;
@@ -1169,6 +1009,7 @@ on_end(void *ctx, int tag, int array)
 	struct chrome *c = ctx;
 	struct event *e = &c->ev;
 	struct enode *n;
+	size_t i;
 
 	PF_UNUSED(array);
 	switch (tag) {
@@ -1180,12 +1021,11 @@ on_end(void *ctx, int tag, int array)
 		return tsample_end(c);
 	case T_NODE:
 		n = &e->nodes[e->nnodes - 1];
-		n->idle = str_is(&e->fn, "(idle)");
-		n->root = str_is(&e->fn, "(root)") && !n->has_parent;
-		n->frame = pf_v8_callframe(c->q, &c->buf, &c->bufcap,
-		    e->fn.set ? e->fn.s : "", e->fn.set ? e->fn.len : 0,
-		    e->url.set ? e->url.s : "", e->url.set ? e->url.len : 0,
-		    e->has_line ? e->line : -1, c->o->no_location);
+		n->idle = pf_v8_cf_is(&e->cf, "(idle)");
+		n->root = pf_v8_cf_is(&e->cf, "(root)") && !n->has_parent;
+		n->frame = pf_v8_cf_frame(&c->t, c->q, &e->cf, c->o->no_location);
+		for (i = n->edge0; i < e->nedges; i++)
+			e->edges[i].parent = n->id;
 		return n->frame == NONE ? nomem(c) : 0;
 	}
 	return 0;
@@ -1252,23 +1092,18 @@ on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 			    "non-negative number");
 		return 0;
 	case T_NCHILD:
-		if (!n->has_id)
-			return pf_json_fail(c->json, "a node of a profile chunk lists "
-			    "children before its id");
 		if (!pf_json_int(v, &x))
-			return pf_json_fail(c->json, "a child of node %lld is not an integer",
-			    (long long)n->id);
+			return pf_json_fail(c->json, "a child of a node of a profile chunk is "
+			    "not an integer");
 		if (pf_grow(&e->edges, &e->ecap, e->nedges + 1, sizeof(*e->edges)) != 0)
 			return nomem(c);
-		e->edges[e->nedges++] = (struct edge){ 0, n->id, x };
+		/* The parent's id is set when the node ends: it may come after. */
+		e->edges[e->nedges++] = (struct edge){ 0, x };
 		return 0;
 	case T_FN:
-		return str_set(&e->fn, v) != 0 ? nomem(c) : 0;
 	case T_URL:
-		return str_set(&e->url, v) != 0 ? nomem(c) : 0;
 	case T_LINE:
-		e->has_line = pf_json_int(v, &e->line);
-		return 0;
+		return pf_v8_cf_scalar(&e->cf, tag - T_FN, v) != 0 ? nomem(c) : 0;
 	case T_SAMPLE:
 		if (!pf_json_int(v, &x))
 			return pf_json_fail(c->json, "a sample of a profile chunk is not a "
@@ -1330,8 +1165,8 @@ release(struct chrome *c)
 	free(e->ph.s);
 	free(e->name.s);
 	free(e->arg_name.s);
-	free(e->fn.s);
-	free(e->url.s);
+	free(e->cf.fn);
+	free(e->cf.url);
 	free(e->nodes);
 	free(e->edges);
 	free(e->samples);
@@ -1344,15 +1179,13 @@ release(struct chrome *c)
 	free(c->threads);
 	free(c->sframes);
 	free(c->tsamples);
-	map_release(&c->sf_map);
-	map_release(&c->ts_map);
+	pf_v8_map_release(&c->sf_map);
+	pf_v8_map_release(&c->ts_map);
 	free(c->profs);
-	free(c->nodes);
-	free(c->edges);
-	map_release(&c->proc_map);
-	map_release(&c->thread_map);
-	map_release(&c->prof_map);
-	map_release(&c->node_map);
+	pf_v8_release(&c->t);
+	pf_v8_map_release(&c->proc_map);
+	pf_v8_map_release(&c->thread_map);
+	pf_v8_map_release(&c->prof_map);
 	free(c->durs);
 	free(c->bopen);
 	free(c->buf);
@@ -1434,8 +1267,8 @@ pf_chrome_read(struct pf_profile *p, struct pf_reader *r,
 			goto out;
 		if (c.ndurs == 0 && c.nprofs == 0)
 			snprintf(st->note, sizeof(st->note), "no CPU samples (\"Profile\" and "
-			    "\"ProfileChunk\" events) and no duration events (\"B\"/\"E\", "
-			    "\"X\"): nothing to fold");
+			    "\"ProfileChunk\" events, or \"CpuProfile\") and no duration "
+			    "events (\"B\"/\"E\", \"X\"): nothing to fold");
 		note_skips(&c);
 	}
 	if (pf_profile_merge(p, c.q, err) != 0) {

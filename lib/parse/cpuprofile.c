@@ -32,10 +32,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "format.h"
-#include "json.h"
+#include "v8tree.h"
 
-#define NONE UINT32_MAX
+#define NONE PF_V8_NONE
 #define SEQ_MEM ((size_t)8 << 20)
 
 enum tag {
@@ -47,28 +46,11 @@ enum tag {
 	T_CHILD,
 	T_HEAD,			/* "head", or a node in its "children" */
 	T_HEAD_CHILDREN,
-	T_ID, T_HITS, T_PARENT, T_FN, T_URL, T_LINE,
+	T_ID, T_HITS, T_PARENT,
+	T_FN, T_URL, T_LINE,	/* in the order of PF_V8_FN, _URL, _LINE */
 	T_SAMPLES, T_SAMPLE,
 	T_TIMES, T_TIME,
 	T_START, T_END,
-};
-
-struct node {
-	pf_count weight;	/* --weight=time: summed from the samples */
-	uint64_t samples;	/* samples of this node */
-	uint64_t hits;		/* hitCount */
-	int64_t id;
-	int64_t parent_id;	/* flat shape: its "parent", if has_parent_id */
-	uint32_t parent;	/* index, or NONE */
-	uint32_t frame;		/* NONE: not a frame (the root) */
-	uint8_t idle, root_name, has_parent_id;
-};
-
-/* A flat node's child, by id, until the nodes are all known. */
-struct edge {
-	uint32_t node;
-	int valid;		/* the id was an integer */
-	int64_t child;
 };
 
 /* A number as read, for the fields whose default depends on it. */
@@ -76,25 +58,6 @@ struct number {
 	int set, integer;
 	int64_t i;
 	double d;
-};
-
-/* A node being read: its fields until it ends. */
-struct open_node {
-	uint32_t index;
-	int has_line;
-	struct number id;
-	int64_t line;
-	uint64_t hits;
-	char *fn, *url;		/* NULL: not given */
-	size_t fn_len, url_len, fn_cap, url_cap;
-	int fn_set, url_set;
-};
-
-/* An int64 -> uint32 map (open addressing; 0 in val: empty). */
-struct idmap {
-	int64_t *key;
-	uint32_t *val;
-	size_t mask, count;
 };
 
 /* Samples counted by id before the nodes were known. */
@@ -117,15 +80,9 @@ struct cpuprof {
 	struct pf_error *err;
 	const char *name;
 
-	struct node *nodes;
-	size_t nnodes, cap;
-	struct idmap ids;		/* id -> index */
-	uint32_t *direct;		/* id -> index, when the ids are */
-	size_t ndirect;			/* small numbers (V8's count from 1) */
-	struct edge *edges;
-	size_t nedges, ecap;
-	struct open_node *open;		/* the nodes being read */
-	size_t nopen, ocap;
+	struct pf_v8_tree t;		/* the nodes, in document order */
+	size_t edge_mark;		/* the first edge of the flat node
+					   being read */
 	int shape;			/* T_NODES, T_HEAD or 0: not seen */
 	int nodes_done;			/* all nodes known and linked */
 	int seen_samples;
@@ -142,13 +99,11 @@ struct cpuprof {
 	int have_last;
 	struct number start, end;
 
-	struct idmap early_ids;		/* id -> index in early */
+	struct pf_v8_map early_ids;	/* (0, id) -> index in early */
 	struct early *early;
 	size_t nearly, early_cap;
 	struct pf_seq *pair_id, *pair_w;	/* --time-order before the nodes */
 
-	char *buf;			/* frame name scratch */
-	size_t bufcap;
 	uint32_t *stack;		/* scratch */
 	size_t stackcap;
 };
@@ -157,74 +112,6 @@ static int
 nomem(struct cpuprof *c)
 {
 	return pf_json_fail(c->json, "out of memory");
-}
-
-/* ---------------------------------------------------------------- id map */
-
-static uint64_t
-id_hash(int64_t id)
-{
-	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ull;
-
-	return h ^ (h >> 29);
-}
-
-static uint32_t
-map_find(const struct idmap *m, int64_t id)
-{
-	size_t i;
-
-	if (m->count == 0)
-		return NONE;
-	for (i = id_hash(id) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
-		if (m->key[i] == id)
-			return m->val[i] - 1;
-	return NONE;
-}
-
-/* Adds id -> v (absent).  0, or -1 when memory runs out. */
-static int
-map_add(struct idmap *m, int64_t id, uint32_t v)
-{
-	size_t i;
-
-	if ((m->count + 1) * 2 > (m->mask + 1) || m->val == NULL) {
-		size_t cap = m->val == NULL ? 64 : (m->mask + 1) * 2, j;
-		int64_t *key = malloc(cap * sizeof(*key));
-		uint32_t *val = calloc(cap, sizeof(*val));
-
-		if (key == NULL || val == NULL) {
-			free(key);
-			free(val);
-			return -1;
-		}
-		for (j = 0; m->val != NULL && j <= m->mask; j++) {
-			if (m->val[j] == 0)
-				continue;
-			for (i = id_hash(m->key[j]) & (cap - 1); val[i] != 0; i = (i + 1) & (cap - 1))
-				;
-			key[i] = m->key[j];
-			val[i] = m->val[j];
-		}
-		free(m->key);
-		free(m->val);
-		m->key = key;
-		m->val = val;
-		m->mask = cap - 1;
-	}
-	for (i = id_hash(id) & m->mask; m->val[i] != 0; i = (i + 1) & m->mask)
-		;
-	m->key[i] = id;
-	m->val[i] = v + 1;
-	m->count++;
-	return 0;
-}
-
-static void
-map_release(struct idmap *m)
-{
-	free(m->key);
-	free(m->val);
 }
 
 /* --------------------------------------------------------------- numbers */
@@ -290,137 +177,42 @@ span(int64_t a, int64_t b)
 
 /* ----------------------------------------------------------------- nodes */
 
-/* Appends s[0..n-1] to buf at *len: ';' separates frames and newlines
- * end stacks, so they become ':' and ' '. */
-static int
-put(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
-{
-	size_t i;
-
-	if (pf_grow(buf, cap, *len + n + 1, 1) != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		char ch = s[i];
-
-		if (ch == ';')
-			ch = ':';
-		else if (ch == '\n' || ch == '\r')
-			ch = ' ';
-		(*buf)[(*len)++] = ch;
-	}
-	return 0;
-}
-
-uint32_t
-pf_v8_callframe(struct pf_profile *p, char **buf, size_t *cap, const char *fn,
-    size_t fl, const char *url, size_t ul, int64_t line, int no_location)
-{
-	char num[32];
-	size_t len = 0;
-
-	if (fl == 0) {
-		fn = "(anonymous)";
-		fl = 11;
-	}
-	if (put(buf, cap, &len, fn, fl) != 0)
-		return UINT32_MAX;
-	if (!no_location && ul > 0) {
-		if (ul >= 7 && memcmp(url, "file://", 7) == 0) {
-			url += 7;
-			ul -= 7;
-		}
-		snprintf(num, sizeof(num), ":%llu",
-		    line < 0 ? 0ULL : (unsigned long long)line + 1);
-		if (put(buf, cap, &len, " ", 1) != 0 || put(buf, cap, &len, url, ul) != 0 ||
-		    put(buf, cap, &len, num, strlen(num)) != 0)
-			return UINT32_MAX;
-	}
-	return pf_profile_intern(p, *buf, len);
-}
-
-/* "NAME FILE:LINE" from the call frame fields of n. */
-static uint32_t
-frame_of(struct cpuprof *c, const struct open_node *n)
-{
-	return pf_v8_callframe(c->q, &c->buf, &c->bufcap, n->fn_set ? n->fn : "",
-	    n->fn_set ? n->fn_len : 0, n->url_set ? n->url : "",
-	    n->url_set ? n->url_len : 0, n->has_line ? n->line : -1, c->o->no_location);
-}
-
-static int
-is_name(const struct open_node *n, const char *s)
-{
-	size_t k = strlen(s);
-
-	return n->fn_set && n->fn_len == k && memcmp(n->fn, s, k) == 0;
-}
-
 /* A node begins: it gets the next index, in document order. */
 static int
 node_begin(struct cpuprof *c, uint32_t parent)
 {
-	struct open_node *n;
-	struct node *d;
-
-	size_t ocap = c->ocap;
-
-	if (c->nnodes >= NONE - 1)
+	if (c->t.n >= NONE - 1)
 		return pf_json_fail(c->json, "too many nodes");
-	if (pf_grow(&c->nodes, &c->cap, c->nnodes + 1, sizeof(*c->nodes)) != 0 ||
-	    pf_grow(&c->open, &c->ocap, c->nopen + 1, sizeof(*c->open)) != 0)
+	if (pf_v8_open(&c->t, parent) == NONE)
 		return nomem(c);
-	/* The open nodes' string buffers are kept for the next node at the
-	 * same depth; new ones start empty. */
-	if (c->ocap > ocap)
-		memset(c->open + ocap, 0, (c->ocap - ocap) * sizeof(*c->open));
-	d = &c->nodes[c->nnodes];
-	memset(d, 0, sizeof(*d));
-	d->parent = parent;
-	d->frame = NONE;
-	n = &c->open[c->nopen++];
-	n->index = (uint32_t)c->nnodes++;
-	memset(&n->id, 0, sizeof(n->id));
-	n->has_line = 0;
-	n->hits = 0;
-	n->fn_set = n->url_set = 0;
+	c->edge_mark = c->t.nedges;
 	return 0;
 }
 
-/* The node ends: its id, its frame, its place in the id map. */
+/* The node ends: its frame, its place in the id map. */
 static int
 node_end(struct cpuprof *c)
 {
-	struct open_node *n = &c->open[c->nopen - 1];
-	struct node *d = &c->nodes[n->index];
+	struct pf_v8_open *n = pf_v8_top(&c->t);
+	struct pf_v8_node *d = &c->t.nodes[n->index];
+	size_t i;
+	int rc;
 
-	d->id = number_value(&n->id, 1, (int64_t)n->index);
-	d->hits = n->hits;
-	d->idle = is_name(n, "(idle)");
+	d->idle = pf_v8_cf_is(&n->cf, "(idle)");
 	/* The (root) is no frame; in the flat shape, whether a (root) has a
 	 * parent is known only when all nodes are. */
-	if (is_name(n, "(root)") && (c->shape == T_NODES || d->parent == NONE))
+	if (pf_v8_cf_is(&n->cf, "(root)") && (c->shape == T_NODES || d->parent == NONE))
 		d->root_name = 1;
-	else if ((d->frame = frame_of(c, n)) == UINT32_MAX)
+	else if ((d->frame = pf_v8_cf_frame(&c->t, c->q, &n->cf, c->o->no_location)) ==
+	    NONE)
 		return nomem(c);
-	if (map_find(&c->ids, d->id) != NONE)
-		return pf_json_fail(c->json, "two nodes have the id %lld", (long long)d->id);
-	if (map_add(&c->ids, d->id, n->index) != 0)
-		return nomem(c);
-	c->nopen--;
-	return 0;
-}
-
-static int
-set_string(char **s, size_t *len, size_t *cap, int *set, const struct pf_json_value *v)
-{
-	*set = 1;
-	*len = 0;
-	if (v->type != PF_JSON_STRING)
-		return 0;
-	if (pf_grow(s, cap, v->len + 1, 1) != 0)
-		return -1;
-	memcpy(*s, v->s, v->len);
-	*len = v->len;
+	if ((rc = pf_v8_node_name(&c->t, n->index, 0)) != 0)
+		return rc < 0 ? nomem(c) : pf_json_fail(c->json, "two nodes have the id "
+		    "%lld", (long long)d->id);
+	/* A flat node's children came before its id was sure. */
+	for (i = c->edge_mark; c->shape == T_NODES && i < c->t.nedges; i++)
+		c->t.edges[i].parent = d->id;
+	c->t.nopen--;
 	return 0;
 }
 
@@ -428,106 +220,39 @@ set_string(char **s, size_t *len, size_t *cap, int *set, const struct pf_json_va
 static int
 link_flat(struct cpuprof *c)
 {
-	size_t i, e = 0;
-	uint32_t k;
+	size_t i;
 
-	for (i = 0; i < c->nnodes; i++) {
-		struct node *d = &c->nodes[i];
-
-		if (d->has_parent_id) {
-			if ((k = map_find(&c->ids, d->parent_id)) == NONE)
-				return pf_err(c->err, c->name, 0, "node %lld has an unknown "
-				    "parent %lld", (long long)d->id, (long long)d->parent_id);
-			d->parent = k;
-		}
-		for (; e < c->nedges && c->edges[e].node == i; e++) {
-			k = c->edges[e].valid ? map_find(&c->ids, c->edges[e].child) : NONE;
-			if (k == NONE)
-				return pf_err(c->err, c->name, 0, "node %lld has an unknown "
-				    "child", (long long)d->id);
-			if (c->nodes[k].parent != NONE && c->nodes[k].parent != i)
-				return pf_err(c->err, c->name, 0, "node %lld has two "
-				    "parents", (long long)c->nodes[k].id);
-			c->nodes[k].parent = (uint32_t)i;
-		}
-	}
+	if (pf_v8_link(&c->t, NULL, "", c->err, c->name) != 0)
+		return -1;
 	/* A (root) that turned out to have a parent is an ordinary frame. */
-	for (i = 0; i < c->nnodes; i++)
-		if (c->nodes[i].root_name && c->nodes[i].parent != NONE &&
-		    (c->nodes[i].frame = pf_profile_intern(c->q, "(root)", 6)) == UINT32_MAX)
+	for (i = 0; i < c->t.n; i++)
+		if (c->t.nodes[i].root_name && c->t.nodes[i].parent != NONE &&
+		    (c->t.nodes[i].frame = pf_profile_intern(c->q, "(root)", 6)) == NONE)
 			return pf_nomem(c->err, c->name, 0);
-	free(c->edges);
-	c->edges = NULL;
-	c->nedges = c->ecap = 0;
 	return 0;
 }
 
 /* --------------------------------------------------------------- samples */
 
-/*
- * All nodes are known: when their ids are small numbers, as V8's are, a
- * table indexed by id finds a sample's node faster than the map.
- */
+/* All nodes are known: a sample's node is found by id from now on. */
 static int
 nodes_known(struct cpuprof *c)
 {
-	size_t i, max = 0;
-
 	c->nodes_done = 1;
-	for (i = 0; i < c->nnodes; i++) {
-		if (c->nodes[i].id < 0 || (uint64_t)c->nodes[i].id > 4 * c->nnodes + 64)
-			return 0;
-		if ((size_t)c->nodes[i].id > max)
-			max = (size_t)c->nodes[i].id;
-	}
-	if ((c->direct = malloc((max + 1) * sizeof(*c->direct))) == NULL)
-		return 0;	/* the map does it too */
-	for (i = 0; i <= max; i++)
-		c->direct[i] = NONE;
-	for (i = 0; i < c->nnodes; i++)
-		c->direct[c->nodes[i].id] = (uint32_t)i;
-	c->ndirect = max + 1;
+	pf_v8_index(&c->t);
 	return 0;
-}
-
-static inline uint32_t
-node_of(const struct cpuprof *c, int64_t id)
-{
-	if (c->direct != NULL)
-		return (uint64_t)id < c->ndirect ? c->direct[id] : NONE;
-	return map_find(&c->ids, id);
 }
 
 /* Adds weight to the stack of node i (root first). */
 static int
 emit(struct cpuprof *c, uint32_t i, pf_count weight)
 {
-	size_t n = 0, k, depth = 0;
-	uint32_t j, tmp;
+	int n = pf_v8_stack(&c->t, c->q, i, &c->stack, &c->stackcap, 0, "", c->err,
+	    c->name);
 
-	for (j = i; j != NONE; j = c->nodes[j].parent) {
-		if (++depth > c->nnodes)
-			return pf_err(c->err, c->name, 0, "the parent links of node "
-			    "%lld form a cycle", (long long)c->nodes[i].id);
-		if (c->nodes[j].frame == NONE)
-			continue;
-		if (pf_grow(&c->stack, &c->stackcap, n + 1, sizeof(*c->stack)) != 0)
-			return pf_nomem(c->err, c->name, 0);
-		c->stack[n++] = c->nodes[j].frame;
-	}
-	for (k = 0; k < n / 2; k++) {
-		tmp = c->stack[k];
-		c->stack[k] = c->stack[n - 1 - k];
-		c->stack[n - 1 - k] = tmp;
-	}
-	if (n == 0) {
-		/* Samples of the root itself: keep their weight. */
-		if (pf_grow(&c->stack, &c->stackcap, 1, sizeof(*c->stack)) != 0 ||
-		    (c->stack[0] = pf_profile_intern(c->q, "(root)", 6)) == UINT32_MAX)
-			return pf_nomem(c->err, c->name, 0);
-		n = 1;
-	}
-	if (pf_profile_add(c->q, c->stack, n, weight, 0, c->err) != 0) {
+	if (n < 0)
+		return -1;
+	if (pf_profile_add(c->q, c->stack, (size_t)n, weight, 0, c->err) != 0) {
 		pf_err_name(c->err, c->name);
 		return -1;
 	}
@@ -545,7 +270,7 @@ no_node(struct cpuprof *c, uint64_t i)
 static int
 add_to_node(struct cpuprof *c, uint32_t k, uint64_t count, pf_count w)
 {
-	struct node *d = &c->nodes[k];
+	struct pf_v8_node *d = &c->t.nodes[k];
 
 	c->st->samples += count;
 	if (d->idle && c->o->drop_idle) {
@@ -566,12 +291,12 @@ sample(struct cpuprof *c, int64_t id, uint64_t i, uint64_t w)
 	uint32_t k;
 
 	if (c->nodes_done) {
-		if ((k = node_of(c, id)) == NONE)
+		if ((k = pf_v8_find(&c->t, 0, id)) == NONE)
 			return no_node(c, i);
 		if (!c->o->time_order)
 			return add_to_node(c, k, 1, cw);
 		c->st->samples++;
-		if (c->nodes[k].idle && c->o->drop_idle) {
+		if (c->t.nodes[k].idle && c->o->drop_idle) {
 			c->st->dropped++;
 			return 0;
 		}
@@ -583,9 +308,9 @@ sample(struct cpuprof *c, int64_t id, uint64_t i, uint64_t w)
 			    strerror(errno));
 		return 0;
 	}
-	if ((k = map_find(&c->early_ids, id)) == NONE) {
+	if ((k = pf_v8_map_find(&c->early_ids, 0, id)) == NONE) {
 		if (pf_grow(&c->early, &c->early_cap, c->nearly + 1, sizeof(*c->early)) != 0 ||
-		    map_add(&c->early_ids, id, (uint32_t)c->nearly) != 0)
+		    pf_v8_map_add(&c->early_ids, 0, id, (uint32_t)c->nearly) != 0)
 			return pf_nomem(c->err, c->name, 0);
 		k = (uint32_t)c->nearly++;
 		c->early[k] = (struct early){ 0, 0, i, id };
@@ -741,17 +466,9 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 			return T_PARENT;
 		if (tag == T_NODE && IS("callFrame"))
 			return T_CALLFRAME;
-		if (tag == T_HEAD && (IS("functionName") || IS("url") || IS("lineNumber")))
-			return IS("url") ? T_URL : IS("lineNumber") ? T_LINE : T_FN;
-		return 0;
+		return tag == T_HEAD ? pf_v8_cf_key(key, len, T_FN) : 0;
 	case T_CALLFRAME:
-		if (IS("functionName"))
-			return T_FN;
-		if (IS("url"))
-			return T_URL;
-		if (IS("lineNumber"))
-			return T_LINE;
-		return 0;
+		return pf_v8_cf_key(key, len, T_FN);
 	}
 #undef IS
 	return 0;
@@ -779,7 +496,6 @@ static int
 on_begin(void *ctx, int tag, int array)
 {
 	struct cpuprof *c = ctx;
-	struct open_node *n;
 
 	switch (tag) {
 	case T_ROOT:
@@ -795,13 +511,12 @@ on_begin(void *ctx, int tag, int array)
 	case T_CALLFRAME:
 		/* The last callFrame counts; one that is no object has no
 		 * fields. */
-		n = &c->open[c->nopen - 1];
-		n->fn_set = n->url_set = n->has_line = 0;
+		pf_v8_cf_clear(&pf_v8_top(&c->t)->cf);
 		return array ? 0 : T_CALLFRAME;
 	case T_CHILDREN:
 		return array ? T_CHILD : 0;
 	case T_HEAD:
-		if (c->nopen == 0) {
+		if (c->t.nopen == 0) {
 			/* "head" itself */
 			if (array)
 				return 0;
@@ -810,7 +525,7 @@ on_begin(void *ctx, int tag, int array)
 		} else if (array) {
 			return pf_json_fail(c->json, "a child in \"head\" is not an object");
 		}
-		return node_begin(c, c->nopen > 0 ? c->open[c->nopen - 1].index : NONE) != 0 ?
+		return node_begin(c, c->t.nopen > 0 ? pf_v8_top(&c->t)->index : NONE) != 0 ?
 		    -1 : T_HEAD;
 	case T_HEAD_CHILDREN:
 		return array ? T_HEAD : 0;
@@ -837,7 +552,7 @@ on_end(void *ctx, int tag, int array)
 	case T_HEAD:
 		if (node_end(c) != 0)
 			return -1;
-		return c->nopen == 0 ? nodes_known(c) : 0;
+		return c->t.nopen == 0 ? nodes_known(c) : 0;
 	case T_NODES:
 		if (link_flat(c) != 0)
 			return -1;
@@ -850,8 +565,11 @@ static int
 on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 {
 	struct cpuprof *c = ctx;
-	struct open_node *n = c->nopen > 0 ? &c->open[c->nopen - 1] : NULL;
+	struct pf_v8_open *n = c->t.nopen > 0 ? pf_v8_top(&c->t) : NULL;
+	struct pf_v8_node *d = n != NULL ? &c->t.nodes[n->index] : NULL;
+	struct number id;
 	int64_t x;
+	int ok;
 
 	switch (tag) {
 	case T_ROOT:
@@ -859,37 +577,30 @@ on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 	case T_NODE:
 		return pf_json_fail(c->json, "an element of \"nodes\" is not an object");
 	case T_HEAD:
-		if (c->nopen > 0)
+		if (c->t.nopen > 0)
 			return pf_json_fail(c->json, "a child in \"head\" is not an object");
 		return 0;
 	case T_ID:
-		number_set(&n->id, v);
+		number_set(&id, v);
+		d->id = number_value(&id, 1, (int64_t)n->index);
 		return 0;
 	case T_HITS:
 		x = value_int(v, 0);
-		n->hits = x > 0 ? (uint64_t)x : 0;
+		d->hits = x > 0 ? (uint64_t)x : 0;
 		return 0;
 	case T_PARENT:
-		c->nodes[n->index].has_parent_id = pf_json_int(v, &x);
-		c->nodes[n->index].parent_id = x;
+		d->has_parent_id = pf_json_int(v, &x);
+		d->parent_id = x;
 		return 0;
 	case T_CHILD:
-		if (pf_grow(&c->edges, &c->ecap, c->nedges + 1, sizeof(*c->edges)) != 0)
-			return nomem(c);
-		c->edges[c->nedges].node = n->index;
-		c->edges[c->nedges].valid = pf_json_int(v, &c->edges[c->nedges].child);
-		c->nedges++;
-		return 0;
+		/* The parent's id is set when the node ends. */
+		x = 0;
+		ok = pf_json_int(v, &x);
+		return pf_v8_edge(&c->t, 0, 0, x, ok) != 0 ? nomem(c) : 0;
 	case T_FN:
-		return set_string(&n->fn, &n->fn_len, &n->fn_cap, &n->fn_set, v) != 0 ?
-		    nomem(c) : 0;
 	case T_URL:
-		return set_string(&n->url, &n->url_len, &n->url_cap, &n->url_set, v) != 0 ?
-		    nomem(c) : 0;
 	case T_LINE:
-		n->has_line = 1;
-		n->line = value_int(v, -1);
-		return 0;
+		return pf_v8_cf_scalar(&n->cf, tag - T_FN, v) != 0 ? nomem(c) : 0;
 	case T_SAMPLE:
 		if (!pf_json_int(v, &x))
 			return no_node(c, c->ns);
@@ -947,12 +658,14 @@ finish_samples(struct cpuprof *c)
 		return pf_err(c->err, c->name, 0, "--time-order needs \"samples\"");
 	if (c->ns == 0) {
 		/* No sample list: the hit counts are all there is. */
-		for (i = 0; i < c->nnodes; i++) {
-			c->st->samples += c->nodes[i].hits;
-			if (c->nodes[i].idle && c->o->drop_idle)
-				c->st->dropped += c->nodes[i].hits;
-			else if (c->nodes[i].hits > 0 && emit(c, (uint32_t)i,
-			    pf_count_from_u64(c->nodes[i].hits)) != 0)
+		for (i = 0; i < c->t.n; i++) {
+			const struct pf_v8_node *d = &c->t.nodes[i];
+
+			c->st->samples += d->hits;
+			if (d->idle && c->o->drop_idle)
+				c->st->dropped += d->hits;
+			else if (d->hits > 0 && emit(c, (uint32_t)i,
+			    pf_count_from_u64(d->hits)) != 0)
 				return -1;
 		}
 		return 0;
@@ -979,18 +692,18 @@ finish_samples(struct cpuprof *c)
 		return -1;
 	/* Samples counted before the nodes were known. */
 	for (i = 0; i < c->nearly; i++)
-		if (map_find(&c->ids, c->early[i].id) == NONE && c->early[i].first < first)
+		if (pf_v8_find(&c->t, 0, c->early[i].id) == NONE && c->early[i].first < first)
 			first = c->early[i].first;
 	if (first != UINT64_MAX)
 		return no_node(c, first);
 	for (i = 0; i < c->nearly; i++)
-		if (add_to_node(c, map_find(&c->ids, c->early[i].id), c->early[i].samples,
+		if (add_to_node(c, pf_v8_find(&c->t, 0, c->early[i].id), c->early[i].samples,
 		    c->early[i].weight) != 0)
 			return -1;
 	if (c->o->time_order)
 		return 0;
-	for (k = 0; k < c->nnodes; k++) {
-		const struct node *d = &c->nodes[k];
+	for (k = 0; k < c->t.n; k++) {
+		const struct pf_v8_node *d = &c->t.nodes[k];
 		pf_count cw = c->o->weight_time ? d->weight : pf_count_from_u64(d->samples);
 
 		if (cw > 0 && emit(c, k, cw) != 0)
@@ -1002,23 +715,12 @@ finish_samples(struct cpuprof *c)
 static void
 release(struct cpuprof *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->ocap; i++) {
-		free(c->open[i].fn);
-		free(c->open[i].url);
-	}
-	free(c->open);
-	free(c->nodes);
-	free(c->direct);
-	free(c->edges);
-	map_release(&c->ids);
-	map_release(&c->early_ids);
+	pf_v8_release(&c->t);
+	pf_v8_map_release(&c->early_ids);
 	free(c->early);
 	pf_seq_free(c->held);
 	pf_seq_free(c->pair_id);
 	pf_seq_free(c->pair_w);
-	free(c->buf);
 	free(c->stack);
 	pf_json_free(c->json);
 	pf_profile_free(c->q);

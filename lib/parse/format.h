@@ -166,17 +166,6 @@ PF_FORMAT_DECLARE(svg);
 PF_FORMAT_DECLARE(xctrace);
 PF_FORMAT_DECLARE(chrome);		/* chrome.c: trace event JSON */
 PF_FORMAT_DECLARE(heapprofile);		/* heapprofile.c */
-
-/*
- * The frame id of a V8 call frame (cpuprofile.c): "NAME FILE:LINE", with
- * "(anonymous)" for an empty name, the URL's "file://" dropped, the
- * 0-based line shown 1-based, no location when no_location or the URL is
- * empty; ';' becomes ':' and line ends blanks.  *buf (capacity *cap) is
- * scratch.  UINT32_MAX when memory runs out.
- */
-uint32_t pf_v8_callframe(struct pf_profile *p, char **buf, size_t *cap,
-    const char *fn, size_t fl, const char *url, size_t ul, int64_t line,
-    int no_location);
 PF_FORMAT_DECLARE(gperfcpu);	/* gperfcpu.c, legacy.c */
 PF_FORMAT_DECLARE(pproftext);	/* pproftext.c, legacy.c */
 PF_FORMAT_DECLARE(stackprof);

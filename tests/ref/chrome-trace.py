@@ -4,7 +4,8 @@
 # the expected outputs of the chrome-trace cases.  Usage:
 #   python3 tests/ref/chrome-trace.py [--no-location] [--drop-idle]
 #       [--weight=time] FILE[.gz]
-# CPU samples of Profile/ProfileChunk events when there are any, else the
+# CPU samples of Profile/ProfileChunk events (or of the CpuProfile events of
+# older traces, each a whole profile) when there are any, else the
 # self times of the duration events (B/E, X) nested per thread; every stack
 # starts with its process and its thread.  The "samples" of the object form
 # (with "stackFrames") are CPU samples too, weighing their "weight".
@@ -61,13 +62,15 @@ def head(pid, tid):
 
 weights = defaultdict(Decimal)
 profs = {}      # (pid, id) -> {'tid', 'nodes', 'parent', 'samples', 'deltas'}
-for e in events:
-    if e.get('name') not in ('Profile', 'ProfileChunk'):
+for seq, e in enumerate(events):
+    if e.get('name') not in ('Profile', 'ProfileChunk', 'CpuProfile'):
         continue
     key = (num(e.get('pid', 0)), num(e.get('id', 0)))
+    if e['name'] == 'CpuProfile':
+        key = (key[0], ('CpuProfile', seq))
     p = profs.setdefault(key, {'tid': None, 'nodes': {}, 'parent': {},
                                'samples': [], 'deltas': []})
-    if 'tid' in e and (e['name'] == 'Profile' or p['tid'] is None):
+    if 'tid' in e and (e['name'] != 'ProfileChunk' or p['tid'] is None):
         p['tid'] = num(e['tid'])
     data = e.get('args', {}).get('data', {})
     cp = data.get('cpuProfile', {})
