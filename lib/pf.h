@@ -371,6 +371,7 @@ enum pf_format {
 	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
 	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
 	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
+	PF_FORMAT_FIREFOX,	/* Firefox Profiler / Gecko profile JSON */
 	PF_FORMAT_COUNT
 };
 
