@@ -85,6 +85,7 @@ struct agg {
 	uint64_t *n;
 	pf_count *w;
 	size_t mask, count;
+	size_t last;		/* the slot added to last */
 };
 
 struct run {
@@ -228,6 +229,7 @@ agg_add(struct agg *a, uint32_t s, uint64_t n, pf_count w)
 		}
 		b.mask = cap - 1;
 		b.count = a->count;
+		b.last = 0;
 		for (j = 0; a->mask && j <= a->mask; j++) {
 			if (a->key[j] == 0)
 				continue;
@@ -251,6 +253,7 @@ agg_add(struct agg *a, uint32_t s, uint64_t n, pf_count w)
 		a->count++;
 	}
 	a->n[i] += n;
+	a->last = i;
 	return pf_count_add(a->w[i], w, &a->w[i]) == PF_COUNT_OK ? 0 : -2;
 }
 
@@ -314,7 +317,21 @@ static int
 add_sample(struct ff *f, uint32_t s, uint64_t n, pf_count w)
 {
 	struct thread *t = &f->th[f->nth - 1];
-	int rc = agg_add(&t->agg, s, n, w);
+	struct agg *a = &t->agg;
+	int rc;
+
+	/* Consecutive samples often share their stack: the last slot first. */
+	if (a->mask != 0 && a->key[a->last] == s + 1 && s != NONE) {
+		a->n[a->last] += n;
+		t->samples += n;
+		if (w == 0)
+			return 0;
+		if (pf_count_add(a->w[a->last], w, &a->w[a->last]) != PF_COUNT_OK)
+			return pf_json_fail(f->json, "the weights of a stack add up beyond "
+			    "2^64");
+		return 0;
+	}
+	rc = agg_add(a, s, n, w);
 
 	if (rc == -1)
 		return nomem(f);
@@ -347,7 +364,8 @@ stack_value(struct ff *f, uint32_t s)
 	}
 	if (add_sample(f, s, 1, 0) != 0)
 		return -1;
-	if (f->sr_dropped)
+	/* Runs are held only while a weight column may still come. */
+	if (f->sr_dropped || f->weight_done)
 		return 0;
 	if (f->nsr > 0 && f->sr[f->nsr - 1].v == s && f->sr[f->nsr - 1].n < NONE) {
 		f->sr[f->nsr - 1].n++;
