@@ -746,6 +746,109 @@ open(evented + ".total", "w").write("%d\n" % (k * span))
 	done
 }
 
+# Firefox Profiler JSON: the real Gecko recording of tests/firefox (perf,
+# 107 samples of pf-collapse) with its samples repeated to FIREFOX_MB MiB,
+# and the same profile in the processed format (columns, samples before
+# the tables; once with weights, the weight column after the stack column,
+# whose stacks are then held as runs).
+FIREFOX_MB=${FIREFOX_MB:-100}
+section_collapse_firefox() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local src=$ROOT/tests/firefox/pf-collapse.gecko.json.gz
+	local big=$DATA/big-$FIREFOX_MB.gecko.json
+	[ -f "$src" ] || die "$src not found"
+	if ! [ -s "$big" ] || ! [ -s "$big.proc.json" ] || ! [ -s "$big.weights.json" ] ||
+	    ! [ -s "$big.copies" ]; then
+		command -v python3 >/dev/null || die "python3 is needed to make $big"
+		echo "bench: making ${big#"$ROOT"/} (samples of ${src##*/} repeated to $FIREFOX_MB MiB), once"
+		python3 - "$src" "$FIREFOX_MB" "$big" <<'PY' ||
+import gzip, json, sys
+src, mb, big = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+g = json.load(gzip.open(src, 'rt'))
+rows = [json.dumps(t['samples']['data'], separators=(',', ':'))[1:-1] for t in g['threads']]
+k = max(1, mb * 1048576 // (sum(len(r) + 1 for r in rows) + 1))
+n = sum(len(t['samples']['data']) for t in g['threads'])
+def dump(o):
+    return json.dumps(o, separators=(',', ':'))
+with open(big + '.tmp', 'w') as out:
+    out.write('{"meta":' + dump(g['meta']) + ',"libs":[],"threads":[')
+    for i, t in enumerate(g['threads']):
+        head = {x: t[x] for x in t if x != 'samples'}
+        out.write((',' if i else '') + dump(head)[:-1] + ',"samples":{"schema":' +
+                  dump(t['samples']['schema']) + ',"data":[')
+        out.write(','.join([rows[i]] * k) if rows[i] else '')
+        out.write(']}}')
+    out.write(']}\n')
+def processed(path, weights):
+    with open(path, 'w') as out:
+        out.write('{"meta":{"preprocessedProfileVersion":55,"interval":1},"libs":[],"threads":[')
+        for i, t in enumerate(g['threads']):
+            fc = t['frameTable']['schema']
+            st = [r[t['samples']['schema']['stack']] for r in t['samples']['data']]
+            tm = [r[t['samples']['schema']['time']] for r in t['samples']['data']]
+            out.write((',' if i else '') + '{"name":' + dump(t['name']) + ',"pid":"%s","tid":%d,' %
+                      (t['pid'], t['tid']) + '"samples":{"weightType":"samples",' +
+                      ('' if weights else '"weight":null,') + '"stack":[')
+            out.write(','.join([dump(st)[1:-1]] * k) if st else '')
+            out.write('],"time":[' + (','.join([dump(tm)[1:-1]] * k) if tm else '') + ']')
+            if weights:
+                out.write(',"weight":[' + (','.join(['1,2'] * (k * len(st) // 2) +
+                          (['1'] if k * len(st) % 2 else [])) if st else '') + ']')
+            out.write(',"length":%d},' % (k * len(st)))
+            out.write('"stackTable":{"prefix":' + dump([r[t['stackTable']['schema']['prefix']]
+                      for r in t['stackTable']['data']]) + ',"frame":' +
+                      dump([r[t['stackTable']['schema']['frame']] for r in t['stackTable']['data']]) +
+                      '},"frameTable":{"func":' + dump(list(range(len(t['frameTable']['data'])))) +
+                      '},"funcTable":{"name":' + dump([r[fc['location']] for r in t['frameTable']['data']]) +
+                      '},"stringArray":' + dump(t['stringTable']) + '}')
+        out.write(']}\n')
+processed(big + '.proc.json', False)
+processed(big + '.weights.json', True)
+w = sum(((len(t['samples']['data']) * k) // 2) * 3 + (len(t['samples']['data']) * k) % 2
+        for t in g['threads'])
+open(big + '.copies', 'w').write('%d %d %d\n' % (k, n, w))
+import os
+os.rename(big + '.tmp', big)
+PY
+		    { rm -f "$big.tmp"; die "making $big failed"; }
+	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse (baseline)" '"$BASE/pf-collapse" "$IN"')
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, Gecko profile" "$big" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"' \
+		"${base[@]}"
+	local k ns nw total
+	read -r k ns nw <"$big.copies"
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$((k * ns))" ] ||
+	    die "pf-collapse counts $total samples, want $k copies x $ns = $((k * ns))"
+	echo "   pf-collapse counts $total samples = $k copies x $ns (checked)"
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, processed profile" "$big.proc.json" \
+		"wc -l" 'wc -c "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$((k * ns))" ] ||
+	    die "pf-collapse counts $total samples, want $((k * ns))"
+	echo "   pf-collapse counts $total samples (checked)"
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, processed profile, weights after stacks" "$big.weights.json" \
+		"wc -l" 'wc -c "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
+	[ "$total" = "$nw" ] || die "pf-collapse counts $total, want the weights' $nw"
+	echo "   pf-collapse counts $total (the sum of the weights, checked)"
+	target_gbps "pf-collapse Gecko profile >= 150 MB/s" "pf-collapse, Gecko profile|pf-collapse" 0.15
+	target_gbps "pf-collapse processed profile >= 150 MB/s" \
+	    "pf-collapse, processed profile|pf-collapse" 0.15
+	target_rss "pf-collapse Gecko and processed profiles peak RSS < 64 MB" 64 \
+	    "pf-collapse, Gecko profile|pf-collapse" "pf-collapse, processed profile|pf-collapse"
+}
+
 # pf-html on the same input as pf-svg: the page's data is the whole tree
 # (no pruning by default), so this is the cost of writing every frame.
 section_html() {
@@ -1102,7 +1205,7 @@ section_collapse_callgraph() {
 	echo "   pf-collapse counts $got ns, the generator's total (checked)"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox)
 
 # ---------------------------------------------------------------- main
 

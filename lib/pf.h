@@ -378,6 +378,7 @@ enum pf_format {
 	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
 	PF_FORMAT_SPEEDSCOPE,	/* speedscope's JSON file format */
 	PF_FORMAT_D3,		/* d3-flame-graph JSON (nested nodes) */
+	PF_FORMAT_FIREFOX,	/* Firefox Profiler / Gecko profile JSON */
 	PF_FORMAT_COUNT
 };
 

@@ -449,6 +449,28 @@ group_formats() {
 		fi
 	done
 	formats_speedscope
+	# Firefox Profiler and Gecko profiles (tests/firefox/README.md): the
+	# folded stacks of tests/ref/firefox-fold.py, an independent reading.
+	for ff in spin.gecko.json.gz spin.gecko.json.gz:--tid \
+	    pf-collapse.gecko.json.gz:--pid spin.v29.json spin.v55.json \
+	    spin.v57-bytes.json spin.v61-weights.json spin.v61-ms.json.gz \
+	    external/speedscope/Firefox/61/recursion.json; do
+		ffo=
+		case $ff in *:*) ffo=${ff##*:}; ff=${ff%:*} ;; esac
+		case $ff in
+		external/*) ffin=$formats_corpus/$ff ;;
+		*) ffin=$root/tests/firefox/$ff ;;
+		esac
+		python3 "$root/tests/ref/firefox-fold.py" $ffo "$ffin" > "$tmp/f.ref"
+		with_timeout "$pfc" $ffo "$ffin" > "$tmp/f.out" 2> "$tmp/f.err"
+		sed '$d' "$tmp/f.ref" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: firefox ${ff##*/} $ffo: not the independent folding" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

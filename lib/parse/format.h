@@ -175,6 +175,7 @@ PF_FORMAT_DECLARE(massif);
 PF_FORMAT_DECLARE(pstats);
 PF_FORMAT_DECLARE(speedscope);
 PF_FORMAT_DECLARE(d3);
+PF_FORMAT_DECLARE(firefox);		/* firefox.c: Gecko and processed JSON */
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

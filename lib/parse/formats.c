@@ -241,6 +241,12 @@ static const struct pf_format_row rows[] = {
 	    0, PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
 	    "samples (cpu and wall modes), allocations (object mode)" },
 	  pf_stackprof_detect, pf_stackprof_read },
+	{ { PF_FORMAT_FIREFOX, "firefox", "gecko firefox-profiler",
+	    "Firefox Profiler / Gecko profile JSON (samply, perf's gecko script, Firefox)",
+	    OPT(PID) | OPT(TID), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples; the weights of weighted samples: samples,\n"
+	    "milliseconds (tracing-ms) or bytes" },
+	  pf_firefox_detect, pf_firefox_read },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

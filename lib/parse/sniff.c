@@ -42,9 +42,6 @@ json_kind(const char *t, size_t n)
 		return "a stackprof profile (Ruby, JSON)";
 	if (pf_mem_has(t, n, "\"recording\"") && pf_mem_has(t, n, "\"instrumentTypes\""))
 		return "a Safari Web Inspector timeline recording";
-	if ((pf_mem_has(t, n, "\"meta\"") && pf_mem_has(t, n, "\"threads\"")) ||
-	    (pf_mem_has(t, n, "\"profile\"") && pf_mem_has(t, n, "\"libs\"")))
-		return "a Firefox profile (Gecko profiler JSON)";
 	if (pf_mem_has(t, n, "\"costs\"") && pf_mem_has(t, n, "\"callchain\""))
 		return "a gprof2dot JSON profile";
 	if (pf_mem_has(t, n, "\"nodes\"") && pf_mem_has(t, n, "\"callFrame\""))
