@@ -371,6 +371,8 @@ enum pf_format {
 	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
 	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
 	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
+	PF_FORMAT_GHCPROF,	/* GHC's .prof report (+RTS -p, -P) */
+	PF_FORMAT_MACSAMPLE,	/* macOS sample(1) text report */
 	PF_FORMAT_COUNT
 };
 
@@ -479,7 +481,8 @@ struct pf_collapse_options {
 	int weight_time;		/* cpuprofile: microseconds, not samples;
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
-	const char *sample_type;	/* pprof: name or index; NULL: default */
+	const char *sample_type;	/* pprof: name or index; NULL: default;
+					   ghc: ticks, alloc or time */
 	const char *event;		/* callgrind: event name, NULL: the
 					   first; jfr: the event type folded,
 					   NULL: execution and native method

@@ -184,6 +184,8 @@ PF_FORMAT_DECLARE(jfr);
 PF_FORMAT_DECLARE(callgrind);
 PF_FORMAT_DECLARE(massif);
 PF_FORMAT_DECLARE(pstats);
+PF_FORMAT_DECLARE(ghcprof);
+PF_FORMAT_DECLARE(macsample);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;
