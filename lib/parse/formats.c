@@ -46,9 +46,11 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "is natively, falling back to perf script when the\n"
 	    "recording needs it: DWARF call graphs, LBR, ...)", "--perf-script" },
 	[PF_COPT_NO_LOCATION] = { "no-location", 0, NULL,
-	    "frames are function names without FILE:LINE", "--no-location" },
+	    "frames are function names without FILE:LINE\n"
+	    "(macOS sample: without their module)", "--no-location" },
 	[PF_COPT_DROP_IDLE] = { "drop-idle", 0, NULL,
-	    "leave out the (idle) samples", "--drop-idle" },
+	    "leave out the (idle) samples (macOS sample: those\n"
+	    "of threads waiting, in __psynch_cvwait, kevent, ...)", "--drop-idle" },
 	[PF_COPT_WEIGHT] = { "weight", 0, "samples|time",
 	    "weigh each sample 1 (samples, the default) or by\n"
 	    "its duration (time; the unit is under counts)", "--weight=time" },

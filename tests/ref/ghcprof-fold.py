@@ -13,6 +13,12 @@ from decimal import Decimal
 
 kind = sys.argv[2] if len(sys.argv) > 2 else "ticks"
 text = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read().split("\n")
+hdr = next(i for i, ln in enumerate(text)
+           if ln.split()[:3] == ["COST", "CENTRE", "MODULE"] and "entries" in ln.split())
+cols = text[hdr].split()
+cols = cols[cols.index("no."):]
+if kind == "ticks" and "ticks" not in cols:
+    kind = "time"
 total = 1000
 for ln in text:
     m = re.search(r"total time\s*=.*\((\d+) ticks", ln)
@@ -21,12 +27,6 @@ for ln in text:
     m = re.search(r"total alloc\s*=\s*([\d,]+) bytes", ln)
     if m and kind == "alloc":
         total = int(m.group(1).replace(",", ""))
-hdr = next(i for i, ln in enumerate(text)
-           if ln.split()[:3] == ["COST", "CENTRE", "MODULE"] and "entries" in ln.split())
-cols = text[hdr].split()
-cols = cols[cols.index("no."):]
-if kind == "ticks" and "ticks" not in cols:
-    kind = "time"
 idx = {"ticks": cols.index("ticks") if "ticks" in cols else None,
        "alloc": cols.index("bytes") if "bytes" in cols else None,
        "time": cols.index("%time")}[kind]
