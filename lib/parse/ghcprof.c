@@ -40,6 +40,7 @@ struct ghc {
 	uint64_t line;
 	/* the tree's header */
 	size_t ncols;		/* numeric columns from "no." on */
+	char colname[MAX_COLS][8];	/* their headings */
 	int col;		/* the one weighed, counted from "no." */
 	/* the stack of the line being read, root first */
 	uint32_t *frames;
@@ -94,6 +95,9 @@ tree_header(struct ghc *g, const char *s, size_t n, enum weight want)
 			seen_no = 1;
 		if (!seen_no)
 			continue;
+		if (k < MAX_COLS)
+			snprintf(g->colname[k], sizeof(g->colname[k]), "%.*s",
+			    (int)(wl < 7 ? wl : 7), w);
 		if (word_is(w, wl, "ticks"))
 			at_ticks = k;
 		else if (word_is(w, wl, "bytes"))
@@ -162,9 +166,9 @@ tree_line(struct ghc *g, const char *s, size_t n)
 		if (pf_count_parse(col[k], cl[k], &w) != PF_COUNT_OK) {
 			int rc = pf_count_parse(col[k], cl[k], &w);
 
-			return pf_err(g->err, g->name, g->line, "%s in column %zu of the "
-			    "cost-centre tree: '%.*s'", rc == PF_COUNT_OVERFLOW ?
-			    "a number beyond 64 bits" : "not a number", k + 1,
+			return pf_err(g->err, g->name, g->line, "%s in the %s column "
+			    "of the cost-centre tree: '%.*s'", rc == PF_COUNT_OVERFLOW ?
+			    "a number beyond 64 bits" : "not a number", g->colname[k],
 			    (int)(cl[k] < 40 ? cl[k] : 40), col[k]);
 		}
 	(void)pf_count_parse(col[g->col], cl[g->col], &w);
