@@ -50,7 +50,11 @@ struct msample {
 	char *buf;
 	size_t bcap;
 	pf_count total;
+	/* label up to its module's ')' -> frame id, IDLE_BIT when idle */
+	struct pf_strmap cache;
 };
+
+#define IDLE_BIT 0x80000000u
 
 /* What a waiting thread sits in: left out with --drop-idle. */
 static const char *const idle_functions[] = {
@@ -100,7 +104,7 @@ last_in(const char *s, size_t n)
  * whether it is one of the idle functions.
  */
 static uint32_t
-frame_of(struct msample *m, const char *s, size_t n, int thread, int *idle)
+make_frame(struct msample *m, const char *s, size_t n, int thread, int *idle)
 {
 	size_t at, fl, ml = 0, k, o = 0, i;
 	const char *mod = NULL;
@@ -149,6 +153,37 @@ frame_of(struct msample *m, const char *s, size_t n, int thread, int *idle)
 	}
 	*idle = is_idle(m->buf + o, k);
 	id = pf_profile_intern(m->p, m->buf, o + k);
+	return id;
+}
+
+/*
+ * make_frame, through a cache of the labels up to their module's ')': the
+ * offsets and addresses after it differ between call sites of one function.
+ */
+static uint32_t
+frame_of(struct msample *m, const char *s, size_t n, int thread, int *idle)
+{
+	struct pf_strmap_slot *sl;
+	size_t key = n, at;
+	const char *close;
+	uint32_t id;
+	int nomem = 0;
+
+	if (!thread && (at = last_in(s, n)) < n &&
+	    (close = memchr(s + at, ')', n - at)) != NULL)
+		key = (size_t)(close - s) + 1;
+	sl = pf_strmap_find(&m->cache, s, key, pf_hash_bytes(s, key, thread), 1, &nomem);
+	if (sl == NULL)
+		return UINT32_MAX;
+	if (sl->value != UINT32_MAX) {
+		*idle = (sl->value & IDLE_BIT) != 0;
+		return sl->value & ~IDLE_BIT;
+	}
+	id = make_frame(m, s, n, thread, idle);
+	if (id == UINT32_MAX || id >= IDLE_BIT)
+		return UINT32_MAX;
+	/* The slot may have moved: make_frame interns, not into this map. */
+	sl->value = id | (*idle ? IDLE_BIT : 0);
 	return id;
 }
 
@@ -280,6 +315,8 @@ pf_macsample_read(struct pf_profile *p, struct pf_reader *r,
 	int lt, rc = -1, state = 0;	/* 0 before the call graph, 1 in it, 2 after */
 
 	memset(&m, 0, sizeof(m));
+	if (pf_strmap_init(&m.cache, 1024) != 0)
+		return pf_nomem(err, pf_reader_name(r), 0);
 	m.p = p;
 	m.o = o;
 	m.st = st;
@@ -337,5 +374,6 @@ out:
 	free(m.lv);
 	free(m.frames);
 	free(m.buf);
+	pf_strmap_release(&m.cache);
 	return rc;
 }
