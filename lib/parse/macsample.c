@@ -111,7 +111,7 @@ make_frame(struct msample *m, const char *s, size_t n, int thread, int *idle)
 	uint32_t id;
 
 	*idle = 0;
-	if (pf_grow(&m->buf, &m->bcap, n + 1, 1) != 0)
+	if (pf_grow(&m->buf, &m->bcap, n + 4, 1) != 0)
 		return UINT32_MAX;
 	if (thread) {
 		/* The thread's line, blanks squeezed. */
@@ -119,6 +119,10 @@ make_frame(struct msample *m, const char *s, size_t n, int thread, int *idle)
 			if (!is_blank(s[i]) || (o > 0 && m->buf[o - 1] != ' '))
 				m->buf[o++] = is_blank(s[i]) ? ' ' : s[i];
 		o = pf_name_tidy(m->buf, o, 0);
+		if (o == 0) {
+			memcpy(m->buf, "???", 3);
+			o = 3;
+		}
 		return pf_profile_intern(m->p, m->buf, o);
 	}
 	at = last_in(s, n);
