@@ -21,6 +21,8 @@
 #   CALLGRAPH_MB size of the generated callgrind and pstats inputs, in MiB
 #                (default 40)
 #   SPEEDSCOPE_MB  size of each generated speedscope file, in MiB (default 300)
+#   TEXTTREE_MB  size of the generated GHC .prof and macOS sample reports,
+#                in MiB (default 40)
 #   BENCH_BASE   a git revision whose pf-collapse is measured beside this
 #                one on the .cpuprofile (built once in bench/data/base-REV)
 #   BENCH_SECTIONS  the sections to run (default: all), e.g.
@@ -490,6 +492,7 @@ section_svg() {
 # git revision is built once (in bench/data/base-REV) and measured too.
 CPUPROF_MB=${CPUPROF_MB:-300}
 CALLGRAPH_MB=${CALLGRAPH_MB:-40}
+TEXTTREE_MB=${TEXTTREE_MB:-40}
 section_collapse_cpuprofile() {
 	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
 	PFC=$pfc
@@ -1205,7 +1208,47 @@ section_collapse_callgraph() {
 	echo "   pf-collapse counts $got ns, the generator's total (checked)"
 }
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox)
+# GHC .prof and macOS sample reports, the text trees: tens of MB made once
+# from real reports (bench/make-ghcprof.py, make-macsample.py), MB/s and
+# peak RSS, and the totals checked against the generators'.
+section_collapse_texttree() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local gsrc=$ROOT/tests/recordings/ghc-deep-P.prof
+	local ssrc=$CORPUS/external/inferno/collapse-sample/sample.txt
+	local gh=$DATA/big-$TEXTTREE_MB.prof ms=$DATA/big-$TEXTTREE_MB.sample.txt
+	local want got
+	[ -f "$ssrc" ] || die "corpus file $ssrc not found"
+	mkdir -p "$DATA"
+	if ! [ -s "$gh" ] || ! [ -s "$gh.total" ]; then
+		echo "bench: making ${gh#"$ROOT"/} (copies of ${gsrc##*/}), once"
+		python3 "$SELF_DIR/make-ghcprof.py" "$gsrc" "$TEXTTREE_MB" "$gh" >"$gh.total" ||
+		    die "making $gh failed"
+	fi
+	if ! [ -s "$ms" ] || ! [ -s "$ms.total" ]; then
+		echo "bench: making ${ms#"$ROOT"/} (copies of ${ssrc##*/}'s threads), once"
+		python3 "$SELF_DIR/make-macsample.py" "$ssrc" "$TEXTTREE_MB" "$ms" >"$ms.total" ||
+		    die "making $ms failed"
+	fi
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, GHC .prof" "$gh" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"' \
+		"pf-collapse --sample-type alloc" '"$PFC" --sample-type alloc "$IN"'
+	read -r want _ <"$gh.total"
+	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
+	[ "$got" = "$want" ] || die "pf-collapse counts $got ticks on the GHC input, want $want"
+	echo "   pf-collapse counts $got ticks, the generator's total (checked)"
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse, macOS sample" "$ms" \
+		"wc -l" 'wc -l "$IN"' \
+		"pf-collapse" '"$PFC" "$IN"'
+	want=$(cat "$ms.total")
+	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
+	[ "$got" = "$want" ] || die "pf-collapse counts $got samples on the sample input, want $want"
+	echo "   pf-collapse counts $got samples, the generator's total (checked)"
+}
+
 
 # ---------------------------------------------------------------- main
 
@@ -1222,6 +1265,8 @@ echo "   machine: $NPROC CPUs (nproc), ${model:-unknown model}, ${mem:-? GiB} RA
 echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}${BASE:+, baseline: $BASE}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
+
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox section_collapse_texttree)
 
 # BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
 if [ -n "${BENCH_SECTIONS:-${BENCH_ONLY:-}}" ]; then

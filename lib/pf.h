@@ -379,6 +379,8 @@ enum pf_format {
 	PF_FORMAT_SPEEDSCOPE,	/* speedscope's JSON file format */
 	PF_FORMAT_D3,		/* d3-flame-graph JSON (nested nodes) */
 	PF_FORMAT_FIREFOX,	/* Firefox Profiler / Gecko profile JSON */
+	PF_FORMAT_GHCPROF,	/* GHC's .prof report (+RTS -p, -P) */
+	PF_FORMAT_MACSAMPLE,	/* macOS sample(1) text report */
 	PF_FORMAT_COUNT
 };
 
@@ -488,7 +490,8 @@ struct pf_collapse_options {
 	int weight_time;		/* cpuprofile: microseconds, not samples;
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
-	const char *sample_type;	/* pprof: name or index; NULL: default */
+	const char *sample_type;	/* pprof: name or index; NULL: default;
+					   ghc: ticks, alloc or time */
 	const char *event;		/* callgrind: event name, NULL: the
 					   first; jfr: the event type folded,
 					   NULL: execution and native method

@@ -471,6 +471,48 @@ group_formats() {
 			pass
 		fi
 	done
+	# GHC .prof reports (tests/recordings/, the external corpus) and macOS
+	# sample reports (the external corpus): the folding of an independent
+	# reading (tests/ref/ghcprof-fold.py, macsample-fold.py) byte for byte,
+	# adding up to the report's own total: GHC's ticks of "total time" and
+	# bytes of "total alloc", sample's threads' counts.  ITEM is
+	# FILE:SAMPLE-TYPE:CHECK-TOTAL for GHC, FILE:OPTION for sample.
+	xc=$formats_corpus/external/inferno
+	for gh in "$rec/ghc-fib-P.prof::1" "$rec/ghc-fib-P.prof:alloc:1" \
+	    "$rec/ghc-fib-P.prof:time:" "$rec/ghc-fib-p.prof::" \
+	    "$rec/ghc-deep-P.prof::1" "$rec/ghc-deep-P.prof:alloc:1" \
+	    "$rec/ghc-deep-p.prof.gz:time:" "$xc/collapse-ghcprof/ticks.prof::1" \
+	    "$xc/collapse-ghcprof/ticks.prof:alloc:1"; do
+		ghtot=${gh##*:}; gh=${gh%:*}; ghty=${gh##*:}; gh=${gh%:*}
+		zcat -f "$gh" > "$tmp/f.ghc"
+		python3 "$root/tests/ref/ghcprof-fold.py" "$tmp/f.ghc" ${ghty:-ticks} > "$tmp/f.ref"
+		with_timeout "$pfc" ${ghty:+--sample-type "$ghty"} "$gh" > "$tmp/f.out" 2> /dev/null
+		sed '$d' "$tmp/f.ref" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: ${gh##*/} $ghty: not the cost-centre tree folded" "$tmp/detail"
+		elif [ -n "$ghtot" ] && [ "$(tail -n 1 "$tmp/f.ref")" != "total $(formats_sum "$tmp/f.out")" ]; then
+			tail -n 1 "$tmp/f.ref" > "$tmp/detail"
+			fail "$label/formats: ${gh##*/} $ghty: not the report's total" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	for ms in "$xc/collapse-sample/sample.txt:" "$xc/collapse-sample/sample.txt:--drop-idle"; do
+		msopt=${ms##*:}; ms=${ms%:*}
+		python3 "$root/tests/ref/macsample-fold.py" "$ms" $msopt > "$tmp/f.ref"
+		with_timeout "$pfc" $msopt "$ms" > "$tmp/f.out" 2> /dev/null
+		sed '$d' "$tmp/f.ref" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: ${ms##*/} $msopt: not the call graph folded" "$tmp/detail"
+		elif [ -z "$msopt" ] && [ "$(tail -n 1 "$tmp/f.ref")" != "total $(formats_sum "$tmp/f.out")" ]; then
+			tail -n 1 "$tmp/f.ref" > "$tmp/detail"
+			fail "$label/formats: ${ms##*/}: not the threads' total" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	# Round trips through pf-svg: real profiles (perf with annotations,
 	# a V8 profile, a differential pair), then hostile names.  A
 	# differential graph gives back its second column: the widths and

@@ -176,6 +176,8 @@ PF_FORMAT_DECLARE(pstats);
 PF_FORMAT_DECLARE(speedscope);
 PF_FORMAT_DECLARE(d3);
 PF_FORMAT_DECLARE(firefox);		/* firefox.c: Gecko and processed JSON */
+PF_FORMAT_DECLARE(ghcprof);
+PF_FORMAT_DECLARE(macsample);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

@@ -46,9 +46,11 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	    "is natively, falling back to perf script when the\n"
 	    "recording needs it: DWARF call graphs, LBR, ...)", "--perf-script" },
 	[PF_COPT_NO_LOCATION] = { "no-location", 0, NULL,
-	    "frames are function names without FILE:LINE", "--no-location" },
+	    "frames are function names without FILE:LINE\n"
+	    "(macOS sample: without their module)", "--no-location" },
 	[PF_COPT_DROP_IDLE] = { "drop-idle", 0, NULL,
-	    "leave out the (idle) samples", "--drop-idle" },
+	    "leave out the (idle) samples (macOS sample: those\n"
+	    "of threads waiting, in __psynch_cvwait, kevent, ...)", "--drop-idle" },
 	[PF_COPT_WEIGHT] = { "weight", 0, "samples|time",
 	    "weigh each sample 1 (samples, the default) or by\n"
 	    "its duration (time; the unit is under counts)", "--weight=time" },
@@ -58,7 +60,8 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	[PF_COPT_SAMPLE_TYPE] = { "sample-type", 0, "T",
 	    "weigh by sample type T, a name (cpu, alloc_space,\n"
 	    "cpu/nanoseconds) or an index (default: the\n"
-	    "profile's default type, else the last)", "--sample-type" },
+	    "profile's default type, else the last); GHC .prof:\n"
+	    "ticks (the default), alloc (bytes) or time", "--sample-type" },
 	[PF_COPT_EVENT] = { "event", 0, "EV",
 	    "the event to fold: callgrind's event EV of its events:\n"
 	    "line (default: the first); JFR's events of type EV\n"
@@ -247,6 +250,18 @@ static const struct pf_format_row rows[] = {
 	    "samples; the weights of weighted samples: samples,\n"
 	    "milliseconds (tracing-ms) or bytes" },
 	  pf_firefox_detect, pf_firefox_read },
+	{ { PF_FORMAT_GHCPROF, "ghc", "ghc-prof",
+	    "GHC time and allocation report (.prof: +RTS -p or -P)",
+	    OPT(SAMPLE_TYPE), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "ticks of the cost centre itself; bytes with\n"
+	    "--sample-type alloc; tenths of a percent of the run\n"
+	    "with --sample-type time, and for +RTS -p (no ticks)" },
+	  pf_ghcprof_detect, pf_ghcprof_read },
+	{ { PF_FORMAT_MACSAMPLE, "macos-sample", NULL,
+	    "macOS sample(1) report (its call graph)",
+	    OPT(NO_LOCATION) | OPT(DROP_IDLE), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "samples" },
+	  pf_macsample_detect, pf_macsample_read },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
