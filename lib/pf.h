@@ -371,6 +371,10 @@ enum pf_format {
 	PF_FORMAT_CALLGRIND,	/* valgrind callgrind (stacks estimated) */
 	PF_FORMAT_MASSIF,	/* valgrind massif: a snapshot's heap tree */
 	PF_FORMAT_PSTATS,	/* Python cProfile / profile (stacks estimated) */
+	/* Call trees of platform profilers, as text and CSV reports. */
+	PF_FORMAT_INSTRUMENTS_TXT,	/* Instruments: a call tree's deep copy */
+	PF_FORMAT_VTUNE,	/* Intel VTune CSV call stacks */
+	PF_FORMAT_VSPROF,	/* Visual Studio profiler CallTreeSummary CSV */
 	PF_FORMAT_COUNT
 };
 

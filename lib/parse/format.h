@@ -184,6 +184,10 @@ PF_FORMAT_DECLARE(jfr);
 PF_FORMAT_DECLARE(callgrind);
 PF_FORMAT_DECLARE(massif);
 PF_FORMAT_DECLARE(pstats);
+/* Call trees of platform profilers (instruments.c, vtune.c, vsprof.c). */
+PF_FORMAT_DECLARE(instruments);
+PF_FORMAT_DECLARE(vtune);
+PF_FORMAT_DECLARE(vsprof);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

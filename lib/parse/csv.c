@@ -1,0 +1,142 @@
+/*
+ * csv.c - lines of comma- (or tab-) separated values (csv.h).
+ */
+#include <stdlib.h>
+
+#include "parse/csv.h"
+
+void
+pf_csv_release(struct pf_csv *c)
+{
+	free(c->f);
+	free(c->buf);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
+{
+	size_t i = 0, o = 0, lead;
+	struct pf_csv_field *f;
+
+	c->nf = 0;
+	c->why = NULL;
+	/* Unquoted text is never longer than the line. */
+	if (pf_grow(&c->buf, &c->bcap, n + 1, 1) != 0)
+		return PF_CSV_NOMEM;
+	for (;;) {
+		if (pf_grow(&c->f, &c->fcap, c->nf + 1, sizeof(*c->f)) != 0)
+			return PF_CSV_NOMEM;
+		f = &c->f[c->nf++];
+		for (lead = 0; i + lead < n && s[i + lead] == ' '; lead++)
+			;
+		if (i + lead < n && s[i + lead] == '"') {
+			f->s = c->buf + o;
+			f->lead = lead;
+			f->quoted = 1;
+			for (i += lead + 1;; i++) {
+				if (i >= n) {
+					c->why = "a quoted field without its closing quote";
+					return PF_CSV_SYNTAX;
+				}
+				if (s[i] == '"') {
+					if (i + 1 < n && s[i + 1] == '"') {
+						c->buf[o++] = '"';
+						i++;
+						continue;
+					}
+					break;
+				}
+				c->buf[o++] = s[i];
+			}
+			f->n = (size_t)(c->buf + o - f->s);
+			for (i++; i < n && (s[i] == ' ' || s[i] == '\t') && s[i] != sep; i++)
+				;
+			if (i < n && s[i] != sep) {
+				c->why = "text after the closing quote of a field";
+				return PF_CSV_SYNTAX;
+			}
+		} else {
+			const char *e = memchr(s + i, sep, n - i);
+			size_t k = e != NULL ? (size_t)(e - s) : n;
+
+			f->s = s + i;
+			f->n = k - i;
+			f->lead = 0;
+			f->quoted = 0;
+			i = k;
+		}
+		if (i >= n)
+			return PF_CSV_OK;
+		i++;		/* the separator */
+	}
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+long
+pf_csv_find(const struct pf_csv *c, const char *name)
+{
+	size_t i, m = strlen(name);
+
+	for (i = 0; i < c->nf; i++) {
+		const char *s = c->f[i].s;
+		size_t n = c->f[i].n;
+
+		while (n > 0 && is_blank(*s))
+			s++, n--;
+		while (n > 0 && is_blank(s[n - 1]))
+			n--;
+		if (n == m && memcmp(s, name, m) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+pf_csv_count(const char *s, size_t n, pf_count *out)
+{
+	char small[64], *tmp = small;
+	size_t i, k = 0, digits = 0;
+	int point = 0, rc;
+
+	while (n > 0 && is_blank(*s))
+		s++, n--;
+	while (n > 0 && is_blank(s[n - 1]))
+		n--;
+	if (n >= sizeof(small) && (tmp = malloc(n)) == NULL)
+		return PF_COUNT_SYNTAX;
+	for (i = 0; i < n; i++) {
+		if (s[i] == ',') {
+			/* A separator stands between digits before the point,
+			 * followed by a group of exactly three. */
+			if (point || digits == 0 || n - i < 4 || !is_digit(s[i + 1]) ||
+			    !is_digit(s[i + 2]) || !is_digit(s[i + 3]) ||
+			    (n - i > 4 && is_digit(s[i + 4]))) {
+				rc = PF_COUNT_SYNTAX;
+				goto out;
+			}
+			continue;
+		}
+		if (s[i] == '.')
+			point = 1;
+		else if (is_digit(s[i]) && !point)
+			digits++;
+		tmp[k++] = s[i];
+	}
+	rc = pf_count_parse(tmp, k, out);
+out:
+	if (tmp != small)
+		free(tmp);
+	return rc;
+}

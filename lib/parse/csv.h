@@ -1,0 +1,60 @@
+/*
+ * csv.h - lines of comma- (or tab-) separated values, for the readers of
+ * the reports profilers write as CSV (Intel VTune, Visual Studio);
+ * internal.
+ *
+ * A field is either bare text, or text in double quotes ("a, b" holds a
+ * comma, "say ""hi""" a quote); blanks before an opening quote are kept
+ * apart (VTune indents its call tree outside the quotes).  A record is
+ * one line: a quoted field does not run on to the next line.
+ */
+#ifndef PF_PARSE_CSV_H
+#define PF_PARSE_CSV_H
+
+#include "internal.h"
+
+struct pf_csv_field {
+	const char *s;		/* the text, unquoted */
+	size_t n;
+	size_t lead;		/* blanks before the opening quote */
+	int quoted;
+};
+
+struct pf_csv {
+	struct pf_csv_field *f;
+	size_t nf, fcap;
+	char *buf;		/* unquoted text of quoted fields */
+	size_t bcap;
+	const char *why;	/* after a syntax error: what is wrong */
+};
+
+enum { PF_CSV_OK = 0, PF_CSV_NOMEM = -1, PF_CSV_SYNTAX = -2 };
+
+/* Whether s[0..n-1] is blanks only (a line to skip). */
+static inline int
+pf_csv_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+void pf_csv_release(struct pf_csv *c);
+/* Splits s[0..n-1] (a line without its end) at sep into c->f[0..nf-1],
+ * valid until the next call.  PF_CSV_OK, PF_CSV_NOMEM, or PF_CSV_SYNTAX
+ * with c->why set (an unterminated quote, text after a closing one). */
+int pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep);
+/* The index of the field named name (compared whole, blanks around it
+ * ignored), or -1. */
+long pf_csv_find(const struct pf_csv *c, const char *name);
+/*
+ * A non-negative decimal: blanks around it, ',' between groups of
+ * thousands ("2,893,824" as Visual Studio writes numbers of calls).
+ * PF_COUNT_OK, PF_COUNT_SYNTAX or PF_COUNT_OVERFLOW (pf.h).
+ */
+int pf_csv_count(const char *s, size_t n, pf_count *out);
+
+#endif /* PF_PARSE_CSV_H */
