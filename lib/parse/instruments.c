@@ -11,13 +11,14 @@
  * subtree ("Weight", "Running Time" in older versions, "Bytes Used" for
  * allocations) with its share, the row's own weight ("Self Weight", or
  * "Self (ms)" in plain milliseconds; none in allocation copies), and the
- * symbol, indented by one blank per level below the first row's.  Values
- * carry their unit: times (ns, µs, ms, s, min) become milliseconds, cycles
- * (cycles, Kc, Mc, Gc) and bytes (Bytes, KB, MB, GB: powers of 1024) are
- * counted as they are (bytes rounded to whole ones); "-" is nothing.  A row's stack is the path of
- * symbols to it, weighted by its self weight; without a self column, by
- * its weight less its children's (the copy's figures are rounded, so a
- * difference below zero is taken as zero and said in a note).
+ * symbol, indented by one blank per level below the first row's.
+ * Values carry their unit: times (ns, µs, ms, s, min) become
+ * milliseconds, cycles (cycles, Kc, Mc, Gc) and bytes (Bytes, KB, MB, GB:
+ * powers of 1024, rounded to whole bytes) are counted as they are; "-" is
+ * nothing.  A row's stack is the path of symbols to it, weighted by its
+ * self weight; without a self column, by its weight less its children's
+ * (the copy's figures are rounded, so a difference below zero is taken as
+ * zero and said in a note).
  */
 #include <stdlib.h>
 

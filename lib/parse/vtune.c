@@ -13,7 +13,8 @@
  * module is empty), weighted by the row's self time: "CPU Time:Self", in
  * seconds, made milliseconds (exactly: counts may have a fraction).
  * Without that column, another "...Time:Self" column (seconds), else
- * another ":Self" metric (clockticks, instructions: counted as they are).
+ * another ":Self" metric counted as it is (bytes for "Allocation
+ * Size:Self", things counted for "Allocations:Self", clockticks).
  * The separator is the one after "Function Stack" (VTune's
  * -csv-delimiter: comma, tab, semicolon or '|').
  */
@@ -57,6 +58,7 @@ struct vt {
 	struct pf_csv csv;
 	long cfunc, cself, cmod;
 	int seconds;		/* the metric is a time in seconds */
+	int bytes;		/* ... else a size in bytes */
 	uint32_t *frames;
 	size_t depth, fcap;
 	char *nbuf;
@@ -80,12 +82,14 @@ header(struct vt *v, struct pf_collapse_stats *st)
 		if (pf_mem_ends(v->csv.f[i].s, v->csv.f[i].n, ":Self")) {
 			v->cself = (long)i;
 			v->seconds = 0;
+			v->bytes = pf_mem_has(v->csv.f[i].s, v->csv.f[i].n, "Size");
 		}
 	if (v->cfunc != 0 || v->cself < 0)
 		return pf_err(v->err, v->name, v->line, "a VTune CSV header without "
 		    "\"Function Stack\" first and a \":Self\" column (report with "
 		    "-column=\"CPU Time:Self\",Module)");
-	st->unit = v->seconds ? PF_UNIT_MILLISECONDS : PF_UNIT_COUNT;
+	st->unit = v->seconds ? PF_UNIT_MILLISECONDS : v->bytes ? PF_UNIT_BYTES :
+	    PF_UNIT_COUNT;
 	return 0;
 }
 
