@@ -57,4 +57,25 @@ long pf_csv_find(const struct pf_csv *c, const char *name);
  */
 int pf_csv_count(const char *s, size_t n, pf_count *out);
 
+/*
+ * c * num / den (rounded half up) into *out, where num or den is 1: the
+ * change of unit of a value ("846.00 ms" in seconds, "1.5 Kc").  Cheaper
+ * than pf_count_muldiv, which these readers would call on every row.
+ * PF_COUNT_OK or PF_COUNT_OVERFLOW.
+ */
+static inline int
+pf_csv_scale(pf_count c, uint64_t num, uint64_t den, pf_count *out)
+{
+	if (den <= 1) {
+		if (num > 1 && c > PF_COUNT_MAX / num)
+			return PF_COUNT_OVERFLOW;
+		*out = c * (num > 1 ? num : 1);
+		return PF_COUNT_OK;
+	}
+	if (num != 1)
+		return pf_count_muldiv(c, num, den, out);
+	*out = c / den + (c % den >= den - den / 2 ? 1 : 0);
+	return PF_COUNT_OK;
+}
+
 #endif /* PF_PARSE_CSV_H */

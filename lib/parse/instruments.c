@@ -235,7 +235,7 @@ value(struct ins *in, const char *s, size_t n, int bare_ms, const char *what,
 	} else if (bare_ms) {
 		kind = K_TIME;
 	}
-	if (pf_count_muldiv(c, num, den, &c) != PF_COUNT_OK)
+	if (pf_csv_scale(c, num, den, &c) != PF_COUNT_OK)
 		return pf_err(in->err, in->name, in->line, "%s '%.*s' beyond 64 bits",
 		    what, (int)(n < 40 ? n : 40), s);
 	/* A copy's bytes are rounded ("429.93 MB"): whole bytes. */

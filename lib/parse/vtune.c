@@ -130,7 +130,7 @@ row(struct vt *v, struct pf_collapse_stats *st)
 		return pf_err(v->err, v->name, v->line, rc == PF_COUNT_OVERFLOW ?
 		    "self time '%.*s' beyond 64 bits" : "self time '%.*s' is not a number",
 		    (int)(fs->n < 40 ? fs->n : 40), fs->s);
-	if (v->seconds && pf_count_muldiv(w, 1000, 1, &w) != PF_COUNT_OK)
+	if (v->seconds && pf_csv_scale(w, 1000, 1, &w) != PF_COUNT_OK)
 		return pf_err(v->err, v->name, v->line, "self time '%.*s' beyond 64 bits",
 		    (int)(fs->n < 40 ? fs->n : 40), fs->s);
 	/* "module`function", as inferno names frames of VTune's stacks. */
