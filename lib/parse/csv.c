@@ -5,6 +5,44 @@
 
 #include "parse/csv.h"
 
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int
+pf_csv_line(struct pf_reader *r, const char **s, size_t *n, uint64_t *line,
+    struct pf_error *err)
+{
+	const char *name = pf_reader_name(r);
+	size_t i;
+	int lt;
+
+	while ((lt = pf_reader_line(r, s, n, err)) != PF_LINE_EOF) {
+		*line = pf_reader_lineno(r);
+		if (lt == PF_LINE_ERROR)
+			return -1;
+		if (lt == PF_LINE_TOOLONG)
+			return pf_err(err, name, *line, "line longer than %u bytes",
+			    PF_LINE_MAX);
+		if (*line == 1 && *n >= 3 && memcmp(*s, "\xef\xbb\xbf", 3) == 0) {
+			*s += 3;
+			*n -= 3;
+		}
+		while (*n > 0 && (*s)[*n - 1] == '\r')
+			(*n)--;
+		for (i = 0; i < *n && is_blank((*s)[i]); i++)
+			;
+		if (i == *n)
+			continue;
+		if (memchr(*s, '\0', *n) != NULL)
+			return pf_err(err, name, *line, "a NUL byte in a line of text");
+		return 1;
+	}
+	return 0;
+}
+
 void
 pf_csv_release(struct pf_csv *c)
 {
@@ -72,11 +110,6 @@ pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
 	}
 }
 
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
 
 long
 pf_csv_find(const struct pf_csv *c, const char *name)

@@ -30,17 +30,14 @@ struct pf_csv {
 
 enum { PF_CSV_OK = 0, PF_CSV_NOMEM = -1, PF_CSV_SYNTAX = -2 };
 
-/* Whether s[0..n-1] is blanks only (a line to skip). */
-static inline int
-pf_csv_blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
+/*
+ * The next line of a report that is not blank, without its CR and, on the
+ * first line, a UTF-8 byte-order mark: 1 with *s, *n and *line set, 0 at
+ * the end, -1 with err filled (a read error, a line beyond PF_LINE_MAX, a
+ * NUL byte).
+ */
+int pf_csv_line(struct pf_reader *r, const char **s, size_t *n, uint64_t *line,
+    struct pf_error *err);
 
 void pf_csv_release(struct pf_csv *c);
 /* Splits s[0..n-1] (a line without its end) at sep into c->f[0..nf-1],

@@ -395,24 +395,9 @@ pf_instruments_read(struct pf_profile *p, struct pf_reader *r,
 	in.st = st;
 	in.err = err;
 	in.name = pf_reader_name(r);
-	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
-		in.line = pf_reader_lineno(r);
-		if (lt == PF_LINE_ERROR)
+	while ((lt = pf_csv_line(r, &s, &n, &in.line, err)) != 0) {
+		if (lt < 0)
 			goto out;
-		if (lt == PF_LINE_TOOLONG) {
-			pf_err(err, in.name, in.line, "line longer than %u bytes", PF_LINE_MAX);
-			goto out;
-		}
-		while (n > 0 && s[n - 1] == '\r')
-			n--;
-		if (pf_csv_blank(s, n))
-			continue;
-		if (memchr(s, '\0', n) != NULL) {
-			pf_err(err, in.name, in.line, "a NUL byte in a line of text");
-			goto out;
-		}
-		if (!have_header && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3, n -= 3;
 		k = split(s, n, f, fl);
 		if (!have_header) {
 			if (header(&in, f, fl, k) != 0)

@@ -177,25 +177,10 @@ pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
 	v.p = p;
 	v.err = err;
 	v.name = pf_reader_name(r);
-	while ((lt = pf_reader_line(r, &s, &n, err)) != PF_LINE_EOF) {
-		v.line = pf_reader_lineno(r);
-		if (lt == PF_LINE_ERROR)
+	while ((lt = pf_csv_line(r, &s, &n, &v.line, err)) != 0) {
+		if (lt < 0)
 			goto out;
-		if (lt == PF_LINE_TOOLONG) {
-			pf_err(err, v.name, v.line, "line longer than %u bytes", PF_LINE_MAX);
-			goto out;
-		}
-		while (n > 0 && s[n - 1] == '\r')
-			n--;
-		if (pf_csv_blank(s, n))
-			continue;
-		if (memchr(s, '\0', n) != NULL) {
-			pf_err(err, v.name, v.line, "a NUL byte in a line of text");
-			goto out;
-		}
 		if (!have_header) {
-			if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-				s += 3, n -= 3;
 			if (!header_line(s, n)) {
 				pf_err(err, v.name, v.line, "not the header of VTune's CSV "
 				    "call stacks (\"Function Stack,CPU Time:Self,Module\")");
