@@ -51,20 +51,70 @@ pf_csv_release(struct pf_csv *c)
 	memset(c, 0, sizeof(*c));
 }
 
+void
+pf_csv_path_release(struct pf_csv_path *t)
+{
+	free(t->frames);
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
+}
+
+/* s[0..*n-1] without blanks around it. */
+static const char *
+trim(const char *s, size_t *n)
+{
+	while (*n > 0 && (*s == ' ' || *s == '\t'))
+		s++, (*n)--;
+	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		(*n)--;
+	return s;
+}
+
 int
-pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
+pf_csv_path_row(struct pf_csv_path *t, struct pf_profile *p, size_t d,
+    const char *pre, size_t pn, const char *name, size_t n, pf_count w,
+    const char *input, uint64_t line, struct pf_error *err)
+{
+	size_t len;
+
+	name = trim(name, &n);
+	pre = pn > 0 ? trim(pre, &pn) : pre;
+	len = pn > 0 ? pn + 1 + n : n;
+	if (pf_grow(&t->buf, &t->bcap, len + 9, 1) != 0 ||
+	    pf_grow(&t->frames, &t->cap, d + 1, sizeof(*t->frames)) != 0)
+		return pf_nomem(err, input, line);
+	if (pn > 0) {
+		memcpy(t->buf, pre, pn);
+		t->buf[pn] = '`';
+	}
+	memcpy(t->buf + (len - n), name, n);
+	len = pf_name_tidy(t->buf, len, 0);
+	if (len == 0)
+		memcpy(t->buf, "[unknown]", len = 9);
+	if ((t->frames[d] = pf_profile_intern(p, t->buf, len)) == UINT32_MAX)
+		return pf_nomem(err, input, line);
+	t->depth = d + 1;
+	if (w != 0 && pf_profile_add(p, t->frames, t->depth, w, 0, err) != 0) {
+		pf_err_name(err, input);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep,
+    const char *input, uint64_t line, struct pf_error *err)
 {
 	size_t i = 0, o = 0, lead;
 	struct pf_csv_field *f;
 
 	c->nf = 0;
-	c->why = NULL;
 	/* Unquoted text is never longer than the line. */
 	if (pf_grow(&c->buf, &c->bcap, n + 1, 1) != 0)
-		return PF_CSV_NOMEM;
+		return pf_nomem(err, input, line);
 	for (;;) {
 		if (pf_grow(&c->f, &c->fcap, c->nf + 1, sizeof(*c->f)) != 0)
-			return PF_CSV_NOMEM;
+			return pf_nomem(err, input, line);
 		f = &c->f[c->nf++];
 		for (lead = 0; i + lead < n && s[i + lead] == ' '; lead++)
 			;
@@ -73,10 +123,9 @@ pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
 			f->lead = lead;
 			f->quoted = 1;
 			for (i += lead + 1;; i++) {
-				if (i >= n) {
-					c->why = "a quoted field without its closing quote";
-					return PF_CSV_SYNTAX;
-				}
+				if (i >= n)
+					return pf_err(err, input, line, "a quoted field "
+					    "without its closing quote");
 				if (s[i] == '"') {
 					if (i + 1 < n && s[i + 1] == '"') {
 						c->buf[o++] = '"';
@@ -90,10 +139,9 @@ pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
 			f->n = (size_t)(c->buf + o - f->s);
 			for (i++; i < n && (s[i] == ' ' || s[i] == '\t') && s[i] != sep; i++)
 				;
-			if (i < n && s[i] != sep) {
-				c->why = "text after the closing quote of a field";
-				return PF_CSV_SYNTAX;
-			}
+			if (i < n && s[i] != sep)
+				return pf_err(err, input, line, "text after the "
+				    "closing quote of a field");
 		} else {
 			const char *e = memchr(s + i, sep, n - i);
 			size_t k = e != NULL ? (size_t)(e - s) : n;
@@ -105,7 +153,7 @@ pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep)
 			i = k;
 		}
 		if (i >= n)
-			return PF_CSV_OK;
+			return 0;
 		i++;		/* the separator */
 	}
 }

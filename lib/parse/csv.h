@@ -25,10 +25,7 @@ struct pf_csv {
 	size_t nf, fcap;
 	char *buf;		/* unquoted text of quoted fields */
 	size_t bcap;
-	const char *why;	/* after a syntax error: what is wrong */
 };
-
-enum { PF_CSV_OK = 0, PF_CSV_NOMEM = -1, PF_CSV_SYNTAX = -2 };
 
 /*
  * The next line of a report that is not blank, without its CR and, on the
@@ -40,10 +37,33 @@ int pf_csv_line(struct pf_reader *r, const char **s, size_t *n, uint64_t *line,
     struct pf_error *err);
 
 void pf_csv_release(struct pf_csv *c);
-/* Splits s[0..n-1] (a line without its end) at sep into c->f[0..nf-1],
- * valid until the next call.  PF_CSV_OK, PF_CSV_NOMEM, or PF_CSV_SYNTAX
- * with c->why set (an unterminated quote, text after a closing one). */
-int pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep);
+
+/*
+ * The path from the root to the row being read, in a report that lists a
+ * call tree row by row (VTune, Visual Studio).
+ */
+struct pf_csv_path {
+	uint32_t *frames;
+	size_t depth, cap;
+	char *buf;
+	size_t bcap;
+};
+
+void pf_csv_path_release(struct pf_csv_path *t);
+/*
+ * Makes the row at depth d (at most t->depth) the path's last frame,
+ * named "PRE`NAME" ("NAME" when pre is empty; blanks around each cut,
+ * ';' made ':', "[unknown]" for no name), and adds w (when not 0) to that
+ * stack of p.  0, or -1 with err filled (name, line).
+ */
+int pf_csv_path_row(struct pf_csv_path *t, struct pf_profile *p, size_t d,
+    const char *pre, size_t pn, const char *name, size_t n, pf_count w,
+    const char *input, uint64_t line, struct pf_error *err);
+/* Splits s[0..n-1], line `line` of input (without its end), at sep into
+ * c->f[0..nf-1], valid until the next call.  0, or -1 with err filled
+ * (memory, an unterminated quote, text after a closing one). */
+int pf_csv_split(struct pf_csv *c, const char *s, size_t n, char sep,
+    const char *input, uint64_t line, struct pf_error *err);
 /* The index of the field named name (compared whole, blanks around it
  * ignored), or -1. */
 long pf_csv_find(const struct pf_csv *c, const char *name);

@@ -78,10 +78,7 @@ struct vs {
 	uint64_t line;
 	struct pf_csv csv;
 	long clevel, cfunc, cw;
-	uint32_t *frames;
-	size_t depth, fcap;
-	char *nbuf;
-	size_t ncap;
+	struct pf_csv_path path;
 };
 
 static int
@@ -106,9 +103,8 @@ static int
 row(struct vs *v, struct pf_collapse_stats *st)
 {
 	const struct pf_csv_field *fl, *fn, *fw;
-	const char *s;
 	pf_count lv, w;
-	size_t d, len;
+	size_t d;
 	int rc;
 
 	if ((size_t)v->clevel >= v->csv.nf || (size_t)v->cfunc >= v->csv.nf ||
@@ -121,11 +117,11 @@ row(struct vs *v, struct pf_collapse_stats *st)
 	if (pf_csv_count(fl->s, fl->n, &lv) != PF_COUNT_OK || lv % PF_COUNT_ONE != 0)
 		return pf_err(v->err, v->name, v->line, "level '%.*s' is not a whole "
 		    "number", (int)(fl->n < 40 ? fl->n : 40), fl->s);
-	if (lv / PF_COUNT_ONE > v->depth)
+	if (lv / PF_COUNT_ONE > v->path.depth)
 		return pf_err(v->err, v->name, v->line, "level %llu where at most %zu "
 		    "was expected (a call tree row without its caller)",
 		    (unsigned long long)(lv / PF_COUNT_ONE > UINT64_MAX ? UINT64_MAX :
-		    lv / PF_COUNT_ONE), v->depth);
+		    lv / PF_COUNT_ONE), v->path.depth);
 	d = (size_t)(lv / PF_COUNT_ONE);
 	if (d >= MAX_DEPTH)
 		return pf_err(v->err, v->name, v->line, "call tree deeper than %d", MAX_DEPTH);
@@ -134,30 +130,9 @@ row(struct vs *v, struct pf_collapse_stats *st)
 		    "exclusive cost '%.*s' beyond 64 bits" :
 		    "exclusive cost '%.*s' is not a number",
 		    (int)(fw->n < 40 ? fw->n : 40), fw->s);
-	s = fn->s;
-	len = fn->n;
-	while (len > 0 && (*s == ' ' || *s == '\t'))
-		s++, len--;
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	if (pf_grow(&v->nbuf, &v->ncap, len + 10, 1) != 0 ||
-	    pf_grow(&v->frames, &v->fcap, d + 1, sizeof(*v->frames)) != 0)
-		return pf_nomem(v->err, v->name, v->line);
-	memcpy(v->nbuf, s, len);
-	len = pf_name_tidy(v->nbuf, len, 0);
-	if (len == 0)
-		memcpy(v->nbuf, "[unknown]", len = 9);
-	if ((v->frames[d] = pf_profile_intern(v->p, v->nbuf, len)) == UINT32_MAX)
-		return pf_nomem(v->err, v->name, v->line);
-	v->depth = d + 1;
 	st->samples++;
-	if (w == 0)
-		return 0;
-	if (pf_profile_add(v->p, v->frames, v->depth, w, 0, v->err) != 0) {
-		pf_err_name(v->err, v->name);
-		return -1;
-	}
-	return 0;
+	return pf_csv_path_row(&v->path, v->p, d, NULL, 0, fn->s, fn->n, w, v->name,
+	    v->line, v->err);
 }
 
 int
@@ -168,7 +143,7 @@ pf_vsprof_read(struct pf_profile *p, struct pf_reader *r,
 	struct vs v;
 	const char *s;
 	size_t n;
-	int lt, rc = -1, c, have_header = 0;
+	int lt, rc = -1, have_header = 0;
 
 	PF_UNUSED(o);
 	memset(&v, 0, sizeof(v));
@@ -187,13 +162,8 @@ pf_vsprof_read(struct pf_profile *p, struct pf_reader *r,
 			}
 		}
 		/* Every row ends with a comma: an empty last field. */
-		if ((c = pf_csv_split(&v.csv, s, n, ',')) != PF_CSV_OK) {
-			if (c == PF_CSV_NOMEM)
-				pf_nomem(err, v.name, v.line);
-			else
-				pf_err(err, v.name, v.line, "%s", v.csv.why);
+		if (pf_csv_split(&v.csv, s, n, ',', v.name, v.line, err) != 0)
 			goto out;
-		}
 		if (!have_header) {
 			if (header(&v, st) != 0)
 				goto out;
@@ -206,7 +176,6 @@ pf_vsprof_read(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 out:
 	pf_csv_release(&v.csv);
-	free(v.frames);
-	free(v.nbuf);
+	pf_csv_path_release(&v.path);
 	return rc;
 }

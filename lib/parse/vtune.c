@@ -59,10 +59,7 @@ struct vt {
 	long cfunc, cself, cmod;
 	int seconds;		/* the metric is a time in seconds */
 	int bytes;		/* ... else a size in bytes */
-	uint32_t *frames;
-	size_t depth, fcap;
-	char *nbuf;
-	size_t ncap;
+	struct pf_csv_path path;
 };
 
 /* Picks the weight column of the header in v->csv. */
@@ -98,7 +95,7 @@ row(struct vt *v, struct pf_collapse_stats *st)
 {
 	const struct pf_csv_field *fn, *fs;
 	const char *s, *mod;
-	size_t n, ind, len, mlen;
+	size_t n, ind, mlen;
 	pf_count w;
 	int rc;
 
@@ -112,18 +109,12 @@ row(struct vt *v, struct pf_collapse_stats *st)
 	n = fn->n;
 	for (ind = fn->lead; n > 0 && *s == ' '; s++, n--)
 		ind++;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
 	mod = v->cmod >= 0 ? v->csv.f[v->cmod].s : NULL;
 	mlen = v->cmod >= 0 ? v->csv.f[v->cmod].n : 0;
-	while (mlen > 0 && (*mod == ' ' || *mod == '\t'))
-		mod++, mlen--;
-	while (mlen > 0 && (mod[mlen - 1] == ' ' || mod[mlen - 1] == '\t'))
-		mlen--;
-	if (ind > v->depth)
+	if (ind > v->path.depth)
 		return pf_err(v->err, v->name, v->line, "indented %zu levels where "
 		    "at most %zu were expected (a call tree row without its caller)",
-		    ind, v->depth);
+		    ind, v->path.depth);
 	if (ind >= MAX_DEPTH)
 		return pf_err(v->err, v->name, v->line, "call tree deeper than %d", MAX_DEPTH);
 	if ((rc = pf_csv_count(fs->s, fs->n, &w)) != PF_COUNT_OK)
@@ -134,31 +125,9 @@ row(struct vt *v, struct pf_collapse_stats *st)
 		return pf_err(v->err, v->name, v->line, "self time '%.*s' beyond 64 bits",
 		    (int)(fs->n < 40 ? fs->n : 40), fs->s);
 	/* "module`function", as inferno names frames of VTune's stacks. */
-	len = n;
-	if (mlen > 0)
-		len += mlen + 1;
-	if (pf_grow(&v->nbuf, &v->ncap, len + 1, 1) != 0 ||
-	    pf_grow(&v->frames, &v->fcap, ind + 1, sizeof(*v->frames)) != 0)
-		return pf_nomem(v->err, v->name, v->line);
-	if (len > n) {
-		memcpy(v->nbuf, mod, mlen);
-		v->nbuf[mlen] = '`';
-	}
-	memcpy(v->nbuf + (len - n), s, n);
-	len = pf_name_tidy(v->nbuf, len, 0);
-	if (len == 0)
-		memcpy(v->nbuf, "[unknown]", len = 9);
-	if ((v->frames[ind] = pf_profile_intern(v->p, v->nbuf, len)) == UINT32_MAX)
-		return pf_nomem(v->err, v->name, v->line);
-	v->depth = ind + 1;
 	st->samples++;
-	if (w == 0)
-		return 0;
-	if (pf_profile_add(v->p, v->frames, v->depth, w, 0, v->err) != 0) {
-		pf_err_name(v->err, v->name);
-		return -1;
-	}
-	return 0;
+	return pf_csv_path_row(&v->path, v->p, ind, mod, mlen, s, n, w, v->name,
+	    v->line, v->err);
 }
 
 int
@@ -170,7 +139,7 @@ pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
 	const char *s;
 	size_t n;
 	char sep = 0;
-	int lt, rc = -1, c, have_header = 0;
+	int lt, rc = -1, have_header = 0;
 
 	PF_UNUSED(o);
 	memset(&v, 0, sizeof(v));
@@ -188,13 +157,8 @@ pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
 			}
 			sep = s[14];
 		}
-		if ((c = pf_csv_split(&v.csv, s, n, sep)) != PF_CSV_OK) {
-			if (c == PF_CSV_NOMEM)
-				pf_nomem(err, v.name, v.line);
-			else
-				pf_err(err, v.name, v.line, "%s", v.csv.why);
+		if (pf_csv_split(&v.csv, s, n, sep, v.name, v.line, err) != 0)
 			goto out;
-		}
 		if (!have_header) {
 			if (header(&v, st) != 0)
 				goto out;
@@ -207,7 +171,6 @@ pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
 	rc = 0;
 out:
 	pf_csv_release(&v.csv);
-	free(v.frames);
-	free(v.nbuf);
+	pf_csv_path_release(&v.path);
 	return rc;
 }
