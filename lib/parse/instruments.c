@@ -240,7 +240,8 @@ value(struct ins *in, const char *s, size_t n, int bare_ms, const char *what,
 		    what, (int)(n < 40 ? n : 40), s);
 	/* A copy's bytes are rounded ("429.93 MB"): whole bytes. */
 	if (kind == K_BYTES)
-		c = (c + PF_COUNT_ONE / 2) / PF_COUNT_ONE * PF_COUNT_ONE;
+		c = (c / PF_COUNT_ONE + (c % PF_COUNT_ONE >= PF_COUNT_ONE / 2 &&
+		    c / PF_COUNT_ONE < UINT64_MAX)) * PF_COUNT_ONE;
 	if (c != 0) {
 		if (in->kind != K_NONE && in->kind != kind)
 			return pf_err(in->err, in->name, in->line, "%s '%.*s' is %s, "
