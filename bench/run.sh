@@ -19,6 +19,7 @@
 #   CPUPROF_MB   size of the generated .cpuprofile, in MiB (default 300)
 #   TRACE_MB     size of the generated Chrome trace, in MiB (default 300)
 #   CALLGRAPH_MB size of the generated callgrind and pstats inputs, in MiB
+#   CALLTREE_MB  size of the generated Instruments, VTune, VS reports, in MiB
 #                (default 40)
 #   SPEEDSCOPE_MB  size of each generated speedscope file, in MiB (default 300)
 #   TEXTTREE_MB  size of the generated GHC .prof and macOS sample reports,
@@ -493,6 +494,7 @@ section_svg() {
 CPUPROF_MB=${CPUPROF_MB:-300}
 CALLGRAPH_MB=${CALLGRAPH_MB:-40}
 TEXTTREE_MB=${TEXTTREE_MB:-40}
+CALLTREE_MB=${CALLTREE_MB:-40}
 section_collapse_cpuprofile() {
 	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
 	PFC=$pfc
@@ -1249,6 +1251,42 @@ section_collapse_texttree() {
 	echo "   pf-collapse counts $got samples, the generator's total (checked)"
 }
 
+# Call tree reports (Instruments deep copies, VTune and Visual Studio CSV):
+# CALLTREE_MB of copies of the external corpus's real reports, each copy
+# its own tree (bench/make-calltree.py); MB/s and peak RSS, and the total
+# checked against the copies times the report's total found by
+# tests/ref/calltree-report.py.
+section_collapse_calltree() {
+	local pfc=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	PFC=$pfc
+	local ext=$CORPUS/external spec fmt src out copies one want got
+	mkdir -p "$DATA"
+	for spec in "instruments:speedscope/Instruments/16.0/simple-time-profile-deep-copy.txt:txt" \
+	    "vtune:inferno/collapse-vtune/vtune.csv:csv" \
+	    "vsprof:inferno/collapse-vsprof/CallTreeSummary.csv:csv"; do
+		fmt=${spec%%:*}
+		src=${spec#*:}
+		src=$ext/${src%:*}
+		out=$DATA/big-$CALLTREE_MB.$fmt.${spec##*:}
+		[ -f "$src" ] || die "corpus file $src not found"
+		if ! [ -s "$out" ] || ! [ -s "$out.copies" ]; then
+			echo "bench: making ${out#"$ROOT"/} (copies of ${src##*/}), once"
+			python3 "$SELF_DIR/make-calltree.py" "$fmt" "$src" "$CALLTREE_MB" "$out" \
+			    >"$out.copies" || die "making $out failed"
+		fi
+		# shellcheck disable=SC2016
+		bench_cmds "pf-collapse, $fmt" "$out" \
+			"wc -l" 'wc -l "$IN"' \
+			"pf-collapse" '"$PFC" "$IN"'
+		copies=$(cat "$out.copies")
+		one=$(python3 "$ROOT/tests/ref/calltree-report.py" "$fmt" "$src" | sed -n 's/^total //p')
+		want=$(awk -v c="$copies" -v t="$one" 'BEGIN { printf "%.3f", c * t }')
+		got=$(awk '{ t += $NF } END { printf "%.3f", t }' "$TMP/out.1")
+		[ "$got" = "$want" ] || die "pf-collapse counts $got on the $fmt input, want $want"
+		echo "   pf-collapse counts $got = $copies x $one, the report's total (checked)"
+	done
+}
+
 
 # ---------------------------------------------------------------- main
 
@@ -1266,7 +1304,7 @@ echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || e
 echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}${BASE:+, baseline: $BASE}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox section_collapse_texttree)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox section_collapse_texttree section_collapse_calltree)
 
 # BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
 if [ -n "${BENCH_SECTIONS:-${BENCH_ONLY:-}}" ]; then

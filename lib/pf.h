@@ -381,6 +381,10 @@ enum pf_format {
 	PF_FORMAT_FIREFOX,	/* Firefox Profiler / Gecko profile JSON */
 	PF_FORMAT_GHCPROF,	/* GHC's .prof report (+RTS -p, -P) */
 	PF_FORMAT_MACSAMPLE,	/* macOS sample(1) text report */
+	/* Call trees of platform profilers, as text and CSV reports. */
+	PF_FORMAT_INSTRUMENTS_TXT,	/* Instruments: a call tree's deep copy */
+	PF_FORMAT_VTUNE,	/* Intel VTune CSV call stacks */
+	PF_FORMAT_VSPROF,	/* Visual Studio profiler CallTreeSummary CSV */
 	PF_FORMAT_COUNT
 };
 

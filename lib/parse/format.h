@@ -178,6 +178,10 @@ PF_FORMAT_DECLARE(d3);
 PF_FORMAT_DECLARE(firefox);		/* firefox.c: Gecko and processed JSON */
 PF_FORMAT_DECLARE(ghcprof);
 PF_FORMAT_DECLARE(macsample);
+/* Call trees of platform profilers (instruments.c, vtune.c, vsprof.c). */
+PF_FORMAT_DECLARE(instruments);
+PF_FORMAT_DECLARE(vtune);
+PF_FORMAT_DECLARE(vsprof);
 
 /* The two readers behind the v8prof row, and the detector of the log. */
 pf_detect_fn pf_v8log_detect;

@@ -262,6 +262,26 @@ static const struct pf_format_row rows[] = {
 	    OPT(NO_LOCATION) | OPT(DROP_IDLE), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
 	    "samples" },
 	  pf_macsample_detect, pf_macsample_read },
+	/* Call trees of platform profilers, as text and CSV reports. */
+	{ { PF_FORMAT_INSTRUMENTS_TXT, "instruments-txt", "instruments-deep-copy",
+	    "Instruments call tree, copied as text (Edit > Deep Copy)",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "self weight: milliseconds (time), cycles, or bytes\n"
+	    "(allocations), as the copy's column says" },
+	  pf_instruments_detect, pf_instruments_read },
+	{ { PF_FORMAT_VTUNE, "vtune-csv", "vtune",
+	    "Intel VTune CSV call stacks (-report top-down -format csv)",
+	    0, PF_UNIT_MILLISECONDS, PF_UNIT_MILLISECONDS,
+	    "CPU Time:Self in milliseconds (another :Self metric\n"
+	    "as it is)" },
+	  pf_vtune_detect, pf_vtune_read },
+	{ { PF_FORMAT_VSPROF, "vsprof", "vsprof-csv",
+	    "Visual Studio profiler call tree CSV (VSPerfReport CallTreeSummary)",
+	    0, PF_UNIT_UNKNOWN, PF_UNIT_UNKNOWN,
+	    "exclusive samples, or exclusive elapsed time\n"
+	    "(milliseconds, or percent of the run when only\n"
+	    "percentages are given)" },
+	  pf_vsprof_detect, pf_vsprof_read },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

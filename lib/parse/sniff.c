@@ -77,11 +77,14 @@ text_kind(const char *t, size_t n)
 		return "macOS sample output (sample(1), or Activity Monitor's "
 		    "\"Sample Process\")";
 	if (pf_mem_starts(t, n, "Function Stack,") && pf_mem_has(t, l1, "CPU Time"))
-		return "an Intel VTune CSV report";
+		return "an Intel VTune CSV report without a :Self column (pf-collapse "
+		    "reads -report top-down -call-stack-mode all "
+		    "-column=\"CPU Time:Self\",Module -format csv)";
 	if (pf_mem_starts(t, n, "Index") && pf_mem_has(t, l1, "CPU Time:Total"))
 		return "an Intel VTune gprof-like report (gprof-cc)";
 	if (pf_mem_starts(t, n, "Level,Function Name,"))
-		return "a Visual Studio profiler CSV report (CallTreeSummary)";
+		return "a Visual Studio profiler CSV report (CallTreeSummary) without "
+		    "a column of exclusive samples, time or allocations";
 	if (pf_mem_has(t, l1, "Time and Allocation Profiling Report"))
 		return "a GHC .prof report (+RTS -p)";
 	if (pf_mem_starts(t, n, "JAVA PROFILE 1."))
@@ -91,8 +94,8 @@ text_kind(const char *t, size_t n)
 	if (pf_mem_has(t, l1, "log opened (PC)") || pf_mem_has(t, n, ":PUSH:"))
 		return "a Papyrus stack profiling log (Skyrim, Fallout 4)";
 	if (pf_mem_starts(t, n, "Weight\t") && pf_mem_has(t, l1, "Symbol Name"))
-		return "a copy of an Instruments call tree (text; xctrace export "
-		    "gives the XML pf-collapse reads)";
+		return "a copy of an Instruments call tree (text) with columns "
+		    "pf-collapse does not know";
 	if (pf_mem_starts(t, n, "<!DOCTYPE html") || pf_mem_starts(t, n, "<!doctype html") ||
 	    pf_mem_starts(t, n, "<html") || pf_mem_starts(t, n, "<HTML"))
 		return "an HTML page";
