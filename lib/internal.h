@@ -237,6 +237,12 @@ struct pf_reader *pf_reader_command(const char *name, char *const argv[],
  * left to read.  Returns -1 for any other input. */
 int pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
     uint64_t *end);
+/* r's file is read by other means now (range readers, a mapping that
+ * reports its own progress): takes back the bytes r added to
+ * pf_input_bytes_read() and adds no more. */
+void pf_reader_uncount(struct pf_reader *r);
+/* Adds n to pf_input_bytes_read(), for a reader of its own (a mapping). */
+void pf_progress_add(uint64_t n);
 /* The byte offset, in the whole input, of the line last returned. */
 uint64_t pf_reader_offset(const struct pf_reader *r);
 

@@ -141,6 +141,7 @@ struct session {
 	const unsigned char *base;	/* the whole file */
 	uint64_t size;
 	int mapped;			/* base is a mapping of the file */
+	uint64_t progressed;		/* bytes of it added to the bytes read */
 	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
 	int nworkers, index;		/* this thread folds rounds % n == index */
@@ -1128,6 +1129,10 @@ release_pages(struct session *s, uint64_t off)
 	}
 }
 
+/* How many bytes of mapped records the first worker walks between two
+ * additions to pf_input_bytes_read(). */
+#define PROGRESS_STEP ((uint64_t)1 << 20)
+
 static int
 read_records(struct session *s)
 {
@@ -1193,6 +1198,10 @@ read_records(struct session *s)
 		if (s->unsupported)
 			return 1;
 		off += size;
+		if (s->mapped && s->index == 0 && off - s->progressed >= PROGRESS_STEP) {
+			pf_progress_add(off - s->progressed);
+			s->progressed = off;
+		}
 	}
 	return 0;
 }
@@ -2176,6 +2185,7 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 				return pf_errc(err, PF_ERR_IO, name, 0, 0, "cannot map the file: %s", strerror(errno));
 			base = map;
 			mapped = 1;
+			pf_reader_uncount(r);	/* the first worker counts records */
 			madvise(map, (size_t)end, MADV_SEQUENTIAL);
 		}
 		size = end;
@@ -2220,6 +2230,8 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 		else
 			run_worker(&w[k]);
 	}
+	if (mapped && w[0].s.progressed < size)
+		pf_progress_add(size - w[0].s.progressed);
 	/* A refusal by any thread is the answer; else the first error. */
 	for (k = 0; k < n; k++)
 		if (w[k].rc == PF_PERF_DATA_UNSUPPORTED) {
