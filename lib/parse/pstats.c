@@ -77,6 +77,22 @@ struct ps {
 	pf_count total;
 };
 
+/* Frees what reading the marshal data needs (twice is harmless). */
+static void
+ps_release(struct ps *p)
+{
+	pf_strmap_release(&p->funcs);
+	memset(&p->funcs, 0, sizeof(p->funcs));
+	pf_arena_release(&p->arena);
+	free(p->refs);
+	free(p->buf);
+	free(p->tmp);
+	p->refs = NULL;
+	p->buf = NULL;
+	p->tmp = NULL;
+	p->nrefs = p->rcap = p->cap = p->len = p->pos = p->tmpcap = 0;
+}
+
 static int
 ps_err(struct ps *p, const char *what)
 {
@@ -748,8 +764,9 @@ pf_pstats_read(struct pf_profile *pr, struct pf_reader *r,
 		ps_err(&p, "more data after the stats dict");
 		goto out;
 	}
-	pf_callgraph_merge_arcs(&p.g);
-	if (pf_callgraph_fold(&p.g, &nfns) != 0)
+	/* What only reading needed goes before the stacks come. */
+	ps_release(&p);
+	if (pf_callgraph_merge_arcs(&p.g) != 0 || pf_callgraph_fold(&p.g, &nfns) != 0)
 		goto out;
 	st->samples = nfns;
 	if (p.negative > 0)
@@ -758,11 +775,7 @@ pf_pstats_read(struct pf_profile *pr, struct pf_reader *r,
 		    "counted as 0", p.negative);
 	rc = 0;
 out:
-	pf_strmap_release(&p.funcs);
-	pf_arena_release(&p.arena);
+	ps_release(&p);
 	pf_callgraph_release(&p.g);
-	free(p.refs);
-	free(p.buf);
-	free(p.tmp);
 	return rc;
 }
