@@ -302,10 +302,22 @@ out:
 }
 
 static int
+too_tangled(struct pf_callgraph *g)
+{
+	return pf_err(g->err, g->name, 0, "the call graph is too tangled to "
+	    "estimate stacks from (more than %u steps)", PF_CG_MAX_STEPS);
+}
+
+static int
 emit(struct pf_callgraph *g, pf_count w)
 {
 	size_t i;
 
+	/* A stack costs its frames: deep chains of callers are bounded by
+	 * what they write, not only by the calls that found them. */
+	g->steps += g->depth;
+	if (g->steps > PF_CG_MAX_STEPS)
+		return too_tangled(g);
 	if (pf_grow(&g->frames, &g->fcap, g->depth + 1, sizeof(*g->frames)) != 0)
 		return pf_nomem(g->err, g->name, 0);
 	for (i = 0; i < g->depth; i++)
@@ -316,13 +328,6 @@ emit(struct pf_callgraph *g, pf_count w)
 		return -1;
 	}
 	return 0;
-}
-
-static int
-too_tangled(struct pf_callgraph *g)
-{
-	return pf_err(g->err, g->name, 0, "the call graph is too tangled to "
-	    "estimate stacks from (more than %u steps)", PF_CG_MAX_STEPS);
 }
 
 /* Spreads w, the weight of the stack g->stack (leaf first, top fi), over
