@@ -10,11 +10,206 @@
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pf.h"
+
+/* ----------------------------------------------------------- progress */
+
+/*
+ * --progress[=WHEN]: while the inputs are read, a line on stderr says how
+ * many bytes were read, how fast, and what part of the inputs that is when
+ * their sizes are known ("pf-svg: 1.2 GiB read, 310.5 MiB/s, 41%"), redrawn
+ * in place with '\r' four times a second from the first second on and
+ * erased at the end; so a run that takes less than a second shows nothing.
+ * WHEN is auto (the default: only when stderr is a terminal), always or
+ * never.  A thread draws it from the count the library keeps
+ * (pf_input_bytes_read), so reading never waits for it; warnings erase it
+ * first (the warnx below), and it is drawn again at the next tick.
+ */
+enum { OPT_MAX_INPUT_SIZE = 1000, OPT_MAX_INFLATE_RATIO, OPT_PROGRESS };
+#define PROGRESS_LONGOPT { "progress", optional_argument, NULL, OPT_PROGRESS }
+enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+static struct {
+	int when;
+	const char *prog;
+	uint64_t total;		/* of the inputs, 0 when unknown */
+	int unsized;		/* an input's size is unknown */
+	uint64_t base;		/* bytes read before them (a palette map) */
+	struct timespec t0;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, stop;
+	int width;		/* of the line drawn, 0: none */
+} progress = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* Its lines of --help, descriptions starting at column col. */
+static inline void
+progress_help(int col)
+{
+	printf("      --progress[=WHEN]\n"
+	    "%*sshow bytes read, rate and percentage on\n"
+	    "%*sstderr during a long read: auto (when it is\n"
+	    "%*sa terminal), always (the default of the bare\n"
+	    "%*soption) or never\n", col, "", col, "", col, "", col, "");
+}
+
+/* Takes the value of --progress; 0, or 2 after a message. */
+static inline int
+progress_opt(const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "always") == 0)
+		progress.when = PROGRESS_ALWAYS;
+	else if (strcmp(arg, "auto") == 0)
+		progress.when = PROGRESS_AUTO;
+	else if (strcmp(arg, "never") == 0)
+		progress.when = PROGRESS_NEVER;
+	else {
+		warnx("invalid --progress '%s': expected auto, always or never", arg);
+		return 2;
+	}
+	return 0;
+}
+
+/* Erases the line drawn, if any; called with progress.mu held. */
+static inline void
+progress_erase(void)
+{
+	if (progress.width > 0)
+		fprintf(stderr, "\r%*s\r", progress.width, "");
+	progress.width = 0;
+}
+
+static inline double
+progress_seconds(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - progress.t0.tv_sec) +
+	    (double)(now.tv_nsec - progress.t0.tv_nsec) / 1e9;
+}
+
+static void *
+progress_run(void *arg)
+{
+	struct timespec next;
+	char line[160];
+	double secs;
+	uint64_t done;
+	int sized, n;
+
+	(void)arg;
+	pthread_mutex_lock(&progress.mu);
+	next = progress.t0;
+	while (!progress.stop) {
+		next.tv_nsec += 250000000L;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		while (!progress.stop &&
+		    pthread_cond_timedwait(&progress.cv, &progress.mu, &next) != ETIMEDOUT)
+			;
+		if (progress.stop || (secs = progress_seconds()) < 1.0)
+			continue;
+		done = pf_input_bytes_read(&sized) - progress.base;
+		pf_progress_line(line, sizeof(line), done, sized ? progress.total : 0, secs);
+		n = fprintf(stderr, "\r%s: %s", progress.prog, line) - 1;
+		/* Spaces over the end of a longer line drawn before. */
+		if (n < progress.width)
+			fprintf(stderr, "%*s", progress.width - n, "");
+		fflush(stderr);
+		if (n > progress.width)
+			progress.width = n;
+	}
+	progress_erase();
+	pthread_mutex_unlock(&progress.mu);
+	return NULL;
+}
+
+/* Adds the n inputs of paths ("-": stdin) to those the progress line
+ * measures, before progress_start(). */
+static inline void
+progress_inputs(const char *const *paths, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((strcmp(paths[i], "-") == 0 ? fstat(STDIN_FILENO, &st) :
+		    stat(paths[i], &st)) != 0 || !S_ISREG(st.st_mode))
+			progress.unsized = 1;	/* a pipe: no percentage */
+		else
+			progress.total += (uint64_t)st.st_size;
+	}
+}
+
+/* Starts the progress line of prog, if --progress and stderr ask for one. */
+static inline void
+progress_start(const char *prog)
+{
+	pthread_condattr_t ca;
+
+	if (progress.when == PROGRESS_NEVER ||
+	    (progress.when == PROGRESS_AUTO && !isatty(STDERR_FILENO)))
+		return;
+	progress.prog = prog;
+	if (progress.unsized)
+		progress.total = 0;
+	if (pthread_condattr_init(&ca) != 0)
+		return;
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&progress.cv, &ca) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &progress.t0);
+		progress.base = pf_input_bytes_read(NULL);
+		progress.stop = 0;
+		progress.running = pthread_create(&progress.thread, NULL, progress_run, NULL) == 0;
+		if (!progress.running)
+			pthread_cond_destroy(&progress.cv);
+	}
+	pthread_condattr_destroy(&ca);
+}
+
+/* Stops the progress line and erases it. */
+static inline void
+progress_stop(void)
+{
+	if (!progress.running)
+		return;
+	pthread_mutex_lock(&progress.mu);
+	progress.stop = 1;
+	pthread_cond_signal(&progress.cv);
+	pthread_mutex_unlock(&progress.mu);
+	pthread_join(progress.thread, NULL);
+	pthread_cond_destroy(&progress.cv);
+	progress.running = 0;
+}
+
+/* warnx(3), erasing the progress line first: every message of the
+ * programs goes through it. */
+static inline void __attribute__((format(printf, 1, 2)))
+progress_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&progress.mu);
+	progress_erase();
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&progress.mu);
+}
+#define warnx progress_warnx
 
 static inline void
 report(const struct pf_error *e)
@@ -30,7 +225,6 @@ report(const struct pf_error *e)
  * --max-input-size SIZE and --max-inflate-ratio N, which every program
  * takes (pf_input_limits).  Their option values are above any other's.
  */
-enum { OPT_MAX_INPUT_SIZE = 1000, OPT_MAX_INFLATE_RATIO };
 #define LIMIT_LONGOPTS \
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE }, \
 	{ "max-inflate-ratio", required_argument, NULL, OPT_MAX_INFLATE_RATIO }

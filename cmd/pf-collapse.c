@@ -108,6 +108,7 @@ help(void)
 	    "  -o, --output FILE     write to FILE instead of standard output\n"
 	    );
 	limit_help(24);
+	progress_help(24);
 	printf(
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n"
@@ -372,7 +373,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_FIRST = 256 };
-	struct option longopts[PF_COPT_COUNT + 7];
+	static const char *dash[] = { "-" };
+	struct option longopts[PF_COPT_COUNT + 8];
 	char shortopts[16 + 2 * PF_COPT_COUNT] = "f:o:hV";
 	struct pf_collapse_options co;
 	struct pf_perf_options o;
@@ -392,6 +394,7 @@ main(int argc, char **argv)
 	longopts[n++] = (struct option){ "max-inflate-ratio", required_argument, NULL,
 	    OPT_MAX_INFLATE_RATIO };
 	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	longopts[n++] = (struct option)PROGRESS_LONGOPT;
 	for (i = 0; i < PF_COPT_COUNT; i++) {
 		const struct pf_collapse_opt_info *x = pf_collapse_opt_info(i);
 		int val = x->short_name != 0 ? x->short_name : OPT_FIRST + i;
@@ -495,6 +498,10 @@ main(int argc, char **argv)
 			if (limit_opt(ch, optarg) != 0)
 				return 2;
 			break;
+		case OPT_PROGRESS:
+			if (progress_opt(optarg) != 0)
+				return 2;
+			break;
 		case OPT_FIRST + PF_COPT_SNAPSHOT:
 			co.snapshot = optarg;
 			break;
@@ -521,10 +528,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	co.perf = o;
+	progress_inputs(argc > 0 ? (const char *const *)argv : dash,
+	    argc > 0 ? (size_t)argc : 1);
+	progress_start("pf-collapse");
 	if (argc == 0)
 		rval |= do_file(p, "-", &co);
 	for (i = 0; i < argc; i++)
 		rval |= do_file(p, argv[i], &co);
+	progress_stop();
 	/* The stacks read before an error would pass for the whole profile
 	 * further down a pipeline: write nothing. */
 	if (rval != 0) {

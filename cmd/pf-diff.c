@@ -55,6 +55,7 @@ help(void)
 	    "  -o, --output FILE      write to FILE instead of standard output\n"
 	    );
 	limit_help(25);
+	progress_help(25);
 	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
@@ -300,6 +301,7 @@ main(int argc, char **argv)
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
 		{ "output", required_argument, NULL, 'o' },
 		LIMIT_LONGOPTS,
+		PROGRESS_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -421,6 +423,10 @@ main(int argc, char **argv)
 			if (limit_opt(ch, optarg) != 0)
 				goto out;
 			break;
+		case OPT_PROGRESS:
+			if (progress_opt(optarg) != 0)
+				goto out;
+			break;
 		case 'h':
 			help();
 			rval = 0;
@@ -458,8 +464,12 @@ main(int argc, char **argv)
 	so.rules = rules;
 	so.nrules = nrules;
 	rval = 1;
+	progress_inputs((const char *const *)rb.path, rb.n);
+	progress_inputs((const char *const *)ra.path, ra.n);
+	progress_start("pf-diff");
 	failed = load_runs(&rb, &pr, &before) != 0;
 	failed |= load_runs(&ra, &pr, &after) != 0;
+	progress_stop();
 	if (failed)
 		goto out;
 	if ((d = pf_diff_pair_runs((const struct pf_profile *const *)before, rb.n,

@@ -50,6 +50,7 @@ help(void)
 	    "      --diff-mode MODE   self (default) or inclusive, at first\n"
 	    );
 	limit_help(25);
+	progress_help(25);
 	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
@@ -60,6 +61,7 @@ help(void)
 int
 main(int argc, char **argv)
 {
+	static const char *dash[] = { "-" };
 	enum { OPT_TITLE = 256, OPT_SUBTITLE, OPT_MINWIDTH, OPT_COUNTNAME,
 	    OPT_COLORS, OPT_CP, OPT_PALMAP, OPT_REVERSE, OPT_INVERTED,
 	    OPT_FLAMECHART, OPT_NEGATE, OPT_DIFFMODE };
@@ -78,6 +80,7 @@ main(int argc, char **argv)
 		{ "negate", no_argument, NULL, OPT_NEGATE },
 		{ "diff-mode", required_argument, NULL, OPT_DIFFMODE },
 		LIMIT_LONGOPTS,
+		PROGRESS_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -121,6 +124,10 @@ main(int argc, char **argv)
 			if (limit_opt(ch, optarg) != 0)
 				return 2;
 			break;
+		case OPT_PROGRESS:
+			if (progress_opt(optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -145,10 +152,14 @@ main(int argc, char **argv)
 		pf_palette_map_free(map);
 		return 1;
 	}
+	progress_inputs(argc > 0 ? (const char *const *)argv : dash,
+	    argc > 0 ? (size_t)argc : 1);
+	progress_start("pf-html");
 	if (argc == 0)
 		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
 		rval |= flame_read_input(f, argv[i]);
+	progress_stop();
 	/* A graph of what was read before an error would pass for the whole
 	 * profile: write nothing, as pf-merge does. */
 	if (rval != 0)

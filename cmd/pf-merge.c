@@ -49,6 +49,7 @@ help(void)
 	    "      --top N              keep the N heaviest stacks, the rest in [other]\n"
 	    );
 	limit_help(27);
+	progress_help(27);
 	printf(
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
@@ -91,6 +92,7 @@ main(int argc, char **argv)
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "jobs", required_argument, NULL, 'j' },
 		LIMIT_LONGOPTS,
+		PROGRESS_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -170,6 +172,12 @@ main(int argc, char **argv)
 				goto done;
 			}
 			break;
+		case OPT_PROGRESS:
+			if (progress_opt(optarg) != 0) {
+				rval = 2;
+				goto done;
+			}
+			break;
 		case 'h':
 			help();
 			goto done;
@@ -213,7 +221,10 @@ main(int argc, char **argv)
 			in[i].tag = i < nlabels ? labels[i] :
 			    strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 	}
+	progress_inputs(files, n);
+	progress_start("pf-merge");
 	p = pf_merge_load(in, n, &o, &err);
+	progress_stop();
 	for (i = 0; i < n; i++) {
 		report_skipped(in[i].path, &in[i].stats);
 		if (in[i].failed) {

@@ -70,6 +70,7 @@ help(void)
 	    "      --encoding NAME    encoding of the frame names (UTF-8)\n"
 	    );
 	limit_help(25);
+	progress_help(25);
 	printf(
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n"
@@ -129,6 +130,7 @@ other_format(const char *path)
 int
 main(int argc, char **argv)
 {
+	static const char *dash[] = { "-" };
 	enum { OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_MINWIDTH,
 	    OPT_FONTTYPE, OPT_FONTSIZE, OPT_FONTWIDTH, OPT_COUNTNAME, OPT_NAMETYPE,
 	    OPT_COLORS, OPT_BGCOLORS, OPT_HASH, OPT_RANDOM, OPT_CP, OPT_PALMAP,
@@ -166,6 +168,7 @@ main(int argc, char **argv)
 		{ "nameattr", required_argument, NULL, OPT_NAMEATTR },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		LIMIT_LONGOPTS,
+		PROGRESS_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -233,6 +236,10 @@ main(int argc, char **argv)
 			if (limit_opt(ch, optarg) != 0)
 				return 2;
 			break;
+		case OPT_PROGRESS:
+			if (progress_opt(optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -295,10 +302,14 @@ main(int argc, char **argv)
 		rval = err.code == PF_ERR_USAGE ? 2 : 1;
 		goto out;
 	}
+	progress_inputs(argc > 0 ? (const char *const *)argv : dash,
+	    argc > 0 ? (size_t)argc : 1);
+	progress_start("pf-svg");
 	if (argc == 0)
 		rval |= flame_read_input(f, "-");
 	for (i = 0; i < argc; i++)
 		rval |= flame_read_input(f, argv[i]);
+	progress_stop();
 	/* A graph of what was read before an error would pass for the whole
 	 * profile: write nothing, as pf-merge does. */
 	if (rval != 0)

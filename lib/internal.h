@@ -114,6 +114,55 @@ int pf_grow(void *bufp, size_t *cap, size_t n, size_t sz);
 /* n bytes in words: "2 GiB", "1536 KiB", "100 bytes" (exact, no rounding). */
 const char *pf_size_words(uint64_t n, char *buf, size_t size);
 
+/* ------------------------------------------------------- address spans */
+
+/*
+ * Address spans by their start, in a treap (spans.c): O(log n) per
+ * operation in any order of addresses.  A span is a start, a size and what
+ * the reader keeps with it (a frame, an index, a flag).  Nodes are indices
+ * into n[], 0 being none; a zeroed struct is an empty tree.
+ */
+struct pf_span {
+	uint64_t start, size;
+	uint32_t val;
+	int flag;
+};
+
+struct pf_span_node {
+	struct pf_span s;
+	uint32_t left, right;
+	uint32_t prio;
+};
+
+struct pf_spans {
+	struct pf_span_node *n;	/* n[0] unused */
+	size_t len, cap;
+	size_t count;		/* spans in the tree */
+	uint32_t root;
+	uint32_t free;		/* a list of unused nodes, through left */
+	uint32_t seed;
+};
+
+/* Splits the subtree at into the spans starting before key (*l) and the
+ * rest (*r). */
+void pf_spans_split(struct pf_spans *t, uint32_t at, uint64_t key, uint32_t *l,
+    uint32_t *r);
+/* Joins a and b, every start in a below every start in b. */
+uint32_t pf_spans_join(struct pf_spans *t, uint32_t a, uint32_t b);
+/* Puts the nodes of the subtree at into the free list. */
+void pf_spans_release(struct pf_spans *t, uint32_t at);
+/* The span of the subtree at with the greatest start at or below key, or
+ * NULL. */
+struct pf_span *pf_spans_floor(const struct pf_spans *t, uint32_t at, uint64_t key);
+/* A new node holding s, in no tree yet; 0 when memory runs out. */
+uint32_t pf_spans_node(struct pf_spans *t, const struct pf_span *s);
+/* Adds s (spans starting where it does stay); -1 when memory runs out. */
+int pf_spans_add(struct pf_spans *t, const struct pf_span *s);
+/* Makes dst a copy of src (dst's nodes freed); -1 when memory runs out. */
+int pf_spans_copy(struct pf_spans *dst, const struct pf_spans *src);
+/* Frees the nodes; t is an empty tree again. */
+void pf_spans_release_all(struct pf_spans *t);
+
 /* ------------------------------------------------------- profile rollback */
 
 /*
@@ -237,6 +286,12 @@ struct pf_reader *pf_reader_command(const char *name, char *const argv[],
  * left to read.  Returns -1 for any other input. */
 int pf_reader_file_span(const struct pf_reader *r, int *fd, uint64_t *start,
     uint64_t *end);
+/* r's file is read by other means now (range readers, a mapping that
+ * reports its own progress): takes back the bytes r added to
+ * pf_input_bytes_read() and adds no more. */
+void pf_reader_uncount(struct pf_reader *r);
+/* Adds n to pf_input_bytes_read(), for a reader of its own (a mapping). */
+void pf_progress_add(uint64_t n);
 /* The byte offset, in the whole input, of the line last returned. */
 uint64_t pf_reader_offset(const struct pf_reader *r);
 

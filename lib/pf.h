@@ -225,6 +225,23 @@ PF_API int pf_reader_decode(struct pf_reader *r, struct pf_error *err);
 PF_API void pf_input_limits(uint64_t max_size, unsigned max_ratio);
 PF_API uint64_t pf_input_max_size(void);
 
+/*
+ * Progress of the process's reading, for a progress line: the bytes read
+ * so far from every input, by every reader and thread (compressed bytes of
+ * a gzip'ed input, records walked of a mapped perf.data).  *sized (may be
+ * NULL) becomes 0 once pf reads the output of a command it runs (perf
+ * script), whose size nothing knows ahead: the bytes are then no fraction
+ * of the inputs' sizes.  Safe to call from any thread while others read.
+ */
+PF_API uint64_t pf_input_bytes_read(int *sized);
+/*
+ * Writes the progress line "12.5 MiB read, 40.1 MiB/s, 37%" into buf:
+ * done bytes read in seconds, a percentage of total when total > 0.
+ * Returns buf.
+ */
+PF_API char *pf_progress_line(char *buf, size_t size, uint64_t done,
+    uint64_t total, double seconds);
+
 /* ------------------------------------------------------------ folded format */
 
 /*

@@ -40,6 +40,54 @@ pf_input_max_size(void)
 	return input_max_size;
 }
 
+/*
+ * The bytes every reader of the process has read, for progress lines.  One
+ * relaxed atomic add per block read (a megabyte, or what a pipe gives), so
+ * it costs nothing next to the parsing of the block.
+ */
+static uint64_t bytes_read;
+static int unsized_read;
+
+void
+pf_progress_add(uint64_t n)
+{
+	__atomic_fetch_add(&bytes_read, n, __ATOMIC_RELAXED);
+}
+
+uint64_t
+pf_input_bytes_read(int *sized)
+{
+	if (sized != NULL)
+		*sized = !__atomic_load_n(&unsized_read, __ATOMIC_RELAXED);
+	return __atomic_load_n(&bytes_read, __ATOMIC_RELAXED);
+}
+
+char *
+pf_progress_line(char *buf, size_t size, uint64_t done, uint64_t total,
+    double seconds)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)done, rate = seconds > 0 ? (double)done / seconds : 0;
+	int u = 0, ru = 0, n;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	while (rate >= 1024 && ru < 6) {
+		rate /= 1024;
+		ru++;
+	}
+	n = snprintf(buf, size, u == 0 ? "%.0f %s read" : "%.1f %s read", v, unit[u]);
+	if (n >= 0 && (size_t)n < size && seconds > 0)
+		n += snprintf(buf + n, size - (size_t)n, ru == 0 ? ", %.0f %s/s" : ", %.1f %s/s",
+		    rate, unit[ru]);
+	if (n >= 0 && (size_t)n < size && total > 0)
+		snprintf(buf + n, size - (size_t)n, ", %u%%",
+		    done >= total ? 100u : (unsigned)((double)done * 100 / (double)total));
+	return buf;
+}
+
 struct pf_reader {
 	char name[256];
 	int fd;			/* -1 for memory */
@@ -62,6 +110,9 @@ struct pf_reader {
 	uint64_t lineno;
 	uint64_t line_off;
 	int terminated;
+
+	int uncounted;		/* adds nothing to the bytes read */
+	uint64_t counted;	/* bytes it added */
 
 	struct gunzip *gz;	/* non-NULL: buf holds inflated bytes */
 	struct utf16 *u16;	/* non-NULL: buf holds UTF-8 made from UTF-16 */
@@ -96,6 +147,25 @@ struct utf16 {
 	size_t inlen, incap;
 	int src_eof;		/* no more bytes to read */
 };
+
+/*
+ * What a reader adds to bytes_read: all it reads, but a range reader only
+ * the bytes of its range (the line that runs past its end is the next
+ * range's), and a reader whose file others read (pf_reader_uncount)
+ * nothing.
+ */
+static void
+count_read(struct pf_reader *r, uint64_t at, size_t n)
+{
+	uint64_t k = n;
+
+	if (r->uncounted)
+		return;
+	if (r->ranged)
+		k = at >= r->range_end ? 0 : (r->range_end - at < k ? r->range_end - at : k);
+	r->counted += k;
+	pf_progress_add(k);
+}
 
 static struct pf_reader *
 reader_alloc(const char *name)
@@ -217,6 +287,7 @@ pf_reader_command(const char *name, char *const argv[], struct pf_error *err)
 	}
 	r->fd = pfd[0];
 	r->own_fd = 1;
+	__atomic_store_n(&unsized_read, 1, __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -294,6 +365,7 @@ read_raw(struct pf_reader *r, struct pf_error *err)
 			return child_status(r, err);
 		return 0;
 	}
+	count_read(r, r->pos, (size_t)n);
 	r->pos += (uint64_t)n;
 	g->zs.next_in = g->in;
 	g->zs.avail_in = (uInt)n;
@@ -385,6 +457,7 @@ source_read(struct pf_reader *r, char *dst, size_t room, size_t *got,
 			return child_status(r, err);
 		return 0;
 	}
+	count_read(r, r->pos, (size_t)n);
 	r->pos += (uint64_t)n;
 	*got = (size_t)n;
 	return 0;
@@ -562,6 +635,16 @@ int
 pf_reader_terminated(const struct pf_reader *r)
 {
 	return r->terminated;
+}
+
+void
+pf_reader_uncount(struct pf_reader *r)
+{
+	if (r->uncounted)
+		return;
+	r->uncounted = 1;
+	__atomic_fetch_sub(&bytes_read, r->counted, __ATOMIC_RELAXED);
+	r->counted = 0;
 }
 
 int

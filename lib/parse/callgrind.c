@@ -577,8 +577,7 @@ pf_callgrind_read(struct pf_profile *p, struct pf_reader *r,
 		pf_err(err, c.name, 0, "no events: line");
 		goto out;
 	}
-	pf_callgraph_merge_arcs(&c.g);
-	if (pf_callgraph_fold(&c.g, &nfns) != 0)
+	if (pf_callgraph_merge_arcs(&c.g) != 0 || pf_callgraph_fold(&c.g, &nfns) != 0)
 		goto out;
 	st->samples = nfns;
 	if (c.has_totals || c.has_summary) {

@@ -102,14 +102,16 @@ int pf_peek_json_key(const struct pf_peek *pk, const char *key);
 
 struct pf_cg_arc {
 	uint32_t caller;	/* node index */
+	uint32_t callee;	/* node index */
 	uint64_t weight;	/* calls, or cost through the arc */
 };
 
 struct pf_cg_node {
 	uint32_t frame;		/* UINT32_MAX: no function */
 	pf_count self;		/* self cost, in the output's unit */
-	struct pf_cg_arc *callers;
-	size_t ncallers, ccap;
+	struct pf_cg_arc *callers;	/* its arcs in the graph's arcs[],
+					   once they are indexed */
+	size_t ncallers;
 };
 
 struct pf_callgraph {
@@ -121,6 +123,11 @@ struct pf_callgraph {
 	pf_count quantum;	/* splits are multiples of it (the last
 				   caller's takes the rest); 0: exact */
 	uint64_t added;		/* stacks added to the profile */
+	/* every arc, in one array (a few bytes each, where an array per
+	   function cost hundreds): by callee once indexed */
+	struct pf_cg_arc *arcs;
+	size_t narcs, acap;
+	int indexed, merged;
 	/* expansion */
 	unsigned char *onpath;
 	uint32_t *seen, gen;
@@ -130,6 +137,10 @@ struct pf_callgraph {
 	uint32_t *frames;	/* a stack being added, root first */
 	size_t fcap;
 	uint64_t steps;
+	unsigned char *flags;	/* per node: CG_CYCLIC, CG_REACHES_ROOT */
+	unsigned char *ok;	/* the callers expand() follows, a stack of
+				   one flag per caller and level */
+	size_t oktop, okcap;
 };
 
 void pf_callgraph_init(struct pf_callgraph *g, struct pf_profile *p,
@@ -141,8 +152,9 @@ struct pf_cg_node *pf_callgraph_node(struct pf_callgraph *g, size_t i);
 /* Adds the arc caller -> callee; -1 when memory runs out. */
 int pf_callgraph_arc(struct pf_callgraph *g, size_t callee, uint32_t caller,
     uint64_t weight);
-/* Makes the arcs between two nodes one, of the summed weight. */
-void pf_callgraph_merge_arcs(struct pf_callgraph *g);
+/* Makes the arcs between two nodes one, of the summed weight; -1 when
+ * memory runs out. */
+int pf_callgraph_merge_arcs(struct pf_callgraph *g);
 /* Adds the estimated stacks of every function's self cost to the profile;
  * *functions is the number of functions.  0, or -1 with err. */
 int pf_callgraph_fold(struct pf_callgraph *g, uint64_t *functions);

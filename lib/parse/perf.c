@@ -1273,6 +1273,7 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 		if (jobs[i].p == NULL)
 			goto nomem;
 	}
+	pf_reader_uncount(r);	/* the jobs count the file's bytes */
 	for (i = 1; i < k; i++)
 		if (pthread_create(&jobs[i].thread, NULL, run_job, &jobs[i]) != 0) {
 			jobs[i].thread = 0;

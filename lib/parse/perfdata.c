@@ -89,11 +89,14 @@ struct map {
 	uint64_t start, end, pgoff;
 	struct pf_dso *dso;
 	int identity;		/* map_ip(ip) == ip */
+	uint32_t index;		/* in the session's all_maps */
 };
 
+/* An address space: disjoint maps by start, spans whose val is the map's
+ * index in all_maps, so that inserting or finding one is O(log n) in any
+ * order of addresses. */
 struct maps {
-	struct map **v;
-	size_t n, cap;
+	struct pf_spans t;
 	uint32_t version;	/* changes with every insertion */
 	uint32_t refs;
 };
@@ -141,6 +144,7 @@ struct session {
 	const unsigned char *base;	/* the whole file */
 	uint64_t size;
 	int mapped;			/* base is a mapping of the file */
+	uint64_t progressed;		/* bytes of it added to the bytes read */
 	uint64_t dropped;		/* pages below this are given back */
 	uint64_t data_off, data_end;
 	int nworkers, index;		/* this thread folds rounds % n == index */
@@ -320,9 +324,10 @@ map_new(struct session *s, uint64_t start, uint64_t end, uint64_t pgoff,
 {
 	struct map *m;
 
-	if (pf_grow(&s->all_maps.v, &s->all_maps.cap, s->all_maps.n + 1,
-	    sizeof(*s->all_maps.v)) != 0 || (m = malloc(sizeof(*m))) == NULL)
+	if (s->all_maps.n >= UINT32_MAX || pf_grow(&s->all_maps.v, &s->all_maps.cap,
+	    s->all_maps.n + 1, sizeof(*s->all_maps.v)) != 0 || (m = malloc(sizeof(*m))) == NULL)
 		return NULL;
+	m->index = (uint32_t)s->all_maps.n;
 	m->start = start;
 	m->end = end;
 	m->pgoff = pgoff;
@@ -344,74 +349,84 @@ maps_new(struct session *s)
 	return m;
 }
 
-/* The first map whose end is above addr. */
-static size_t
-maps_lower(const struct maps *ms, uint64_t addr)
+/* The map starting last at or below addr in the subtree at, or NULL. */
+static struct map *
+maps_floor(const struct session *s, const struct maps *ms, uint32_t at, uint64_t addr)
 {
-	size_t lo = 0, hi = ms->n;
+	const struct pf_span *f = pf_spans_floor(&ms->t, at, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ms->v[mid]->end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return f != NULL ? s->all_maps.v[f->val] : NULL;
 }
 
 static struct map *
-maps_find(const struct maps *ms, uint64_t addr)
+maps_find(const struct session *s, const struct maps *ms, uint64_t addr)
 {
-	size_t i = maps_lower(ms, addr);
+	struct map *m = maps_floor(s, ms, ms->t.root, addr);
 
-	if (i < ms->n && ms->v[i]->start <= addr && addr < ms->v[i]->end)
-		return ms->v[i];
-	return NULL;
+	return m != NULL && addr < m->end ? m : NULL;
+}
+
+/* A tree node for m; 0 when memory runs out. */
+static uint32_t
+maps_node(struct maps *ms, const struct map *m)
+{
+	struct pf_span sp = { m->start, m->end - m->start, m->index, 0 };
+
+	return pf_spans_node(&ms->t, &sp);
 }
 
 /* Inserts m, cutting what it overlaps as perf's maps__fixup_overlappings(). */
 static int
 maps_insert(struct session *s, struct maps *ms, struct map *m)
 {
-	size_t i = maps_lower(ms, m->start), j = i, k;
-	struct map *before = NULL, *after = NULL;
-	struct map *add[3];
-	size_t nadd = 0;
+	struct pf_spans *t = &ms->t;
+	struct map *first = NULL, *last = NULL, *before = NULL, *after = NULL;
+	uint32_t a, b, mid, c, l, r, nb = 0, nm, na = 0;
 
 	ms->version++;
-	while (j < ms->n && ms->v[j]->start < m->end)
-		j++;
-	/* v[i..j) overlap m (maps are disjoint and sorted). */
-	if (i < j && ms->v[i]->start < m->start) {
-		struct map *o = ms->v[i];
-
-		before = map_new(s, o->start, m->start, o->pgoff, o->dso, o->identity);
-		if (before == NULL)
-			return -1;
-	}
-	if (i < j && ms->v[j - 1]->end > m->end) {
-		struct map *o = ms->v[j - 1];
-
-		after = map_new(s, m->end, o->end,
-		    o->identity ? o->pgoff : o->pgoff + (m->end - o->start), o->dso,
-		    o->identity);
-		if (after == NULL)
-			return -1;
-	}
-	if (before != NULL)
-		add[nadd++] = before;
-	add[nadd++] = m;
-	if (after != NULL)
-		add[nadd++] = after;
-	if (ms->n - (j - i) + nadd > ms->cap &&
-	    pf_grow(&ms->v, &ms->cap, ms->n - (j - i) + nadd, sizeof(*ms->v)) != 0)
+	/* The maps m overlaps: the one starting last before m if it reaches
+	 * into m (first), and those starting inside m, up to last. */
+	if (m->start > 0 && (first = maps_floor(s, ms, t->root, m->start - 1)) != NULL &&
+	    first->end <= m->start)
+		first = NULL;
+	if (m->end <= m->start || ((last = maps_floor(s, ms, t->root, m->end - 1)) != NULL &&
+	    last->start < m->start))
+		last = first;
+	if (first != NULL && (before = map_new(s, first->start, m->start, first->pgoff,
+	    first->dso, first->identity)) == NULL)
 		return -1;
-	memmove(ms->v + i + nadd, ms->v + j, (ms->n - j) * sizeof(*ms->v));
-	for (k = 0; k < nadd; k++)
-		ms->v[i + k] = add[k];
-	ms->n = ms->n - (j - i) + nadd;
+	if (last != NULL && last->end > m->end && (after = map_new(s, m->end, last->end,
+	    last->identity ? last->pgoff : last->pgoff + (m->end - last->start), last->dso,
+	    last->identity)) == NULL)
+		return -1;
+	/* Nodes first: the tree is whole until nothing can fail. */
+	if ((before != NULL && (nb = maps_node(ms, before)) == 0) ||
+	    (nm = maps_node(ms, m)) == 0 ||
+	    (after != NULL && (na = maps_node(ms, after)) == 0))
+		return -1;
+	pf_spans_split(t, t->root, m->start, &a, &b);
+	pf_spans_split(t, b, m->end, &mid, &c);
+	pf_spans_release(t, mid);
+	if (first != NULL) {
+		pf_spans_split(t, a, first->start, &l, &r);
+		pf_spans_release(t, r);
+		a = l;
+	}
+	a = pf_spans_join(t, pf_spans_join(t, a, nb), nm);
+	t->root = pf_spans_join(t, pf_spans_join(t, a, na), c);
+	return 0;
+}
+
+/* Inserts the maps of the subtree at of from into ms, in order. */
+static int
+maps_insert_all(struct session *s, struct maps *ms, const struct maps *from, uint32_t at)
+{
+	while (at != 0) {
+		if (maps_insert_all(s, ms, from, from->t.n[at].left) != 0 ||
+		    maps_insert(s, ms, s->all_maps.v[from->t.n[at].s.val]) != 0)
+			return -1;
+		at = from->t.n[at].right;
+	}
 	return 0;
 }
 
@@ -474,7 +489,7 @@ thread_findnew(struct session *s, int32_t pid, int32_t tid)
 		if (pid != -1 && pid != tid && th->pid == -1) {
 			th->pid = pid;
 			leader = thread_findnew(s, pid, pid);
-			if (leader != NULL && leader->maps != th->maps && th->maps->n == 0)
+			if (leader != NULL && leader->maps != th->maps && th->maps->t.count == 0)
 				th->maps = leader->maps;
 		} else if (pid != -1 && th->pid == -1) {
 			th->pid = pid;
@@ -1128,6 +1143,10 @@ release_pages(struct session *s, uint64_t off)
 	}
 }
 
+/* How many bytes of mapped records the first worker walks between two
+ * additions to pf_input_bytes_read(). */
+#define PROGRESS_STEP ((uint64_t)1 << 20)
+
 static int
 read_records(struct session *s)
 {
@@ -1193,6 +1212,10 @@ read_records(struct session *s)
 		if (s->unsupported)
 			return 1;
 		off += size;
+		if (s->mapped && s->index == 0 && off - s->progressed >= PROGRESS_STEP) {
+			pf_progress_add(off - s->progressed);
+			s->progressed = off;
+		}
 	}
 	return 0;
 }
@@ -1400,7 +1423,7 @@ find_map(struct session *s, struct thread *th, int cpumode, uint64_t ip)
 	struct map *m;
 
 	if (cpumode == MISC_KERNEL) {
-		m = maps_find(&s->kmaps, ip);
+		m = maps_find(s, &s->kmaps, ip);
 		if (m != NULL)
 			return m;
 		if (!s->kmap_known || ip < s->kmap.start || ip >= s->kmap.end)
@@ -1409,7 +1432,7 @@ find_map(struct session *s, struct thread *th, int cpumode, uint64_t ip)
 		return &s->kmap;
 	}
 	if (cpumode == MISC_USER)
-		return maps_find(th->maps, ip);
+		return maps_find(s, th->maps, ip);
 	return NULL;
 }
 
@@ -1976,15 +1999,12 @@ deliver(struct session *s, uint64_t off)
 		if (th->pid != parent->pid && !(rd16(r + 4) & (1 << 13))) {
 			/* A new process: a copy of the parent's maps. */
 			struct maps *ms = th->maps;
-			size_t k;
 
 			if (ms != parent->maps) {
-				if (pf_grow(&ms->v, &ms->cap, ms->n + parent->maps->n,
-				    sizeof(*ms->v)) != 0)
+				ms->version++;
+				if (ms->t.count == 0 ? pf_spans_copy(&ms->t, &parent->maps->t) != 0 :
+				    maps_insert_all(s, ms, parent->maps, parent->maps->t.root) != 0)
 					return nomem(s);
-				for (k = 0; k < parent->maps->n; k++)
-					if (maps_insert(s, ms, parent->maps->v[k]) != 0)
-						return nomem(s);
 			}
 		}
 		return 0;
@@ -2012,11 +2032,11 @@ session_release(struct session *s)
 		free(s->all_maps.v[i]);
 	free(s->all_maps.v);
 	for (i = 0; i < s->nmapsets; i++) {
-		free(s->all_mapsets[i]->v);
+		pf_spans_release_all(&s->all_mapsets[i]->t);
 		free(s->all_mapsets[i]);
 	}
 	free(s->all_mapsets);
-	free(s->kmaps.v);
+	pf_spans_release_all(&s->kmaps.t);
 	for (i = 0; i < s->all_threads.n; i++)
 		free(s->all_threads.v[i]);
 	free(s->all_threads.v);
@@ -2176,6 +2196,7 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 				return pf_errc(err, PF_ERR_IO, name, 0, 0, "cannot map the file: %s", strerror(errno));
 			base = map;
 			mapped = 1;
+			pf_reader_uncount(r);	/* the first worker counts records */
 			madvise(map, (size_t)end, MADV_SEQUENTIAL);
 		}
 		size = end;
@@ -2220,6 +2241,8 @@ pf_perf_data_read(struct pf_profile *p, struct pf_reader *r,
 		else
 			run_worker(&w[k]);
 	}
+	if (mapped && w[0].s.progressed < size)
+		pf_progress_add(size - w[0].s.progressed);
 	/* A refusal by any thread is the answer; else the first error. */
 	for (k = 0; k < n; k++)
 		if (w[k].rc == PF_PERF_DATA_UNSUPPORTED) {

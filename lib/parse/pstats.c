@@ -46,14 +46,21 @@ struct mval {
 	double t[4];		/* M_STATS: a tuple of 4 numbers */
 };
 
-/* A flagged object, kept for references to it: what of it can be used (a
- * tuple of numbers cannot, as no profiler shares one). */
+/*
+ * A flagged object, kept for references to it: what of it can be used (a
+ * tuple of numbers cannot, as no profiler shares one), in 16 bytes.  A
+ * file may flag every object, even those of one byte, so the table grows
+ * with the file, not with its distinct objects: it is held to
+ * pf_input_max_size() with the strings it keeps.
+ */
 struct mref {
-	int kind;		/* M_STATS is kept as M_OTHER */
-	uint32_t func;
-	double f;
-	const char *s;		/* in the arena */
-	size_t n;
+	union {
+		double f;	/* M_INT, M_FLOAT */
+		const char *s;	/* M_STR, in the arena */
+		uint32_t func;	/* M_FUNC */
+	} u;
+	uint32_t n;		/* M_STR: its length (at most MAX_STR) */
+	unsigned char kind;	/* M_STATS is kept as M_OTHER */
 };
 
 struct ps {
@@ -68,6 +75,7 @@ struct ps {
 	struct pf_arena arena;
 	struct mref *refs;
 	size_t nrefs, rcap;
+	uint64_t ref_bytes;		/* of strings kept for references */
 	unsigned char *buf;
 	size_t pos, len, cap;
 	uint64_t off;			/* of buf[0] in the input */
@@ -76,6 +84,23 @@ struct ps {
 	int negative;			/* a negative time was set to 0 */
 	pf_count total;
 };
+
+/* Frees what reading the marshal data needs (twice is harmless). */
+static void
+ps_release(struct ps *p)
+{
+	pf_strmap_release(&p->funcs);
+	memset(&p->funcs, 0, sizeof(p->funcs));
+	pf_arena_release(&p->arena);
+	free(p->refs);
+	free(p->buf);
+	free(p->tmp);
+	p->refs = NULL;
+	p->buf = NULL;
+	p->tmp = NULL;
+	p->nrefs = p->rcap = p->cap = p->len = p->pos = p->tmpcap = 0;
+	p->ref_bytes = 0;
+}
 
 static int
 ps_err(struct ps *p, const char *what)
@@ -266,10 +291,20 @@ out:
 }
 
 /* Reserves the slot of a flagged object (refs count from where objects
- * begin). */
+ * begin), its type byte just read. */
 static int
 ref_reserve(struct ps *p, size_t *slot)
 {
+	uint64_t max = pf_input_max_size();
+	char words[32];
+
+	if (max > 0 && (p->nrefs + 1) * sizeof(*p->refs) + p->ref_bytes > max)
+		return pf_err(p->err, p->name, 0, "byte %llu: more than %s of marshal "
+		    "objects flagged for reference to hold: refused (the limit is "
+		    "--max-input-size)", (unsigned long long)(p->off + p->pos - 1),
+		    pf_size_words(max, words, sizeof(words)));
+	if (p->nrefs >= INT32_MAX)
+		return ps_err(p, "more than 2^31 marshal objects flagged for reference");
 	if (pf_grow(&p->refs, &p->rcap, p->nrefs + 1, sizeof(*p->refs)) != 0)
 		return pf_nomem(p->err, p->name, 0);
 	memset(&p->refs[p->nrefs], 0, sizeof(*p->refs));
@@ -547,9 +582,12 @@ value(struct ps *p, struct mval *v, int depth)
 		if (k < 0 || (size_t)k >= p->nrefs)
 			return ps_err(p, "a reference to an object not read yet");
 		v->kind = p->refs[k].kind;
-		v->func = p->refs[k].func;
-		v->f = p->refs[k].f;
-		v->s = p->refs[k].s;
+		if (v->kind == M_FUNC)
+			v->func = p->refs[k].u.func;
+		else if (v->kind == M_STR)
+			v->s = p->refs[k].u.s;
+		else
+			v->f = p->refs[k].u.f;
 		v->n = p->refs[k].n;
 		return 0;
 	}
@@ -603,12 +641,16 @@ value(struct ps *p, struct mval *v, int depth)
 			if (copy == NULL)
 				return pf_nomem(p->err, p->name, 0);
 			v->s = copy;
+			p->ref_bytes += v->n + 1;
 		}
-		p->refs[slot].kind = v->kind == M_STATS ? M_OTHER : v->kind;
-		p->refs[slot].func = v->func;
-		p->refs[slot].f = v->f;
-		p->refs[slot].s = v->s;
-		p->refs[slot].n = v->n;
+		p->refs[slot].kind = (unsigned char)(v->kind == M_STATS ? M_OTHER : v->kind);
+		if (v->kind == M_FUNC)
+			p->refs[slot].u.func = v->func;
+		else if (v->kind == M_STR)
+			p->refs[slot].u.s = v->s;
+		else
+			p->refs[slot].u.f = v->f;
+		p->refs[slot].n = (uint32_t)v->n;
 	}
 	return 0;
 }
@@ -748,8 +790,9 @@ pf_pstats_read(struct pf_profile *pr, struct pf_reader *r,
 		ps_err(&p, "more data after the stats dict");
 		goto out;
 	}
-	pf_callgraph_merge_arcs(&p.g);
-	if (pf_callgraph_fold(&p.g, &nfns) != 0)
+	/* What only reading needed goes before the stacks come. */
+	ps_release(&p);
+	if (pf_callgraph_merge_arcs(&p.g) != 0 || pf_callgraph_fold(&p.g, &nfns) != 0)
 		goto out;
 	st->samples = nfns;
 	if (p.negative > 0)
@@ -758,11 +801,7 @@ pf_pstats_read(struct pf_profile *pr, struct pf_reader *r,
 		    "counted as 0", p.negative);
 	rc = 0;
 out:
-	pf_strmap_release(&p.funcs);
-	pf_arena_release(&p.arena);
+	ps_release(&p);
 	pf_callgraph_release(&p.g);
-	free(p.refs);
-	free(p.buf);
-	free(p.tmp);
 	return rc;
 }

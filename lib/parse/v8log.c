@@ -30,33 +30,8 @@
 
 #define MAX_FIELDS 256
 
-struct code {
-	uint64_t start, size;
-	uint32_t frame;
-	int js;
-};
-
-/*
- * Address ranges by their start, in a treap (a binary search tree kept
- * balanced by random priorities): creating, moving, deleting and finding
- * an entry cost O(log n) whatever order the log gives the addresses in
- * (a sorted array costs O(n) per insertion: quadratic time on a log that
- * creates code at falling addresses).  Nodes live in one array, linked by
- * index; 0 is no node.
- */
-struct node {
-	struct code c;
-	uint32_t left, right;
-	uint32_t prio;
-};
-
-struct tree {
-	struct node *n;		/* n[0] unused */
-	size_t len, cap;
-	uint32_t root;
-	uint32_t free;		/* a list of unused nodes, through left */
-	uint32_t seed;
-};
+/* Code objects and libraries are address spans (internal.h): their frame
+ * in val, in flag whether the code is JavaScript. */
 
 struct v8log {
 	struct pf_profile *p;
@@ -65,8 +40,8 @@ struct v8log {
 	const char *name;
 	uint64_t line;
 
-	struct tree code;	/* not overlapping */
-	struct tree libs;	/* shared libraries, by start */
+	struct pf_spans code;	/* not overlapping */
+	struct pf_spans libs;	/* shared libraries, by start */
 	uint32_t unknown;
 	uint32_t *stack;
 	size_t scap;
@@ -145,159 +120,61 @@ unescape(struct v8log *v, const char *s, size_t n)
 
 /* The end of an entry; an entry of size 0 still holds its start. */
 static uint64_t
-code_end(const struct code *c)
+code_end(const struct pf_span *c)
 {
 	uint64_t size = c->size ? c->size : 1;
 
 	return c->start + size < c->start ? UINT64_MAX : c->start + size;
 }
 
-/* Splits t into the nodes starting before key (*l) and the rest (*r). */
-static void
-split(struct tree *t, uint32_t at, uint64_t key, uint32_t *l, uint32_t *r)
-{
-	uint32_t *lp = l, *rp = r;
-
-	/* Iterative: the left spine grows in *lp, the right one in *rp. */
-	while (at != 0) {
-		if (t->n[at].c.start < key) {
-			*lp = at;
-			lp = &t->n[at].right;
-			at = t->n[at].right;
-		} else {
-			*rp = at;
-			rp = &t->n[at].left;
-			at = t->n[at].left;
-		}
-	}
-	*lp = *rp = 0;
-}
-
-/* Joins a and b, every start in a below every start in b. */
-static uint32_t
-join(struct tree *t, uint32_t a, uint32_t b)
-{
-	uint32_t root = 0, *at = &root;
-
-	while (a != 0 && b != 0) {
-		if (t->n[a].prio > t->n[b].prio) {
-			*at = a;
-			at = &t->n[a].right;
-			a = t->n[a].right;
-		} else {
-			*at = b;
-			at = &t->n[b].left;
-			b = t->n[b].left;
-		}
-	}
-	*at = a != 0 ? a : b;
-	return root;
-}
-
-/* Puts the nodes of the subtree at into the free list. */
-static void
-release(struct tree *t, uint32_t at)
-{
-	while (at != 0) {
-		uint32_t next;
-
-		/* Rotate left children up until there is none, then free. */
-		if (t->n[at].left != 0) {
-			uint32_t l = t->n[at].left;
-
-			t->n[at].left = t->n[l].right;
-			t->n[l].right = at;
-			at = l;
-			continue;
-		}
-		next = t->n[at].right;
-		t->n[at].left = t->free;
-		t->free = at;
-		at = next;
-	}
-}
-
-/* The entry with the greatest start at or below addr, or NULL. */
-static struct code *
-floor_entry(struct tree *t, uint64_t addr)
-{
-	uint32_t at = t->root, best = 0;
-
-	while (at != 0) {
-		if (t->n[at].c.start <= addr) {
-			best = at;
-			at = t->n[at].right;
-		} else {
-			at = t->n[at].left;
-		}
-	}
-	return best != 0 ? &t->n[best].c : NULL;
-}
-
 /* Removes the entries overlapping [start, end). */
 static void
-clear_range(struct tree *t, uint64_t start, uint64_t end)
+clear_range(struct pf_spans *t, uint64_t start, uint64_t end)
 {
 	uint32_t a, b, mid, c;
-	struct code *last;
+	struct pf_span *last;
 
-	split(t, t->root, start, &a, &b);
-	split(t, b, end, &mid, &c);
-	release(t, mid);
+	pf_spans_split(t, t->root, start, &a, &b);
+	pf_spans_split(t, b, end, &mid, &c);
+	pf_spans_release(t, mid);
 	/* The entry starting last before start may reach into the range. */
-	t->root = a;
-	if ((last = floor_entry(t, start)) != NULL && code_end(last) > start) {
+	if ((last = pf_spans_floor(t, a, start)) != NULL && code_end(last) > start) {
 		uint32_t l, r;
 
-		split(t, a, last->start, &l, &r);
-		release(t, r);
+		pf_spans_split(t, a, last->start, &l, &r);
+		pf_spans_release(t, r);
 		a = l;
 	}
-	t->root = join(t, a, c);
+	t->root = pf_spans_join(t, a, c);
 }
 
 /* Inserts c, replacing what it overlaps (code) or what starts where it
  * does (libraries).  -1 when memory runs out. */
 static int
-insert(struct tree *t, const struct code *c, int replace_overlap)
+insert(struct pf_spans *t, const struct pf_span *c, int replace_overlap)
 {
-	uint32_t at, l, r;
 
 	if (replace_overlap)
 		clear_range(t, c->start, code_end(c));
 	else
 		clear_range(t, c->start, c->start + 1 > c->start ? c->start + 1 : c->start);
-	if (t->free != 0) {
-		at = t->free;
-		t->free = t->n[at].left;
-	} else {
-		if (t->len == 0)
-			t->len = 1;
-		if (t->len >= UINT32_MAX || pf_grow(&t->n, &t->cap, t->len + 1, sizeof(*t->n)) != 0)
-			return -1;
-		at = (uint32_t)t->len++;
-	}
-	t->seed ^= t->seed << 13;
-	t->seed ^= t->seed >> 17;
-	t->seed ^= t->seed << 5;
-	t->n[at] = (struct node){ *c, 0, 0, t->seed };
-	split(t, t->root, c->start, &l, &r);
-	t->root = join(t, join(t, l, at), r);
+	if (pf_spans_add(t, c) != 0)
+		return -1;
 	return 0;
 }
 
 static int
-add_code(struct v8log *v, const struct code *c)
+add_code(struct v8log *v, const struct pf_span *c)
 {
 	if (insert(&v->code, c, 1) != 0)
 		return pf_nomem(v->err, v->name, v->line);
 	return 0;
 }
 
-static struct code *
+static struct pf_span *
 find_code(struct v8log *v, uint64_t addr)
 {
-	struct code *c = floor_entry(&v->code, addr);
+	struct pf_span *c = pf_spans_floor(&v->code, v->code.root, addr);
 
 	return c != NULL && addr < code_end(c) ? c : NULL;
 }
@@ -310,13 +187,13 @@ find_code(struct v8log *v, uint64_t addr)
 static uint32_t
 resolve(struct v8log *v, uint64_t addr)
 {
-	struct code *c = find_code(v, addr);
+	struct pf_span *c = find_code(v, addr);
 
 	if (c != NULL)
-		return c->frame;
-	c = floor_entry(&v->libs, addr);
+		return c->val;
+	c = pf_spans_floor(&v->libs, v->libs.root, addr);
 	if (c != NULL && addr - c->start < c->size)
-		return c->frame;
+		return c->val;
 	return v->unknown;
 }
 
@@ -383,7 +260,7 @@ split_fields(const char *s, size_t n, struct field *f, size_t max)
 static int
 code_creation(struct v8log *v, struct field *f, size_t nf)
 {
-	struct code c;
+	struct pf_span c;
 	char type[64];
 	size_t len, at;
 
@@ -395,11 +272,11 @@ code_creation(struct v8log *v, struct field *f, size_t nf)
 	    decval(f[at + 1].s, f[at + 1].n, &c.size) != 0)
 		return pf_err(v->err, v->name, v->line, "cannot read this "
 		    "code-creation event");
-	c.js = is_js_type(f[1].s, f[1].n);
+	c.flag = is_js_type(f[1].s, f[1].n);
 	snprintf(type, sizeof(type), "%.*s", (int)(f[1].n > 60 ? 60 : f[1].n), f[1].s);
 	/* Commas in names are escaped or quoted, so the name is one field. */
 	if ((len = unescape(v, f[at + 2].s, f[at + 2].n)) == SIZE_MAX ||
-	    pf_v8_frame_name(v->p, c.js ? NULL : type, v->buf, len, &c.frame) != 0)
+	    pf_v8_frame_name(v->p, c.flag ? NULL : type, v->buf, len, &c.val) != 0)
 		return pf_nomem(v->err, v->name, v->line);
 	return add_code(v, &c);
 }
@@ -409,7 +286,7 @@ tick(struct v8log *v, struct field *f, size_t nf)
 {
 	uint64_t pc, tos, ext, a, prev;
 	size_t n = 0, i;
-	struct code *c;
+	struct pf_span *c;
 
 	if (nf < 6 || hexval(f[1].s, f[1].n, &pc) != 0 ||
 	    decval(f[3].s, f[3].n, &ext) != 0 || hexval(f[4].s, f[4].n, &tos) != 0)
@@ -422,8 +299,8 @@ tick(struct v8log *v, struct field *f, size_t nf)
 		tos = 0;
 	}
 	v->stack[n++] = resolve(v, pc);
-	if (tos != 0 && (c = find_code(v, tos)) != NULL && c->js)
-		v->stack[n++] = c->frame;
+	if (tos != 0 && (c = find_code(v, tos)) != NULL && c->flag)
+		v->stack[n++] = c->val;
 	prev = pc;
 	for (i = 6; i < nf; i++) {
 		if (f[i].n > 1 && (f[i].s[0] == '+' || f[i].s[0] == '-')) {
@@ -460,7 +337,7 @@ event(struct v8log *v, const char *s, size_t n)
 	struct field f[MAX_FIELDS];
 	size_t nf;
 	uint64_t from, to;
-	struct code *c, moved;
+	struct pf_span *c, moved;
 
 	nf = split_fields(s, n, f, MAX_FIELDS);
 #define IS(str) (f[0].n == sizeof(str) - 1 && memcmp(f[0].s, str, f[0].n) == 0)
@@ -490,7 +367,7 @@ event(struct v8log *v, const char *s, size_t n)
 		return 0;
 	}
 	if (IS("shared-library")) {
-		struct code l;
+		struct pf_span l;
 		uint64_t end;
 		char *nm;
 		size_t len, last;
@@ -515,7 +392,7 @@ event(struct v8log *v, const char *s, size_t n)
 		nm[0] = '[';
 		memcpy(nm + 1, v->buf, len);
 		nm[len + 1] = ']';
-		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l.frame) != 0) {
+		if (pf_v8_frame_name(v->p, NULL, nm, len + 2, &l.val) != 0) {
 			free(nm);
 			return pf_nomem(v->err, v->name, v->line);
 		}
@@ -577,8 +454,8 @@ pf_v8log_read(struct pf_profile *p, struct pf_reader *r,
 	}
 	rc = 0;
 out:
-	free(v.code.n);
-	free(v.libs.n);
+	pf_spans_release_all(&v.code);
+	pf_spans_release_all(&v.libs);
 	free(v.stack);
 	free(v.buf);
 	return rc;

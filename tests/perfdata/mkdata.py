@@ -9,6 +9,8 @@
 #       unknown     a record type no perf knows, after two good samples
 #       sampletype  a sample_type bit no perf knows
 #       badchain    a call chain longer than its record, after a good sample
+#       manymaps    3000 maps at falling addresses, some cut by later maps,
+#                   with a sample in each piece
 import struct
 import sys
 
@@ -37,6 +39,13 @@ def sample(ip, pid, time, chain=None, misc=2):
         body = struct.pack('<QIIQ', ip, pid, pid, time) + struct.pack('<Q', 1000000)
         body += struct.pack('<Q', len(chain)) + b''.join(struct.pack('<Q', c) for c in chain)
     return rec(9, misc, body)
+
+
+def mmap_rec(pid, addr, length, name):
+    n = name.encode() + b'\0'
+    n += b'\0' * (-len(n) % 8)
+    return rec(1, 2, struct.pack('<IIQQQ', pid, pid, addr, length, 0) + n +
+               struct.pack('<IIQ', pid, pid, 0))
 
 
 def event_desc(name):
@@ -88,6 +97,21 @@ def main():
         bad = bytearray(sample(0x1000, 5, 20, chain=[0x1000]))
         struct.pack_into('<Q', bad, 8 + 32, 1 << 40)
         recs = [comm(5, 'x', 0), good, bytes(bad)]
+    elif kind == 'manymaps':
+        # lib<i>.so at 0x10000000 + i * 0x2000, 0x1000 long, the last first;
+        # then cut.so over the second half of lib<3i> and the first half
+        # of lib<3i+1> (and the gap between), for i below 100.
+        recs = [comm(5, 'x', 0)]
+        base, n = 0x10000000, 3000
+        for i in reversed(range(n)):
+            recs.append(mmap_rec(5, base + i * 0x2000, 0x1000, '/nonexistent/lib%d.so' % i))
+        for i in range(100):
+            recs.append(mmap_rec(5, base + 3 * i * 0x2000 + 0x800, 0x2000, '/nonexistent/cut.so'))
+        t = 10
+        for i in range(n):
+            for off in (0x100, 0x900):
+                recs.append(sample(base + i * 0x2000 + off, 5, t))
+                t += 1
     else:
         sys.exit('unknown kind ' + kind)
     with open(out, 'wb') as f:

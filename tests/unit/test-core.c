@@ -3,6 +3,7 @@
  * (interning, merging, sorting), the folded format and the line reader.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "tap.h"
 #include "internal.h"
@@ -1352,6 +1353,82 @@ test_reader_decode(void)
 	free(big);
 }
 
+/*
+ * pf_input_bytes_read: every byte of a file once, whichever way it is read
+ * (lines, ranges cut anywhere, gzip'ed: its compressed bytes), memory
+ * nothing; and the line made of it.
+ */
+static void
+test_progress(void)
+{
+	static char text[300000];
+	char path[64], gzpath[80], cmd[200], line[160];
+	struct pf_error err;
+	struct pf_reader *r;
+	const char *l;
+	size_t n, len = 0;
+	uint64_t before, cut;
+	int fd, sized = 0;
+	struct stat st;
+
+	while (len + 32 < sizeof(text))
+		len += (size_t)sprintf(text + len, "main;f%zu;g 1\n", len % 977);
+	if (tmp_file(path, text, len) != 0 || (fd = open(path, O_RDONLY)) < 0) {
+		tap_ok(0, "progress/tmp", "cannot make a temporary file");
+		return;
+	}
+	before = pf_input_bytes_read(&sized);
+	CHECK("progress/sized", sized == 1);
+	r = pf_reader_open(path, &err);
+	while (r != NULL && pf_reader_line(r, &l, &n, &err) == PF_LINE_OK)
+		;
+	pf_reader_free(r);
+	CHECK("progress/lines", pf_input_bytes_read(NULL) - before == len);
+
+	before = pf_input_bytes_read(NULL);
+	for (cut = 0; cut < len; cut += len / 3 + 1) {
+		r = pf_reader_range("t", fd, cut, cut + len / 3 + 1);
+		while (r != NULL && pf_reader_line(r, &l, &n, &err) == PF_LINE_OK)
+			;
+		pf_reader_free(r);
+	}
+	CHECK("progress/ranges_once", pf_input_bytes_read(NULL) - before == len);
+
+	before = pf_input_bytes_read(NULL);
+	r = pf_reader_mem("m", text, len);
+	while (r != NULL && pf_reader_line(r, &l, &n, &err) == PF_LINE_OK)
+		;
+	pf_reader_free(r);
+	CHECK("progress/memory_nothing", pf_input_bytes_read(NULL) == before);
+
+	snprintf(gzpath, sizeof(gzpath), "%s.gz", path);
+	snprintf(cmd, sizeof(cmd), "gzip -c '%s' > '%s'", path, gzpath);
+	if (system(cmd) == 0 && stat(gzpath, &st) == 0) {
+		before = pf_input_bytes_read(NULL);
+		r = pf_reader_open(gzpath, &err);
+		if (r != NULL && pf_reader_gunzip(r, &err) == 1)
+			while (pf_reader_line(r, &l, &n, &err) == PF_LINE_OK)
+				;
+		pf_reader_free(r);
+		CHECK("progress/gzip_compressed_bytes",
+		    pf_input_bytes_read(NULL) - before == (uint64_t)st.st_size);
+	} else {
+		tap_ok(0, "progress/gzip", "cannot run gzip");
+	}
+	unlink(gzpath);
+	close(fd);
+	unlink(path);
+
+	tap_str("progress/line_bytes", pf_progress_line(line, sizeof(line), 900, 0, 2),
+	    "900 B read, 450 B/s");
+	tap_str("progress/line_percent", pf_progress_line(line, sizeof(line),
+	    (uint64_t)3 << 29, (uint64_t)4 << 30, 4), "1.5 GiB read, 384.0 MiB/s, 37%");
+	tap_str("progress/line_capped", pf_progress_line(line, sizeof(line), 2048, 1000, 0),
+	    "2.0 KiB read, 100%");
+	tap_str("progress/line_short_buffer", pf_progress_line(line, 8, 5000, 9000, 1),
+	    "4.9 KiB");
+}
+
 int
 main(void)
 {
@@ -1374,5 +1451,6 @@ main(void)
 	tap_group("group/reader_toolong", test_reader_toolong);
 	tap_group("group/reader_range", test_reader_range);
 	tap_group("group/reader_decode", test_reader_decode);
+	tap_group("group/progress", test_progress);
 	return tap_done();
 }
