@@ -4,13 +4,13 @@
  *
  * The data is one JSON object on a line of its own inside a
  * <script type="application/json"> element, which the browser never runs:
- * a table of the distinct frame names, their colours, and the tree in
- * preorder as numeric arrays (name id, how many levels to go up before
- * the frame, its own count).  Frame names are untrusted text; they reach
- * the page only as JSON strings in which '<', '>', '&' and the line
- * separators U+2028 and U+2029 are \u escapes, so the data cannot end its
- * element, and the viewer sets them as DOM text or draws them as canvas
- * text, never as markup.
+ * the page's title and options, the colours of the frame names, and the
+ * frames packed (write_frames): the distinct names and the tree in
+ * preorder as numbers, gzip'ed, as base64.  User strings (title,
+ * subtitle, count name) are JSON strings in which '<', '>', '&' and the
+ * line separators U+2028 and U+2029 are \u escapes, and base64 has none of
+ * them, so the data cannot end its element; the viewer sets names as DOM
+ * text or draws them as canvas text, never as markup.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@ static const char style[] =
     ;
 
 /*
- * Valid UTF-8 without control characters (a label, or a user's string
+ * Valid UTF-8 without control characters (a user's string
  * after pf_clean_utf8()) as the inside of a JSON string that is also safe
  * inside an HTML <script> element.
  */

@@ -29,8 +29,7 @@ async function unpack(b64) {
 		z = new Uint8Array(s.length);
 		for (let i = 0; i < s.length; i++) z[i] = s.charCodeAt(i);
 	}
-	const stream = new Blob([z]).stream().pipeThrough(new DecompressionStream("gzip"));
-	const b = new Uint8Array(await new Response(stream).arrayBuffer());
+	const b = await gunzip(z);
 	const one = new Float64Array(1);
 	let p = leb128(b, 0, one, 1);
 	const nnames = one[0], start = p;
@@ -56,22 +55,63 @@ async function unpack(b64) {
 		depth[i] = depth[i - 1] + 1 - up[i];
 	}
 	if (n > 0 && depth[0] !== 0) throw new Error("the first frame is not the root");
-	p = leb128(b, p, self, n);
-	if (before) p = leb128(b, p, before, n);
-	// Twice the count, or 2k + 1 for the k-th text.
+	p = counts(b, p, self, n);
+	if (before) p = counts(b, p, before, n);
+	if (p > b.length) throw new Error("the frames end early");
 	let texts = null;
 	for (const a of before ? [self, before] : [self]) {
 		for (let i = 0; i < n; i++) {
-			const v = a[i];
-			if (v % 2 === 0) {
-				a[i] = v / 2;
-				continue;
-			}
+			if (a[i] >= 0) continue;
 			if (!texts) texts = new TextDecoder().decode(b.subarray(p)).split("\0").map(Number);
-			a[i] = texts[(v - 1) / 2];
+			a[i] = texts[-a[i] - 1];
 		}
 	}
 	return { names, name, depth, self, before };
+}
+
+// The bytes of a gzip stream, inflated by the browser.
+async function gunzip(z) {
+	const ds = new DecompressionStream("gzip"), w = ds.writable.getWriter();
+	w.write(z).catch(() => {});
+	w.close().catch(() => {});
+	const r = ds.readable.getReader(), parts = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await r.read();
+		if (done) break;
+		parts.push(value);
+		size += value.length;
+	}
+	const b = new Uint8Array(size);
+	size = 0;
+	for (const c of parts) {
+		b.set(c, size);
+		size += c.length;
+	}
+	return b;
+}
+
+// Reads n packed counts at b[p] into out: twice the count, or 2k + 1 for
+// the k-th text, kept as -(k + 1) until the texts are read.  The low bit
+// of a LEB128 is that of its first byte.
+function counts(b, p, out, n) {
+	for (let i = 0; i < n; i++) {
+		let c = b[p++];
+		if (c < 128) {
+			out[i] = c & 1 ? -((c + 1) >> 1) : c >> 1;
+			continue;
+		}
+		const odd = c & 1;
+		let v = c & 127, m = 128;
+		do {
+			if (p >= b.length) throw new Error("the frames end early");
+			c = b[p++];
+			v += (c & 127) * m;
+			m *= 128;
+		} while (c >= 128);
+		out[i] = odd ? -(v + 1) / 2 : v / 2;
+	}
+	return p;
 }
 
 // Reads n LEB128 numbers at b[p] into out; returns the position after them.
@@ -229,30 +269,32 @@ function finishTree(name, depth, self, selfB) {
 	let maxDepth = 0;
 	for (let i = 0; i < n; i++)
 		if (depth[i] > maxDepth) maxDepth = depth[i];
-	// The frames open at depth 0, 1, ... (the path to frame i).
-	const stack = new Int32Array(maxDepth + 1);
+	// One pass: the path to frame i is open on the stack; a frame closed
+	// has its total, which goes to its parent, and the next frame at its
+	// depth starts where it ends (children follow their parent left to
+	// right).
+	const stack = new Int32Array(maxDepth + 1), next = new Float64Array(maxDepth + 2);
 	let sp = 0;
+	const close = (i) => {
+		const j = stack[--sp];
+		end[j] = i;
+		next[sp] = x[j] + total[j];
+		if (sp > 0) {
+			total[stack[sp - 1]] += total[j];
+			if (totalB) totalB[stack[sp - 1]] += totalB[j];
+		}
+	};
 	for (let i = 0; i < n; i++) {
 		const d = depth[i];
 		while (sp > d)
-			end[stack[--sp]] = i;
+			close(i);
 		parent[i] = sp ? stack[sp - 1] : -1;
+		x[i] = d === 0 ? 0 : next[d];
+		next[d + 1] = x[i];
 		stack[sp++] = i;
 	}
 	while (sp)
-		end[stack[--sp]] = n;
-	for (let i = n - 1; i > 0; i--) {
-		total[parent[i]] += total[i];
-		if (totalB) totalB[parent[i]] += totalB[i];
-	}
-	// Children follow their parent left to right.
-	const next = new Float64Array(maxDepth + 2);
-	for (let i = 0; i < n; i++) {
-		const d = depth[i];
-		x[i] = d === 0 ? 0 : next[d];
-		next[d] = x[i] + total[i];
-		next[d + 1] = x[i];
-	}
+		close(n);
 	const t = { n, name, depth, parent, end, self, selfB, total, totalB, x, maxDepth };
 	if (diff) {
 		t.dSelf = new Float64Array(n);
