@@ -92,24 +92,12 @@ async function gunzip(z) {
 }
 
 // Reads n packed counts at b[p] into out: twice the count, or 2k + 1 for
-// the k-th text, kept as -(k + 1) until the texts are read.  The low bit
-// of a LEB128 is that of its first byte.
+// the k-th text, kept as -(k + 1) until the texts are read.
 function counts(b, p, out, n) {
+	p = leb128(b, p, out, n);
 	for (let i = 0; i < n; i++) {
-		let c = b[p++];
-		if (c < 128) {
-			out[i] = c & 1 ? -((c + 1) >> 1) : c >> 1;
-			continue;
-		}
-		const odd = c & 1;
-		let v = c & 127, m = 128;
-		do {
-			if (p >= b.length) throw new Error("the frames end early");
-			c = b[p++];
-			v += (c & 127) * m;
-			m *= 128;
-		} while (c >= 128);
-		out[i] = odd ? -(v + 1) / 2 : v / 2;
+		const h = out[i] / 2, f = Math.floor(h);
+		out[i] = h === f ? h : -(f + 1);
 	}
 	return p;
 }
@@ -275,26 +263,24 @@ function finishTree(name, depth, self, selfB) {
 	// right).
 	const stack = new Int32Array(maxDepth + 1), next = new Float64Array(maxDepth + 2);
 	let sp = 0;
-	const close = (i) => {
-		const j = stack[--sp];
-		end[j] = i;
-		next[sp] = x[j] + total[j];
-		if (sp > 0) {
-			total[stack[sp - 1]] += total[j];
-			if (totalB) totalB[stack[sp - 1]] += totalB[j];
+	for (let i = 0; i <= n; i++) {
+		const d = i < n ? depth[i] : 0;
+		while (sp > d || (i === n && sp > 0)) {
+			const j = stack[--sp];
+			end[j] = i;
+			next[sp] = x[j] + total[j];
+			if (sp > 0) {
+				const p = stack[sp - 1];
+				total[p] += total[j];
+				if (totalB) totalB[p] += totalB[j];
+			}
 		}
-	};
-	for (let i = 0; i < n; i++) {
-		const d = depth[i];
-		while (sp > d)
-			close(i);
+		if (i === n) break;
 		parent[i] = sp ? stack[sp - 1] : -1;
 		x[i] = d === 0 ? 0 : next[d];
 		next[d + 1] = x[i];
 		stack[sp++] = i;
 	}
-	while (sp)
-		close(n);
 	const t = { n, name, depth, parent, end, self, selfB, total, totalB, x, maxDepth };
 	if (diff) {
 		t.dSelf = new Float64Array(n);
