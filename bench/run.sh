@@ -902,13 +902,34 @@ section_browser_html() {
 	fi
 	grep -E '^r(0[1-9]|1[01])-' "$folded" >"$TMP/million.folded"
 	"$PFHTML" "$TMP/million.folded" >"$TMP/million.html" || die "pf-html failed"
-	node "$SELF_DIR/browser-html.mjs" "$TMP/million.html" >"$TMP/browser.out" ||
+	# With a baseline, its page is opened too, in turn with this one.
+	local pages=("$TMP/million.html")
+	if [ -n "$BASE" ] && [ -x "$BASE/pf-html" ]; then
+		"$BASE/pf-html" "$TMP/million.folded" >"$TMP/million-base.html" ||
+		    die "the baseline's pf-html failed"
+		pages+=("$TMP/million-base.html")
+	fi
+	node "$SELF_DIR/browser-html.mjs" "${pages[@]}" >"$TMP/browser.out" ||
 	    die "bench/browser-html.mjs failed"
 	sed 's/^/   /' "$TMP/browser.out"
 	echo "   page $(wc -c <"$TMP/million.html") bytes"
 	local paint zoom
 	paint=$(awk '/^first paint/ { print $6 }' "$TMP/browser.out")
 	zoom=$(awk '/^zoom redraw/ { print $4 }' "$TMP/browser.out")
+	if [ "${#pages[@]}" -gt 1 ]; then
+		local bpaint bzoom
+		echo "   baseline page $(wc -c <"$TMP/million-base.html") bytes"
+		bpaint=$(awk '/^baseline first paint/ { print $7 }' "$TMP/browser.out")
+		bzoom=$(awk '/^baseline zoom redraw/ { print $5 }' "$TMP/browser.out")
+		BASELINE_LINES+=("$(printf '   %-34s %6.2fx   %s' "pf-html page, first paint" \
+		    "$(calc '%.2f' "$bpaint / $paint")" "$bpaint -> $paint ms (median)")")
+		BASELINE_LINES+=("$(printf '   %-34s %6.2fx   %s' "pf-html page, zoom redraw" \
+		    "$(calc '%.2f' "$bzoom / $zoom")" "$bzoom -> $zoom ms (median)")")
+		BASELINE_LINES+=("$(printf '   %-34s %6.2fx   %s' "pf-html page, bytes" \
+		    "$(calc '%.2f' "$(wc -c <"$TMP/million-base.html") / $(wc -c <"$TMP/million.html")")" \
+		    "$(wc -c <"$TMP/million-base.html") -> $(wc -c <"$TMP/million.html")")")
+		rm -f "$TMP/million-base.html"
+	fi
 	target_note "pf-html page of ~1M frames paints < 1.5 s" \
 	    "$(awk -v v="$paint" 'BEGIN { print (v + 0 > 0 && v < 1500) ? "yes" : "no" }')" "$paint ms (median)"
 	target_note "pf-html zoom redraw < 16 ms" \

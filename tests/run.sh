@@ -115,7 +115,8 @@ group_unit() {
 }
 
 # Golden command-line cases: tests/cases/NAME/cmd is run by sh in a scratch
-# copy of the case directory with the build's programs first in PATH;
+# copy of the case directory with the build's programs first in PATH (and
+# PF_REF naming tests/ref, for the independent readers there);
 # stdout must equal out, stderr err (empty without the file) and the status
 # that in exit (0 without the file).
 group_cases() {
@@ -138,8 +139,8 @@ group_cases() {
 			*) cp -R "$f" "$work/" ;;
 			esac
 		done
-		(cd "$work" && PATH=$build:$PATH && export PATH &&
-		    with_timeout sh ./cmd) \
+		(cd "$work" && PATH=$build:$PATH && PF_REF=$root/tests/ref &&
+		    export PATH PF_REF && with_timeout sh ./cmd) \
 		    > "$tmp/case.out" 2> "$tmp/case.err" < /dev/null
 		st=$?
 		want=0

@@ -4,16 +4,17 @@
  *
  * The data is one JSON object on a line of its own inside a
  * <script type="application/json"> element, which the browser never runs:
- * a table of the distinct frame names, their colours, and the tree in
- * preorder as numeric arrays (name id, how many levels to go up before
- * the frame, its own count).  Frame names are untrusted text; they reach
- * the page only as JSON strings in which '<', '>', '&' and the line
- * separators U+2028 and U+2029 are \u escapes, so the data cannot end its
- * element, and the viewer sets them as DOM text or draws them as canvas
- * text, never as markup.
+ * the page's title and options, the colours of the frame names, and the
+ * frames packed (write_frames): the distinct names and the tree in
+ * preorder as numbers, gzip'ed, as base64.  User strings (title,
+ * subtitle, count name) are JSON strings in which '<', '>', '&' and the
+ * line separators U+2028 and U+2029 are \u escapes, and base64 has none of
+ * them, so the data cannot end its element; the viewer sets names as DOM
+ * text or draws them as canvas text, never as markup.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #include "render/render.h"
 
@@ -26,7 +27,7 @@ static const char style[] =
     ;
 
 /*
- * Valid UTF-8 without control characters (a label, or a user's string
+ * Valid UTF-8 without control characters (a user's string
  * after pf_clean_utf8()) as the inside of a JSON string that is also safe
  * inside an HTML <script> element.
  */
@@ -127,21 +128,246 @@ hex2(struct pf_outbuf *o, uint8_t v)
 }
 
 /*
- * The data: names in the order the frames first use them, and for each
- * frame drawn, in preorder: its name id, the number of levels between the
- * previous frame and its parent ("up"), and its own count, which includes
- * the counts of children pruned by --minwidth so that the totals add up.
- * Each array is written straight from the draw list, a frame at a time.
+ * The frames travel packed: the bytes below, gzip-compressed, as base64 in
+ * a JSON string.  A page of a million frames is then under a megabyte
+ * instead of ten, and the browser, whose HTML parser reads every byte of
+ * the page, opens it several times faster.  Base64 has no '<', '&' or
+ * quote, so the data stays inert whatever the names hold.
+ */
+struct packer {
+	struct pf_outbuf *o;
+	z_stream z;
+	size_t nin, nout;
+	unsigned char in[1 << 16];
+	unsigned char out[3 << 14];	/* a multiple of 3: whole base64 groups */
+};
+
+static void
+base64(struct pf_outbuf *o, const unsigned char *b, size_t n)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	char *p;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)b[i] << 16 | (uint32_t)b[i + 1] << 8 | b[i + 2];
+
+		p = pf_outbuf_room(o, 4);
+		p[0] = digits[v >> 18];
+		p[1] = digits[(v >> 12) & 63];
+		p[2] = digits[(v >> 6) & 63];
+		p[3] = digits[v & 63];
+		o->len += 4;
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < n ? (uint32_t)b[i + 1] << 8 : 0);
+
+		p = pf_outbuf_room(o, 4);
+		p[0] = digits[v >> 18];
+		p[1] = digits[(v >> 12) & 63];
+		p[2] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+		p[3] = '=';
+		o->len += 4;
+	}
+}
+
+/* Compresses what is in p->in (all of it, and the end of the stream with
+ * Z_FINISH), writing whole groups of three bytes as base64. */
+static void
+pack_run(struct packer *p, int flush)
+{
+	int rc;
+
+	p->z.next_in = p->in;
+	p->z.avail_in = (uInt)p->nin;
+	do {
+		size_t whole;
+
+		p->z.next_out = p->out + p->nout;
+		p->z.avail_out = (uInt)(sizeof(p->out) - p->nout);
+		rc = deflate(&p->z, flush);
+		if (rc == Z_STREAM_ERROR) {
+			p->o->failed = 1;
+			return;
+		}
+		p->nout = sizeof(p->out) - p->z.avail_out;
+		whole = flush == Z_FINISH && rc == Z_STREAM_END ? p->nout : p->nout / 3 * 3;
+		base64(p->o, p->out, whole);
+		memmove(p->out, p->out + whole, p->nout - whole);
+		p->nout -= whole;
+	} while (p->z.avail_in > 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+	p->nin = 0;
+}
+
+static void
+pack(struct packer *p, const void *s, size_t n)
+{
+	const unsigned char *b = s;
+
+	while (n > 0) {
+		size_t k = sizeof(p->in) - p->nin;
+
+		if (k > n)
+			k = n;
+		memcpy(p->in + p->nin, b, k);
+		p->nin += k;
+		b += k;
+		n -= k;
+		if (p->nin == sizeof(p->in))
+			pack_run(p, Z_NO_FLUSH);
+	}
+}
+
+/* An unsigned number as LEB128: 7 bits a byte, low first, the high bit
+ * set on every byte but the last. */
+static void
+pack_uint(struct packer *p, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	if (p->nin + sizeof(b) <= sizeof(p->in)) {
+		/* The common case, straight into the buffer. */
+		unsigned char *q = p->in + p->nin;
+
+		while (v >= 0x80) {
+			q[n++] = (unsigned char)(v | 0x80);
+			v >>= 7;
+		}
+		q[n++] = (unsigned char)v;
+		p->nin += n;
+		return;
+	}
+	while (v >= 0x80) {
+		b[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	b[n++] = (unsigned char)v;
+	pack(p, b, n);
+}
+
+/*
+ * A count: twice its value when it is a whole number below 2^52 (which a
+ * JavaScript number holds exactly), else an odd number 2k + 1 that stands
+ * for the k-th of the decimal texts that follow the arrays.  Those are
+ * kept in extra, NUL-terminated, in the order used.
+ */
+static void
+pack_count(struct packer *p, pf_count c, struct pf_outbuf *extra, uint64_t *nextra)
+{
+	if ((c >> 64) == 0) {
+		uint64_t v = (uint64_t)c, whole = v / 1000000000u;
+
+		if (v - whole * 1000000000u == 0 && whole < ((uint64_t)1 << 52)) {
+			pack_uint(p, whole * 2);
+			return;
+		}
+	}
+	pack_uint(p, *nextra * 2 + 1);
+	(*nextra)++;
+	extra->len = (size_t)(pf_put_count(pf_outbuf_room(extra, PF_COUNT_BUFSIZE + 1), c) - extra->buf);
+	pf_outbuf_put(extra, "", 1);
+}
+
+/* A label, each control character as U+FFFD (there are none in cleaned
+ * text: kept out all the same), then a NUL that ends it. */
+static void
+pack_name(struct packer *p, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			pack(p, s + start, i - start);
+			pack(p, "\xef\xbf\xbd", 3);
+			start = i + 1;
+		}
+	}
+	pack(p, s + start, n - start);
+	pack(p, "", 1);
+}
+
+/*
+ * The frames as packed bytes (before compression), every number a LEB128:
+ * the number of names, then each name in UTF-8 with a NUL after it, in the
+ * order the frames first use them; the number of frames; then for each
+ * frame in preorder its name id, then for each the number of levels
+ * between the previous frame and its parent ("up"), then for each its own
+ * count (see pack_count), which includes the counts of children pruned by
+ * --minwidth so that the totals add up; a differential graph's "before"
+ * own counts next; last, the decimal texts of the counts that are not
+ * small whole numbers.
+ */
+static void
+write_frames(const struct pf_draw_list *dl, struct pf_outbuf *o)
+{
+	struct packer *p = calloc(1, sizeof(*p));
+	struct pf_outbuf extra = { NULL, NULL, 0, 1 << 12, 0 };
+	char *texts = NULL;
+	size_t ntexts = 0;
+	uint64_t nextra = 0;
+	uint32_t prev_depth = 0;
+	size_t i;
+
+	if (p == NULL || (extra.buf = malloc(extra.cap)) == NULL ||
+	    (extra.f = open_memstream(&texts, &ntexts)) == NULL) {
+		o->failed = 1;
+		free(extra.buf);
+		free(p);
+		return;
+	}
+	p->o = o;
+	/* windowBits 15 + 16: a gzip stream, which `gzip -d` reads too. */
+	if (deflateInit2(&p->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		o->failed = 1;
+		goto out;
+	}
+	pack_uint(p, dl->nnames);
+	for (i = 0; i < dl->nnames; i++)
+		pack_name(p, dl->names[i].label, dl->names[i].label_len);
+	pack_uint(p, dl->nframes);
+	for (i = 0; i < dl->nframes; i++)
+		pack_uint(p, dl->name[i]);
+	for (i = 0; i < dl->nframes; i++) {
+		uint32_t d = dl->depth[i];
+
+		pack_uint(p, i == 0 ? 0 : prev_depth + 1 - d);
+		prev_depth = d;
+	}
+	for (i = 0; i < dl->nframes; i++)
+		pack_count(p, dl->self[i], &extra, &nextra);
+	if (dl->page.differential)
+		for (i = 0; i < dl->nframes; i++)
+			pack_count(p, dl->before_self[i], &extra, &nextra);
+	pf_outbuf_flush(&extra);
+	if (fflush(extra.f) != 0 || extra.failed)
+		o->failed = 1;
+	else
+		pack(p, texts, ntexts);
+	pack_run(p, Z_FINISH);
+	deflateEnd(&p->z);
+out:
+	fclose(extra.f);
+	free(texts);
+	free(extra.buf);
+	free(p);
+}
+
+/*
+ * The data: what the page shows about the graph as a whole, the colours
+ * of the names, and the frames (write_frames).
  */
 static void
 write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 {
 	const struct pf_draw_page *pg = &dl->page;
-	uint32_t prev_depth = 0;
 	size_t i;
-	char *p;
 
-	pf_outbuf_puts(o, "{\"version\":1,\"title\":");
+	pf_outbuf_puts(o, "{\"version\":2,\"title\":");
 	json_user(o, pg->title);
 	pf_outbuf_puts(o, ",\"subtitle\":");
 	json_user(o, pg->subtitle);
@@ -161,17 +387,9 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 	pf_outbuf_puts(o, pg->diff_mode == PF_DIFF_INCLUSIVE ? "\"inclusive\"" : "\"self\"");
 	pf_outbuf_puts(o, ",\"grand\":");
 	pf_outbuf_count(o, pg->grand);
-	pf_outbuf_puts(o, ",\"names\":[");
-	for (i = 0; i < dl->nnames; i++) {
-		if (i > 0)
-			pf_outbuf_put(o, ",", 1);
-		pf_outbuf_put(o, "\"", 1);
-		json_text(o, dl->names[i].label, dl->names[i].label_len);
-		pf_outbuf_put(o, "\"", 1);
-	}
 	/* Colours by name, the fill of each name's first frame; a
 	 * differential graph's are made by the viewer. */
-	pf_outbuf_puts(o, "],\n\"colors\":\"");
+	pf_outbuf_puts(o, ",\n\"colors\":\"");
 	for (i = 0; i < dl->nnames && !pg->differential; i++) {
 		const struct pf_rgb *c = &dl->names[i].fill;
 
@@ -179,46 +397,9 @@ write_data(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		hex2(o, c->g);
 		hex2(o, c->b);
 	}
-	pf_outbuf_puts(o, "\",\n\"name\":[");
-	for (i = 0; i < dl->nframes; i++) {
-		p = pf_outbuf_room(o, 24);
-		if (i > 0)
-			*p++ = ',';
-		p = pf_put_u64(p, dl->name[i]);
-		o->len = (size_t)(p - o->buf);
-	}
-	pf_outbuf_puts(o, "],\n\"up\":[");
-	for (i = 0; i < dl->nframes; i++) {
-		uint32_t d = dl->depth[i];
-
-		p = pf_outbuf_room(o, 24);
-		if (i > 0)
-			*p++ = ',';
-		p = pf_put_u64(p, i == 0 ? 0 : prev_depth + 1 - d);
-		o->len = (size_t)(p - o->buf);
-		prev_depth = d;
-	}
-	pf_outbuf_puts(o, "],\n\"self\":[");
-	for (i = 0; i < dl->nframes; i++) {
-		p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
-		if (i > 0)
-			*p++ = ',';
-		p = pf_put_count(p, dl->self[i]);
-		o->len = (size_t)(p - o->buf);
-	}
-	pf_outbuf_puts(o, "]");
-	if (pg->differential) {
-		pf_outbuf_puts(o, ",\n\"before\":[");
-		for (i = 0; i < dl->nframes; i++) {
-			p = pf_outbuf_room(o, PF_COUNT_BUFSIZE + 1);
-			if (i > 0)
-				*p++ = ',';
-			p = pf_put_count(p, dl->before_self[i]);
-			o->len = (size_t)(p - o->buf);
-		}
-		pf_outbuf_puts(o, "]");
-	}
-	pf_outbuf_puts(o, "}");
+	pf_outbuf_puts(o, "\",\n\"frames\":\"");
+	write_frames(dl, o);
+	pf_outbuf_puts(o, "\"}");
 }
 
 int

@@ -1,20 +1,153 @@
 // The flame graph viewer of pf-html's pages.
 //
 // The page holds its data as JSON in a script element of type
-// application/json, which the browser does not run: the distinct
-// frame names once each, and the tree in preorder as arrays (name id,
-// levels up from the previous frame, own count).  Everything here draws
-// on canvases the size of the window; names are only ever canvas text or
-// DOM textContent, cut for display when they are long.  Nothing is
-// fetched; searches run in a worker made from a blob, stopped when they
-// take too long, so that no pattern can hang the page.
-(function () {
+// application/json, which the browser does not run; the frames are in it
+// packed (see unpack): the distinct frame names once each, and the tree in
+// preorder as arrays (name id, levels up from the previous frame, own
+// count).  Everything here draws on canvases the size of the window; names
+// are only ever canvas text or DOM textContent, cut for display when they
+// are long.  Nothing is fetched; searches run in a worker made from a
+// blob, stopped when they take too long, so that no pattern can hang the
+// page.
+(async function () {
 "use strict";
 
 const data = JSON.parse(document.getElementById("pf-data").textContent);
+
+// The frames of the page: base64 of gzip'ed bytes, in which every number
+// is a LEB128 (7 bits a byte, low first): the number of names, the names
+// in UTF-8 each ended by a NUL, the number of frames n, then n name ids,
+// n "up"s and n own counts (and n "before" ones in a differential
+// profile).  A count is twice the number, or an odd 2k + 1 for the k-th
+// of the decimal texts at the end (each ended by a NUL).
+async function unpack(b64) {
+	let z;
+	if (typeof Uint8Array.fromBase64 === "function") {
+		z = Uint8Array.fromBase64(b64);
+	} else {
+		const s = atob(b64);
+		z = new Uint8Array(s.length);
+		for (let i = 0; i < s.length; i++) z[i] = s.charCodeAt(i);
+	}
+	const b = await gunzip(z);
+	const one = new Float64Array(1);
+	let p = leb128(b, 0, one, 1);
+	const nnames = one[0], start = p;
+	for (let k = 0; k < nnames; k++) {
+		p = b.indexOf(0, p) + 1;
+		if (p === 0) throw new Error("the names end early");
+	}
+	const names = nnames ? new TextDecoder().decode(b.subarray(start, p - 1)).split("\0") : [];
+	p = leb128(b, p, one, 1);
+	const n = one[0];
+	if (n < 1) throw new Error("no frames");
+	const name = new Uint32Array(n), up = new Uint32Array(n), self = new Float64Array(n);
+	const before = data.differential ? new Float64Array(n) : null;
+	p = leb128(b, p, name, n);
+	for (let i = 0; i < n; i++)
+		if (name[i] >= nnames) throw new Error("a frame's name is out of range");
+	p = leb128(b, p, up, n);
+	// The depths, in place of the "up"s: a frame other than the root is
+	// at least one level down.
+	const depth = up;
+	for (let i = 1; i < n; i++) {
+		if (up[i] > depth[i - 1]) throw new Error("a frame's depth is out of range");
+		depth[i] = depth[i - 1] + 1 - up[i];
+	}
+	if (n > 0 && depth[0] !== 0) throw new Error("the first frame is not the root");
+	p = counts(b, p, self, n);
+	if (before) p = counts(b, p, before, n);
+	if (p > b.length) throw new Error("the frames end early");
+	let texts = null;
+	for (const a of before ? [self, before] : [self]) {
+		for (let i = 0; i < n; i++) {
+			if (a[i] >= 0) continue;
+			if (!texts) texts = new TextDecoder().decode(b.subarray(p)).split("\0").map(Number);
+			a[i] = texts[-a[i] - 1];
+		}
+	}
+	return { names, name, depth, self, before };
+}
+
+// The bytes of a gzip stream, inflated by the browser.
+async function gunzip(z) {
+	const ds = new DecompressionStream("gzip"), w = ds.writable.getWriter();
+	w.write(z).catch(() => {});
+	w.close().catch(() => {});
+	const r = ds.readable.getReader(), parts = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await r.read();
+		if (done) break;
+		parts.push(value);
+		size += value.length;
+	}
+	const b = new Uint8Array(size);
+	size = 0;
+	for (const c of parts) {
+		b.set(c, size);
+		size += c.length;
+	}
+	return b;
+}
+
+// Reads n packed counts at b[p] into out: twice the count, or 2k + 1 for
+// the k-th text, kept as -(k + 1) until the texts are read.
+function counts(b, p, out, n) {
+	p = leb128(b, p, out, n);
+	for (let i = 0; i < n; i++) {
+		const h = out[i] / 2, f = Math.floor(h);
+		out[i] = h === f ? h : -(f + 1);
+	}
+	return p;
+}
+
+// Reads n LEB128 numbers at b[p] into out; returns the position after them.
+function leb128(b, p, out, n) {
+	for (let i = 0; i < n; i++) {
+		let c = b[p++];
+		if (c < 128) {
+			out[i] = c;
+			continue;
+		}
+		let v = c & 127, m = 128;
+		do {
+			if (p >= b.length) throw new Error("the frames end early");
+			c = b[p++];
+			v += (c & 127) * m;
+			m *= 128;
+		} while (c >= 128);
+		out[i] = v;
+	}
+	return p;
+}
+
+// A page that cannot be read says so.
+function fail(what) {
+	const e = document.createElement("p");
+	e.className = "empty";
+	e.textContent = what;
+	document.body.append(e);
+	window.pfHtml = { ready: true, failed: what };
+}
+let frames = null;
+if (!data.empty) {
+	if (typeof DecompressionStream !== "function") {
+		fail("This page needs a newer browser (one with DecompressionStream: Chrome 80, " +
+		    "Firefox 113, Safari 16.4 or later).");
+		return;
+	}
+	try {
+		frames = await unpack(data.frames || "");
+	} catch (e) {
+		fail("This page's data is damaged: " + e.message + ".");
+		return;
+	}
+}
+
 const ROW = 16, PAD = 4, MINPX = 1, FONT = "12px Verdana, DejaVu Sans, sans-serif";
 // The frame names; transforms that collapse a module add its name.
-const names = (data.names || []).slice();
+const names = frames ? frames.names : [];
 const diff = !!data.differential;
 const countname = data.countname || "samples";
 
@@ -119,31 +252,34 @@ function pct(v, of) {
 function finishTree(name, depth, self, selfB) {
 	const n = name.length;
 	const parent = new Int32Array(n), end = new Uint32Array(n);
-	const total = Float64Array.from(self), x = new Float64Array(n);
-	const totalB = selfB ? Float64Array.from(selfB) : null;
-	const stack = [];
+	const total = self.slice(), x = new Float64Array(n);
+	const totalB = selfB ? selfB.slice() : null;
 	let maxDepth = 0;
-	for (let i = 0; i < n; i++) {
-		const d = depth[i];
-		while (stack.length > d)
-			end[stack.pop()] = i;
-		parent[i] = stack.length ? stack[stack.length - 1] : -1;
-		stack.push(i);
-		if (d > maxDepth) maxDepth = d;
-	}
-	while (stack.length)
-		end[stack.pop()] = n;
-	for (let i = n - 1; i > 0; i--) {
-		total[parent[i]] += total[i];
-		if (totalB) totalB[parent[i]] += totalB[i];
-	}
-	// Children follow their parent left to right.
-	const next = new Float64Array(maxDepth + 2);
-	for (let i = 0; i < n; i++) {
-		const d = depth[i];
+	for (let i = 0; i < n; i++)
+		if (depth[i] > maxDepth) maxDepth = depth[i];
+	// One pass: the path to frame i is open on the stack; a frame closed
+	// has its total, which goes to its parent, and the next frame at its
+	// depth starts where it ends (children follow their parent left to
+	// right).
+	const stack = new Int32Array(maxDepth + 1), next = new Float64Array(maxDepth + 2);
+	let sp = 0;
+	for (let i = 0; i <= n; i++) {
+		const d = i < n ? depth[i] : 0;
+		while (sp > d || (i === n && sp > 0)) {
+			const j = stack[--sp];
+			end[j] = i;
+			next[sp] = x[j] + total[j];
+			if (sp > 0) {
+				const p = stack[sp - 1];
+				total[p] += total[j];
+				if (totalB) totalB[p] += totalB[j];
+			}
+		}
+		if (i === n) break;
+		parent[i] = sp ? stack[sp - 1] : -1;
 		x[i] = d === 0 ? 0 : next[d];
-		next[d] = x[i] + total[i];
 		next[d + 1] = x[i];
+		stack[sp++] = i;
 	}
 	const t = { n, name, depth, parent, end, self, selfB, total, totalB, x, maxDepth };
 	if (diff) {
@@ -162,11 +298,7 @@ function finishTree(name, depth, self, selfB) {
 }
 
 function mainTree() {
-	const n = data.name.length, depth = new Uint32Array(n);
-	for (let i = 1; i < n; i++)
-		depth[i] = depth[i - 1] + 1 - data.up[i];
-	return finishTree(Uint32Array.from(data.name), depth, Float64Array.from(data.self),
-	    diff ? Float64Array.from(data.before) : null);
+	return finishTree(frames.name, frames.depth, frames.self, frames.before);
 }
 
 // Merges paths of name ids into a new tree, children sorted by name; in a
@@ -779,7 +911,8 @@ class FlameView {
 	}
 	draw() {
 		const t = this.tree;
-		if (!t || !this.w) return;
+		// While the address is read, loadHash draws once at its end.
+		if (!t || !this.w || loading) return;
 		const t0 = performance.now();
 		const ctx = this.ctx, w = this.w, z = this.zoom;
 		const x0 = t.x[z], span = t.total[z] || 1, scale = w / span;
@@ -1853,6 +1986,8 @@ function loadHash() {
 	zoomTo(view.zoom);
 	if (state.search && !search_.busy) afterSearch();
 	loading = false;
+	if (state.tab === "graph") view.draw();
+	else if (state.tab === "sandwich") { callersView.draw(); calleesView.draw(); }
 	writeHash();
 }
 window.addEventListener("hashchange", () => {

@@ -68,6 +68,12 @@ const sizes = page_("sizes", "main;alloc 3250585\nmain;free 512\n", ["--countnam
 // A 1 MB frame name.
 const longName = "y".repeat(1 << 20);
 const long = page_("long", `main;${longName};leaf 2\nmain;short 1\n`);
+// Counts packed as numbers (whole, below 2^52) and as decimal text, beside
+// names of several scripts; the differential profile's "before" column too.
+const packedFolded = "main;big 4503599627370496\nmain;below 4503599627370495\nmain;half 1.5\n" +
+    "main;\u00e9t\u00e9;\u65e5\u672c 7\nmain;emoji\u{1f525} 0.001\n";
+const packed = page_("packed", packedFolded);
+const packedDiff = page_("packed-diff", "main;a 1.25 3\nmain;b 4503599627370497 2\n");
 // Names on which a backtracking pattern takes forever.
 const redos = page_("redos", "main;" + "a".repeat(40) + "b 3\nmain;" + "axxx".repeat(24) +
     " 1\nmain;tokenize 1\n");
@@ -115,6 +121,24 @@ async function clickFrame(page, name, v) {
 }
 
 await h.run(async () => {
+	{
+		// The viewer unpacks the page's frames: the profile it shows is
+		// its input, counts as JavaScript reads their decimal text.
+		const { page, log } = await open(packed);
+		const want = packedFolded.trim().split("\n").map((l) => {
+			const k = l.lastIndexOf(" ");
+			return l.slice(0, k) + " " + Number(l.slice(k + 1));
+		}).sort((a, b) => a < b ? -1 : a > b ? 1 : 0).join("\n") + "\n";
+		const got = await page.evaluate(() => window.pfHtml.folded());
+		check(got === want, "packed frames: names and counts read back exactly", got);
+		check(log.errors.length === 0, "packed frames: no script errors", log.errors.join("; "));
+		await page.close();
+		const d = await open(packedDiff);
+		const gotD = await d.page.evaluate(() => window.pfHtml.folded());
+		check(gotD === "main;a 1.25 3\nmain;b 4503599627370497 2\n",
+		    "packed frames: a differential profile's two columns read back", gotD);
+		await d.page.close();
+	}
 	{
 		const { page, log } = await open(basic);
 		const r = await rect(page, "parse");
