@@ -402,6 +402,7 @@ enum pf_format {
 	PF_FORMAT_INSTRUMENTS_TXT,	/* Instruments: a call tree's deep copy */
 	PF_FORMAT_VTUNE,	/* Intel VTune CSV call stacks */
 	PF_FORMAT_VSPROF,	/* Visual Studio profiler CallTreeSummary CSV */
+	PF_FORMAT_GHCJSON,	/* GHC's cost-centre profile as JSON (+RTS -pj) */
 	PF_FORMAT_COUNT
 };
 
@@ -512,7 +513,7 @@ struct pf_collapse_options {
 					   xctrace: nanoseconds */
 	int time_order;			/* cpuprofile: samples in time order */
 	const char *sample_type;	/* pprof: name or index; NULL: default;
-					   ghc: ticks, alloc or time */
+					   ghc, ghc-json: ticks, alloc or time */
 	const char *event;		/* callgrind: event name, NULL: the
 					   first; jfr: the event type folded,
 					   NULL: execution and native method

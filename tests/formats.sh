@@ -498,6 +498,37 @@ group_formats() {
 			pass
 		fi
 	done
+	# GHC JSON profiles (+RTS -pj): the folding of an independent reading
+	# (tests/ref/ghcjson-fold.py) byte for byte, adding up to the JSON's
+	# own totals less the RTS's cost centres; and the alloc stacks of the
+	# same program's -pj and -P runs the same line for line.
+	for gh in ghc-fib-pj.json:ticks ghc-fib-pj.json:alloc ghc-fib-pj.json:time \
+	    ghc-deep-pj.json.gz:ticks ghc-deep-pj.json.gz:alloc ghc-deep-pj.json.gz:time; do
+		ghty=${gh##*:}; gh=$rec/${gh%:*}
+		zcat -f "$gh" > "$tmp/f.ghj"
+		python3 "$root/tests/ref/ghcjson-fold.py" "$tmp/f.ghj" "$ghty" > "$tmp/f.ref"
+		with_timeout "$pfc" --sample-type "$ghty" "$gh" > "$tmp/f.out" 2> /dev/null
+		sed '$d' "$tmp/f.ref" > "$tmp/f.exp"
+		: > "$tmp/detail"
+		if differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: ${gh##*/} $ghty: not the profile tree folded" "$tmp/detail"
+		elif [ "$ghty" != time ] && [ "$(tail -n 1 "$tmp/f.ref")" != "total $(formats_sum "$tmp/f.out")" ]; then
+			tail -n 1 "$tmp/f.ref" > "$tmp/detail"
+			fail "$label/formats: ${gh##*/} $ghty: not the profile's total" "$tmp/detail"
+		else
+			pass
+		fi
+	done
+	for gh in fib deep; do
+		with_timeout "$pfc" --sample-type alloc "$rec/ghc-$gh-P.prof" > "$tmp/f.exp" 2> /dev/null
+		with_timeout "$pfc" --sample-type alloc "$rec/ghc-$gh-pj.json"* > "$tmp/f.out" 2> /dev/null
+		: > "$tmp/detail"
+		if [ ! -s "$tmp/f.out" ] || differ "$tmp/f.exp" "$tmp/f.out" stdout "$tmp/detail"; then
+			fail "$label/formats: ghc-$gh: -pj does not fold as -P" "$tmp/detail"
+		else
+			pass
+		fi
+	done
 	for ms in "$xc/collapse-sample/sample.txt:" "$xc/collapse-sample/sample.txt:--drop-idle"; do
 		msopt=${ms##*:}; ms=${ms%:*}
 		python3 "$root/tests/ref/macsample-fold.py" "$ms" $msopt > "$tmp/f.ref"

@@ -189,6 +189,7 @@ PF_FORMAT_DECLARE(speedscope);
 PF_FORMAT_DECLARE(d3);
 PF_FORMAT_DECLARE(firefox);		/* firefox.c: Gecko and processed JSON */
 PF_FORMAT_DECLARE(ghcprof);
+PF_FORMAT_DECLARE(ghcjson);		/* ghcjson.c: GHC's +RTS -pj */
 PF_FORMAT_DECLARE(macsample);
 /* Call trees of platform profilers (instruments.c, vtune.c, vsprof.c). */
 PF_FORMAT_DECLARE(instruments);

@@ -60,8 +60,8 @@ static const struct pf_collapse_opt_info options[PF_COPT_COUNT] = {
 	[PF_COPT_SAMPLE_TYPE] = { "sample-type", 0, "T",
 	    "weigh by sample type T, a name (cpu, alloc_space,\n"
 	    "cpu/nanoseconds) or an index (default: the\n"
-	    "profile's default type, else the last); GHC .prof:\n"
-	    "ticks (the default), alloc (bytes) or time", "--sample-type" },
+	    "profile's default type, else the last); GHC (.prof,\n"
+	    "JSON): ticks (the default), alloc (bytes) or time", "--sample-type" },
 	[PF_COPT_EVENT] = { "event", 0, "EV",
 	    "the event to fold: callgrind's event EV of its events:\n"
 	    "line (default: the first); JFR's events of type EV\n"
@@ -257,6 +257,13 @@ static const struct pf_format_row rows[] = {
 	    "--sample-type alloc; tenths of a percent of the run\n"
 	    "with --sample-type time, and for +RTS -p (no ticks)" },
 	  pf_ghcprof_detect, pf_ghcprof_read },
+	{ { PF_FORMAT_GHCJSON, "ghc-json", NULL,
+	    "GHC cost-centre profile as JSON (+RTS -pj)",
+	    OPT(SAMPLE_TYPE), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,
+	    "ticks of the cost centre itself; bytes with\n"
+	    "--sample-type alloc; tenths of a percent of the run\n"
+	    "with --sample-type time" },
+	  pf_ghcjson_detect, pf_ghcjson_read },
 	{ { PF_FORMAT_MACSAMPLE, "macos-sample", NULL,
 	    "macOS sample(1) report (its call graph)",
 	    OPT(NO_LOCATION) | OPT(DROP_IDLE), PF_UNIT_SAMPLES, PF_UNIT_SAMPLES,

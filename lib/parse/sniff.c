@@ -37,8 +37,8 @@ json_kind(const char *t, size_t n)
 		return "a V8 heap snapshot (.heapsnapshot: an object graph, not stacks; "
 		    "a sampling heap profile, .heapprofile, has the stacks)";
 	if (pf_mem_has(t, n, "\"cost_centres\"") && pf_mem_has(t, n, "\"program\""))
-		return "a GHC profile in JSON (+RTS -pj; pf-collapse reads the "
-		    "text report of +RTS -P or -p)";
+		return "a GHC JSON profile without GHC's header (--format "
+		    "ghc-json reads it)";
 	if (pf_mem_has(t, n, "\"gc_samples\"") && pf_mem_has(t, n, "\"frames\""))
 		return "a stackprof profile (Ruby, JSON)";
 	if (pf_mem_has(t, n, "\"recording\"") && pf_mem_has(t, n, "\"instrumentTypes\""))
