@@ -61,9 +61,55 @@ pf_callgraph_node(struct pf_callgraph *g, size_t i)
 	return &g->node[i];
 }
 
+/* Arcs held before merging them as they are added is first worth it. */
+#define CG_COMPACT_MIN ((size_t)1 << 16)
+
+void
+pf_callgraph_merge_as_added(struct pf_callgraph *g)
+{
+	g->compact_at = CG_COMPACT_MIN;
+}
+
+static int
+by_callee_caller(const void *a, const void *b)
+{
+	const struct pf_cg_arc *x = a, *y = b;
+
+	if (x->callee != y->callee)
+		return (x->callee > y->callee) - (x->callee < y->callee);
+	return (x->caller > y->caller) - (x->caller < y->caller);
+}
+
+/*
+ * Merges the arcs between the same two nodes (summing their weights, as
+ * pf_callgraph_merge_arcs does), before they are indexed; the next merge
+ * waits until the arcs have doubled, so the sorting stays O(n log n) over
+ * the whole input.
+ */
+static void
+compact_arcs(struct pf_callgraph *g)
+{
+	size_t k, o;
+
+	qsort(g->arcs, g->narcs, sizeof(*g->arcs), by_callee_caller);
+	for (k = 1, o = 0; k < g->narcs; k++) {
+		struct pf_cg_arc *a = &g->arcs[o], *b = &g->arcs[k];
+
+		if (a->callee == b->callee && a->caller == b->caller)
+			a->weight = a->weight > UINT64_MAX - b->weight ? UINT64_MAX :
+			    a->weight + b->weight;
+		else
+			g->arcs[++o] = *b;
+	}
+	g->narcs = g->narcs > 0 ? o + 1 : 0;
+	g->compact_at = g->narcs * 2 > CG_COMPACT_MIN ? g->narcs * 2 : CG_COMPACT_MIN;
+}
+
 int
 pf_callgraph_arc(struct pf_callgraph *g, size_t callee, uint32_t caller, uint64_t weight)
 {
+	if (g->compact_at > 0 && g->narcs >= g->compact_at && !g->indexed)
+		compact_arcs(g);
 	if (pf_callgraph_node(g, callee) == NULL ||
 	    pf_grow(&g->arcs, &g->acap, g->narcs + 1, sizeof(*g->arcs)) != 0)
 		return -1;

@@ -37,6 +37,11 @@ struct cg {
 	uint64_t line;
 
 	struct pf_strmap ids[NKINDS];	/* "(N)" -> index in strs */
+	/* The same for the small N that callgrind numbers from 1: an array
+	 * by N (UINT32_MAX: not there), so that most references cost no
+	 * hashing; ids holds the others. */
+	uint32_t *dense[NKINDS];
+	size_t dcap[NKINDS], ndefs[NKINDS];
 	struct pf_arena arena;
 	char **strs;			/* names defined by "(N) name" */
 	size_t *lens, nstrs, scap, lcap;
@@ -123,6 +128,43 @@ add_str(struct cg *c, const char *s, size_t n)
 }
 
 /*
+ * Where the index in strs of compressed id d[0..n-1] (decimal digits) is
+ * kept when it is small (below four times the ids defined so far, plus
+ * 4096): its entry in c->dense, UINT32_MAX when not defined yet, grown to
+ * it when define is set.  NULL when the id is not small or was never
+ * defined small, or when memory ran out (then *nomem is set).
+ */
+static uint32_t *
+dense_ref(struct cg *c, int kind, const char *d, size_t n, int define, int *nomem)
+{
+	size_t id = 0, i, old, lim = c->ndefs[kind] * 4 + 4096;
+	uint32_t *a;
+
+	if (d[0] == '0')
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((id = id * 10 + (size_t)(d[i] - '0')) >= lim)
+			return NULL;
+	if (id >= c->dcap[kind]) {
+		if (!define)
+			return NULL;
+		old = c->dcap[kind];
+		if (pf_grow(&c->dense[kind], &c->dcap[kind], id + 1, sizeof(uint32_t)) != 0) {
+			*nomem = 1;
+			return NULL;
+		}
+		memset(c->dense[kind] + old, 0xff, (c->dcap[kind] - old) * sizeof(uint32_t));
+	}
+	a = &c->dense[kind][id];
+	if (*a == UINT32_MAX) {
+		if (!define)
+			return NULL;
+		c->ndefs[kind]++;
+	}
+	return a;
+}
+
+/*
  * The name of a specification line's value v[0..n-1] of the given kind:
  * "(N) name" (defining N), "(N)" (defined before) or "name", in *name
  * (valid until the next line) and *len; its index in strs, or SIZE_MAX
@@ -134,6 +176,7 @@ name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
 {
 	static const char *const kinds[NKINDS] = { "object", "file", "function" };
 	struct pf_strmap_slot *slot;
+	uint32_t *ref;
 	size_t e, b, idx;
 	int nomem = 0;
 
@@ -157,23 +200,28 @@ name_of(struct cg *c, int kind, const char *v, size_t n, const char **name,
 	b = e + 1;
 	while (b < n && is_blank(v[b]))
 		b++;
-	slot = pf_strmap_find(&c->ids[kind], v + 1, e - 1,
-	    pf_hash_bytes(v + 1, e - 1, (uint64_t)kind), b < n, &nomem);
-	if (nomem)
-		return pf_nomem(c->err, c->name, c->line);
+	if ((ref = dense_ref(c, kind, v + 1, e - 1, b < n, &nomem)) == NULL) {
+		if (nomem)
+			return pf_nomem(c->err, c->name, c->line);
+		slot = pf_strmap_find(&c->ids[kind], v + 1, e - 1,
+		    pf_hash_bytes(v + 1, e - 1, (uint64_t)kind), b < n, &nomem);
+		if (nomem)
+			return pf_nomem(c->err, c->name, c->line);
+		ref = slot != NULL ? &slot->value : NULL;
+	}
 	if (b == n) {
-		if (slot == NULL)
+		if (ref == NULL || *ref == UINT32_MAX)
 			return pf_err(c->err, c->name, c->line, "%s (%.*s) is used "
 			    "before it is defined", kinds[kind], (int)(e - 1), v + 1);
-		idx = slot->value;
-	} else if (slot->value != UINT32_MAX && c->lens[slot->value] == n - b &&
-	    memcmp(c->strs[slot->value], v + b, n - b) == 0) {
-		idx = slot->value;	/* defined again, the same */
+		idx = *ref;
+	} else if (*ref != UINT32_MAX && c->lens[*ref] == n - b &&
+	    memcmp(c->strs[*ref], v + b, n - b) == 0) {
+		idx = *ref;	/* defined again, the same */
 	} else {
 		/* A definition; one that repeats an id names it anew. */
 		if ((idx = add_str(c, v + b, n - b)) == SIZE_MAX)
 			return pf_nomem(c->err, c->name, c->line);
-		slot->value = (uint32_t)idx;
+		*ref = (uint32_t)idx;
 	}
 	*name = c->strs[idx];
 	*len = c->lens[idx];
@@ -543,6 +591,7 @@ pf_callgrind_read(struct pf_profile *p, struct pf_reader *r,
 	c.fn = c.cfn = UINT32_MAX;
 	c.obi = c.cobi = SIZE_MAX;
 	pf_callgraph_init(&c.g, p, c.name, err);
+	pf_callgraph_merge_as_added(&c.g);
 	c.g.quantum = PF_COUNT_ONE;
 	pf_arena_init(&c.arena);
 	for (k = 0; k < NKINDS; k++)
@@ -594,8 +643,10 @@ pf_callgrind_read(struct pf_profile *p, struct pf_reader *r,
 nomem:
 	pf_nomem(err, c.name, 0);
 out:
-	for (k = 0; k < NKINDS; k++)
+	for (k = 0; k < NKINDS; k++) {
 		pf_strmap_release(&c.ids[k]);
+		free(c.dense[k]);
+	}
 	pf_strmap_release(&c.funcs);
 	pf_arena_release(&c.arena);
 	free(c.strs);

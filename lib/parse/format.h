@@ -128,6 +128,9 @@ struct pf_callgraph {
 	struct pf_cg_arc *arcs;
 	size_t narcs, acap;
 	int indexed, merged;
+	size_t compact_at;	/* arcs merged when this many are held (0:
+				   never, the default; see
+				   pf_callgraph_merge_as_added) */
 	/* expansion */
 	unsigned char *onpath;
 	uint32_t *seen, gen;
@@ -155,6 +158,10 @@ int pf_callgraph_arc(struct pf_callgraph *g, size_t callee, uint32_t caller,
 /* Makes the arcs between two nodes one, of the summed weight; -1 when
  * memory runs out. */
 int pf_callgraph_merge_arcs(struct pf_callgraph *g);
+/* For a reader that merges its arcs (pf_callgraph_merge_arcs): arcs
+ * between the same two nodes are merged as they pile up, so that memory
+ * is bounded by the distinct arcs rather than by the input's lines. */
+void pf_callgraph_merge_as_added(struct pf_callgraph *g);
 /* Adds the estimated stacks of every function's self cost to the profile;
  * *functions is the number of functions.  0, or -1 with err. */
 int pf_callgraph_fold(struct pf_callgraph *g, uint64_t *functions);

@@ -176,6 +176,38 @@ test_callgrind(void)
 	free(out);
 }
 
+/*
+ * Many calls over few arcs (merged as they pile up: far more than the
+ * 65536 arcs held before the first merge), and compressed ids small,
+ * large, defined large then redefined small, and defined again.
+ */
+static void
+test_callgrind_many(void)
+{
+	static const char head[] = "events: Ir\nfn=(1) main\n0 1\n"
+	    "fn=(999999999) g\n0 1\nfn=(5000) h\n0 1\n";
+	static const char rep[] = "fn=(1)\ncfn=(2) f\ncalls=1 0\n0 3\n"
+	    "cfn=(999999999)\ncalls=2 0\n0 1\ncfn=(5000)\ncalls=1 0\n0 1\n"
+	    "fn=(2)\n0 2\n";
+	size_t n = 40000, i, len = strlen(head);
+	char *text = malloc(len + n * strlen(rep) + 1);
+	struct pf_error err;
+	char *out;
+
+	if (text == NULL)
+		return;
+	memcpy(text, head, len);
+	for (i = 0; i < n; i++) {
+		memcpy(text + len, rep, strlen(rep));
+		len += strlen(rep);
+	}
+	out = fold_as(text, len, PF_FORMAT_CALLGRIND, NULL, &err);
+	tap_str("callgrind: 120000 calls over 3 arcs", out,
+	    "main 1\nmain;f 80000\nmain;g 1\nmain;h 1\n");
+	free(out);
+	free(text);
+}
+
 /* ------------------------------------------------------------------ massif */
 
 static const char massif[] =
@@ -342,6 +374,7 @@ main(void)
 	tap_group("call graph cycles", test_cycle);
 	tap_group("call graph bound", test_tangled);
 	tap_group("callgrind", test_callgrind);
+	tap_group("callgrind, many calls", test_callgrind_many);
 	tap_group("massif", test_massif);
 	tap_group("pstats marshal", test_marshal);
 	tap_group("detect", test_detect);
