@@ -340,49 +340,105 @@ out:
  * Sorting compares the folded text "f1;f2;...;fn" byte-wise without building
  * it: frames with the same id are equal, and where two names differ only in
  * length, the shorter one continues with ';' (more frames) or ends the text.
+ * Where both stacks go on after the frames that differ, each name is
+ * followed by ';', so the order of the two is that of the frames' ranks
+ * (sort_ctx.rank: the frames ordered by "name;"), an integer comparison;
+ * the names themselves are compared only where a stack ends there.
  */
+struct sort_ctx {
+	const struct pf_profile *p;
+	const uint32_t *rank;		/* NULL: compare names */
+};
+
+/* Names a and b as the folded text has them: each followed by ';' when
+ * more is set for it, else by the end of the text. */
+static int
+cmp_names(const struct pf_profile *p, uint32_t x, uint32_t y, int xmore, int ymore)
+{
+	const unsigned char *a = (const unsigned char *)p->frame[x];
+	const unsigned char *b = (const unsigned char *)p->frame[y];
+	size_t la = p->frame_len[x], lb = p->frame_len[y];
+	size_t m = la < lb ? la : lb;
+	int c = memcmp(a, b, m), ca, cb;
+
+	if (c != 0)
+		return c;
+	/* One name is a prefix of the other. */
+	ca = la > m ? a[m] : (xmore ? ';' : -1);
+	cb = lb > m ? b[m] : (ymore ? ';' : -1);
+	return ca < cb ? -1 : ca > cb;
+}
+
 static int
 cmp_stacks(const void *x, const void *y, void *arg)
 {
-	const struct pf_profile *p = arg;
+	const struct sort_ctx *ctx = arg;
+	const struct pf_profile *p = ctx->p;
 	const struct stack *s = &p->stacks[*(const size_t *)x];
 	const struct stack *t = &p->stacks[*(const size_t *)y];
 	const uint32_t *u = p->pool + s->off, *v = p->pool + t->off;
 	size_t n = s->n < t->n ? s->n : t->n, i;
 
 	for (i = 0; i < n; i++) {
-		const unsigned char *a, *b;
-		size_t la, lb, m;
-		int c, ca, cb;
+		int smore, tmore;
 
 		if (u[i] == v[i])
 			continue;
-		a = (const unsigned char *)p->frame[u[i]];
-		b = (const unsigned char *)p->frame[v[i]];
-		la = p->frame_len[u[i]];
-		lb = p->frame_len[v[i]];
-		m = la < lb ? la : lb;
-		c = memcmp(a, b, m);
-		if (c != 0)
-			return c;
-		/* One name is a prefix of the other. */
-		ca = la > m ? a[m] : (i + 1 < s->n ? ';' : -1);
-		cb = lb > m ? b[m] : (i + 1 < t->n ? ';' : -1);
-		return ca < cb ? -1 : ca > cb;
+		smore = i + 1 < s->n;
+		tmore = i + 1 < t->n;
+		if (ctx->rank != NULL && smore && tmore)
+			return ctx->rank[u[i]] < ctx->rank[v[i]] ? -1 : 1;
+		return cmp_names(p, u[i], v[i], smore, tmore);
 	}
 	return (s->n > t->n) - (s->n < t->n);
+}
+
+static int
+cmp_frames(const void *x, const void *y, void *arg)
+{
+	return cmp_names(arg, *(const uint32_t *)x, *(const uint32_t *)y, 1, 1);
+}
+
+/* The rank of each frame among the frames ordered by "name;"; NULL when
+ * memory runs out (the sort then compares names). */
+static uint32_t *
+frame_ranks(const struct pf_profile *p)
+{
+	uint32_t *by = malloc((p->nframes + 1) * sizeof(*by));
+	uint32_t *rank = malloc((p->nframes + 1) * sizeof(*rank));
+	size_t i;
+
+	if (by == NULL || rank == NULL) {
+		free(by);
+		free(rank);
+		return NULL;
+	}
+	for (i = 0; i < p->nframes; i++)
+		by[i] = (uint32_t)i;
+	qsort_r(by, p->nframes, sizeof(*by), cmp_frames, (void *)p);
+	for (i = 0; i < p->nframes; i++)
+		rank[by[i]] = (uint32_t)i;
+	free(by);
+	return rank;
 }
 
 size_t *
 pf_profile_sorted(const struct pf_profile *p)
 {
 	size_t *order = malloc((p->nstacks + 1) * sizeof(*order)), i;
+	struct sort_ctx ctx = { p, NULL };
 
 	if (order == NULL)
 		return NULL;
 	for (i = 0; i < p->nstacks; i++)
 		order[i] = i;
-	if (!p->ordered)
-		qsort_r(order, p->nstacks, sizeof(*order), cmp_stacks, (void *)p);
+	if (!p->ordered && p->nstacks > 1) {
+		/* Ranking the frames pays when there are more stacks than
+		 * frames to sort. */
+		if (p->nstacks >= 64 && p->nstacks >= p->nframes / 4)
+			ctx.rank = frame_ranks(p);
+		qsort_r(order, p->nstacks, sizeof(*order), cmp_stacks, &ctx);
+		free((void *)ctx.rank);
+	}
 	return order;
 }
