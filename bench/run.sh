@@ -1177,7 +1177,7 @@ section_collapse_jfr() {
 		"pf-collapse --event ObjectAllocationSample" \
 		    '"$PFC" --event ObjectAllocationSample "$IN"' \
 		"${base[@]}"
-	[ -z "$BASE" ] || vs_baseline "pf-collapse, JFR recording" "pf-collapse" 1 3
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, JFR recording" "pf-collapse" 1 4
 	# The JDK's own count of the samples of one copy, when it is here.
 	local total want
 	total=$(awk '{ t += $NF } END { printf "%d", t }' "$TMP/out.1")
@@ -1213,18 +1213,27 @@ section_collapse_callgraph() {
 		python3 "$SELF_DIR/make-pstats.py" "$CALLGRAPH_MB" "$prof" >"$prof.total" ||
 		    die "making $prof failed"
 	fi
+	local -a base=()
+	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse callgrind (baseline)" '"$BASE/pf-collapse" "$IN"')
 	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, callgrind" "$cg" \
 		"wc -l" 'wc -l "$IN"' \
-		"pf-collapse" '"$PFC" "$IN"'
+		"pf-collapse callgrind" '"$PFC" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, callgrind" "pf-collapse callgrind" 1 2
 	want=$(cat "$cg.total")
 	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
 	[ "$got" = "$want" ] || die "pf-collapse counts $got on the callgrind input, want $want"
 	echo "   pf-collapse counts $got, the copies' totals: (checked)"
 	# shellcheck disable=SC2016
+	[ -z "$BASE" ] || base=("pf-collapse pstats (baseline)" '"$BASE/pf-collapse" "$IN"')
+	# shellcheck disable=SC2016
 	bench_cmds "pf-collapse, pstats" "$prof" \
 		"cat" 'cat "$IN"' \
-		"pf-collapse" '"$PFC" "$IN"'
+		"pf-collapse pstats" '"$PFC" "$IN"' \
+		"${base[@]}"
+	[ -z "$BASE" ] || vs_baseline "pf-collapse, pstats" "pf-collapse pstats" 1 2
 	want=$(cat "$prof.total")
 	got=$(awk '{ t += $NF } END { printf "%.0f", t }' "$TMP/out.1")
 	[ "$got" = "$want" ] || die "pf-collapse counts $got on the pstats input, want $want"

@@ -138,6 +138,8 @@ struct jfr {
 	size_t clean_cap;
 
 	uint64_t events_seen;		/* of the selected types, all chunks */
+	int has_wall;			/* a chunk has async-profiler's
+					   profiler.WallClockSample */
 	uint64_t no_stack;
 	uint64_t truncated;
 };
@@ -1011,6 +1013,8 @@ select_events(struct jfr *j)
 	for (i = 0; i < j->nclasses && j->nsel < JFR_SELECT_MAX; i++) {
 		const struct jclass *k = &j->classes[i];
 
+		if (k->kind == K_STRUCT && strcmp(k->name, "profiler.WallClockSample") == 0)
+			j->has_wall = 1;
 		if (k->kind != K_STRUCT || !wanted(j, k->name))
 			continue;
 		s = &j->sel[j->nsel];
@@ -1025,7 +1029,11 @@ select_events(struct jfr *j)
 			s->f_thread = -1;
 		s->weight_ticks = 0;
 		s->f_weight = -1;
-		if (j->o->event != NULL) {
+		if (j->o->event != NULL && strcmp(k->name, "profiler.WallClockSample") == 0) {
+			/* async-profiler 4's wall-clock samples: one event
+			 * stands for "samples" samples of the same stack. */
+			s->f_weight = field_named(j, s->cls, "samples");
+		} else if (j->o->event != NULL) {
 			/* Samples count 1; other events weigh what they
 			 * measure: bytes, or the time they took. */
 			if ((s->f_weight = field_named(j, s->cls, "weight")) < 0 &&
@@ -1458,6 +1466,8 @@ pf_jfr_read(struct pf_profile *p, struct pf_reader *r,
 
 		if (s->weight_ticks)
 			st->unit = PF_UNIT_NANOSECONDS;
+		else if (strcmp(j.classes[s->cls].name, "profiler.WallClockSample") == 0)
+			st->unit = PF_UNIT_SAMPLES;
 		else if (s->f_weight >= 0)
 			st->unit = PF_UNIT_BYTES;
 		else if (strcmp(j.classes[s->cls].name, "jdk.ExecutionSample") != 0 &&
@@ -1466,8 +1476,10 @@ pf_jfr_read(struct pf_profile *p, struct pf_reader *r,
 	}
 	if (j.events_seen == 0)
 		snprintf(st->note, sizeof(st->note), "no %s events in the recording "
-		    "(jfr summary lists the events it has)", o->event != NULL ?
-		    o->event : "jdk.ExecutionSample or jdk.NativeMethodSample");
+		    "(jfr summary lists the events it has%s)", o->event != NULL ?
+		    o->event : "jdk.ExecutionSample or jdk.NativeMethodSample",
+		    o->event == NULL && j.has_wall ? "; async-profiler's wall-clock "
+		    "samples are --event profiler.WallClockSample" : "");
 	else if (j.no_stack > 0)
 		snprintf(st->note, sizeof(st->note), "stacks missing from the "
 		    "recording's constant pools: %llu, folded as '[no stack]'",

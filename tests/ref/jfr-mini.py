@@ -7,6 +7,8 @@
 #   nest       a stack frame holds a stack frame inline, endlessly
 #   hugecount  a stack trace claims 2^31-1 frames
 #   strloop    a string in the pool of strings refers to itself
+#   wall       also async-profiler 4's batched wall-clock samples
+#              (profiler.WallClockSample, weighing its "samples" field)
 import struct, sys
 variant = sys.argv[2] if len(sys.argv) > 2 else ''
 fixed = variant == 'fixed'
@@ -44,6 +46,7 @@ def cls(id, name, fields=(), st=None):
     if st: a.append(('superType', st))
     return elem('class', a, list(fields))
 LONG, INT, BOOL, STR, THREAD, ST, FRAME, METHOD, CLASS, SYM, FT, EXEC = 1,2,3,4,5,6,7,8,9,10,11,100
+WALL = 101
 classes = [cls(LONG,'long'), cls(INT,'int'), cls(BOOL,'boolean'), cls(STR,'java.lang.String'),
   cls(THREAD,'java.lang.Thread',[field('osName',STR),field('osThreadId',LONG),field('javaName',STR),field('javaThreadId',LONG)]),
   cls(ST,'jdk.types.StackTrace',[field('truncated',BOOL),field('frames',FRAME,dim=True)]),
@@ -53,6 +56,8 @@ classes = [cls(LONG,'long'), cls(INT,'int'), cls(BOOL,'boolean'), cls(STR,'java.
   cls(SYM,'jdk.types.Symbol',[field('string',STR)]),
   cls(FT,'jdk.types.FrameType',[field('description',STR)]),
   cls(EXEC,'jdk.ExecutionSample',[field('startTime',LONG),field('sampledThread',THREAD,cp=True),field('stackTrace',ST,cp=True),field('state',LONG)],'jdk.jfr.Event')]
+if variant == 'wall':
+    classes.append(cls(WALL,'profiler.WallClockSample',[field('startTime',LONG),field('sampledThread',THREAD,cp=True),field('stackTrace',ST,cp=True),field('state',LONG),field('samples',INT),field('timeSpan',LONG)],'jdk.jfr.Event'))
 root = elem('root', [], [elem('metadata', [], classes), elem('region', [('locale', 'en_US')])])
 def event(body):
     # size counts itself: padded to a fixed width so that it is known first
@@ -81,6 +86,9 @@ events = b''
 for (th, st, n) in [(1, 1, 3), (2, 2, 2), (2, 1, 1), (1, 3, 1), (1, 9, 1)]:
     for _ in range(n):
         events += event(L(EXEC) + L(5) + L(th) + L(st) + L(0))
+if variant == 'wall':
+    for (th, st, n) in [(1, 1, 40), (2, 2, 7), (1, 1, 2)]:
+        events += event(L(WALL) + L(5) + L(th) + L(st) + L(0) + I(n) + L(1000))
 body = events
 meta_off = 68 + len(body); body += meta
 cp_off = 68 + len(body); body += event(cpb)

@@ -103,6 +103,21 @@ test_encodings(void)
 	    "events") != NULL, "an event the recording lacks: empty, with a note",
 	    "note '%s'", st.note);
 	free(t);
+	/* async-profiler 4's wall-clock samples: each event weighs its
+	 * "samples". */
+	o.event = "profiler.WallClockSample";
+	t = fold("mini-wall", &o, &st, &err);
+	tap_str("wall-clock samples weigh their count", t,
+	    "Main.main;Main.work 42\n"
+	    "Main.main;Main.work;java.util.Ha:sh.get 7\n");
+	tap_ok(st.unit == PF_UNIT_SAMPLES, "wall-clock samples are samples", "unit %d",
+	    st.unit);
+	free(t);
+	o.event = NULL;
+	t = fold("mini-wall", &o, &st, &err);
+	tap_ok(t != NULL && strstr(t, "Main.main;Main.work 4\n") != NULL,
+	    "wall-clock samples are not among the default events", "%s", t ? t : err.msg);
+	free(t);
 }
 
 static void
