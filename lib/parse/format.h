@@ -197,6 +197,10 @@ PF_FORMAT_DECLARE(d3);
 PF_FORMAT_DECLARE(firefox);		/* firefox.c: Gecko and processed JSON */
 PF_FORMAT_DECLARE(ghcprof);
 PF_FORMAT_DECLARE(ghcjson);		/* ghcjson.c: GHC's +RTS -pj */
+/* GHC's --sample-type (ghcprof.c, for ghcjson.c too): 0 ticks (the
+ * default), 1 alloc (or bytes), 2 time; -1 with a usage error. */
+int pf_ghc_sample_type(const struct pf_collapse_options *o, const char *name,
+    struct pf_error *err);
 PF_FORMAT_DECLARE(macsample);
 /* Call trees of platform profilers (instruments.c, vtune.c, vsprof.c). */
 PF_FORMAT_DECLARE(instruments);

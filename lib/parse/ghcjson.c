@@ -42,6 +42,7 @@ enum {
 	T_NODE_ALLOC, T_CHILDREN,
 };
 
+/* The values of pf_ghc_sample_type (format.h). */
 enum weight { W_TICKS, W_ALLOC, W_TIME };
 
 /* A cost centre, by the index its id maps to. */
@@ -482,16 +483,10 @@ pf_ghcjson_read(struct pf_profile *p, struct pf_reader *r,
 	g.st = st;
 	g.err = err;
 	g.name = pf_reader_name(r);
-	if (o->sample_type == NULL || strcmp(o->sample_type, "ticks") == 0)
-		g.want = W_TICKS;
-	else if (strcmp(o->sample_type, "alloc") == 0 || strcmp(o->sample_type, "bytes") == 0)
-		g.want = W_ALLOC;
-	else if (strcmp(o->sample_type, "time") == 0)
-		g.want = W_TIME;
-	else
-		return pf_errc(err, PF_ERR_USAGE, g.name, 0, 0, "invalid --sample-type "
-		    "'%s' for a GHC profile: expected ticks, alloc or time",
-		    o->sample_type);
+	if ((rc = pf_ghc_sample_type(o, g.name, err)) < 0)
+		return -1;
+	g.want = (enum weight)rc;
+	rc = -1;
 	st->unit = g.want == W_ALLOC ? PF_UNIT_BYTES :
 	    g.want == W_TIME ? PF_UNIT_COUNT : PF_UNIT_SAMPLES;
 	if (pf_strmap_init(&g.ids, 256) != 0) {

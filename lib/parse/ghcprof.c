@@ -30,6 +30,7 @@
 #define MAX_DEPTH 100000
 #define MAX_COLS 16
 
+/* The values of pf_ghc_sample_type (format.h). */
 enum weight { W_TICKS, W_ALLOC, W_TIME };
 
 struct ghc {
@@ -241,6 +242,20 @@ pf_ghcprof_detect(const struct pf_peek *pk, size_t *where)
 	return PF_CLAIM_NONE;
 }
 
+int
+pf_ghc_sample_type(const struct pf_collapse_options *o, const char *name,
+    struct pf_error *err)
+{
+	if (o->sample_type == NULL || strcmp(o->sample_type, "ticks") == 0)
+		return W_TICKS;
+	if (strcmp(o->sample_type, "alloc") == 0 || strcmp(o->sample_type, "bytes") == 0)
+		return W_ALLOC;
+	if (strcmp(o->sample_type, "time") == 0)
+		return W_TIME;
+	return pf_errc(err, PF_ERR_USAGE, name, 0, 0, "invalid --sample-type '%s' for "
+	    "a GHC profile: expected ticks, alloc or time", o->sample_type);
+}
+
 /* "N ticks" in "total time  =  0.02 secs   (23 ticks @ 1000 us, 1 processor)". */
 static int
 total_ticks(const char *s, size_t n, uint64_t *t)
@@ -284,23 +299,17 @@ pf_ghcprof_read(struct pf_profile *p, struct pf_reader *r,
 	size_t n, i;
 	uint64_t ticks = 0, alloc = 0;
 	int lt, rc = -1, have_ticks = 0, have_alloc = 0, state = 0;
-	enum weight want = W_TICKS;
+	enum weight want;
 
 	memset(&g, 0, sizeof(g));
 	g.p = p;
 	g.st = st;
 	g.err = err;
 	g.name = pf_reader_name(r);
-	if (o->sample_type == NULL || strcmp(o->sample_type, "ticks") == 0)
-		want = W_TICKS;
-	else if (strcmp(o->sample_type, "alloc") == 0 || strcmp(o->sample_type, "bytes") == 0)
-		want = W_ALLOC;
-	else if (strcmp(o->sample_type, "time") == 0)
-		want = W_TIME;
-	else
-		return pf_errc(err, PF_ERR_USAGE, g.name, 0, 0, "invalid --sample-type "
-		    "'%s' for a GHC profile: expected ticks, alloc or time",
-		    o->sample_type);
+	if ((rc = pf_ghc_sample_type(o, g.name, err)) < 0)
+		return -1;
+	want = (enum weight)rc;
+	rc = -1;
 	st->unit = want == W_ALLOC ? PF_UNIT_BYTES : PF_UNIT_SAMPLES;
 	/* state: 0 before the tree's header, 1 after it, 2 in the tree,
 	 * 3 after it */
