@@ -178,6 +178,8 @@ struct chrome {
 	size_t nbopen, bcap;
 	uint32_t bfree;			/* free list of bopen slots */
 	uint64_t unmatched_e, unclosed_b, no_dur, overlapped;
+	int has_events;			/* the root object has "traceEvents" */
+	uint64_t nevents, nphased;	/* events, and those with a "ph" */
 
 	char *buf;			/* frame name scratch */
 	size_t bufcap;
@@ -888,7 +890,10 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 #define IS(s) (len == sizeof(s) - 1 && memcmp(key, s, len) == 0)
 	switch (tag) {
 	case T_ROOT:
-		if (IS("traceEvents")) return T_EVENTS;
+		if (IS("traceEvents")) {
+			c->has_events = 1;
+			return T_EVENTS;
+		}
 		if (IS("stackFrames")) return T_SFRAMES;
 		if (IS("samples")) return T_TSAMPLES;
 		return 0;
@@ -1011,9 +1016,21 @@ on_end(void *ctx, int tag, int array)
 	struct enode *n;
 	size_t i;
 
-	PF_UNUSED(array);
 	switch (tag) {
+	case T_ROOT:
+		/* Another JSON document (a profile of another format) read
+		 * as a trace would fold to nothing: refuse it instead. */
+		if (!array && !c->has_events)
+			return pf_json_fail(c->json, "not a Chrome trace: an object "
+			    "without \"traceEvents\"");
+		if (array && c->nevents > 0 && c->nphased == 0)
+			return pf_json_fail(c->json, "not a Chrome trace: an array of "
+			    "objects none of which has a phase (\"ph\")");
+		return 0;
 	case T_EVENT:
+		c->nevents++;
+		if (e->ph.set)
+			c->nphased++;
 		return event_end(c);
 	case T_SFRAME:
 		return sframe_end(c);

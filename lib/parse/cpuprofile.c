@@ -456,6 +456,9 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 		return 0;
 	case T_NODE:
 	case T_HEAD:
+		if (tag == T_HEAD && IS("selfSize"))
+			return pf_json_fail(c->json, "a node of \"head\" has a \"selfSize\": "
+			    "a V8 sampling heap profile (.heapprofile), not a .cpuprofile");
 		if (IS("id"))
 			return T_ID;
 		if (IS("hitCount"))
@@ -536,6 +539,9 @@ on_begin(void *ctx, int tag, int array)
 		return T_SAMPLE;
 	case T_TIMES:
 		return array ? T_TIME : 0;
+	case T_SAMPLE:
+		return pf_json_fail(c->json, "an element of \"samples\" is not a node id "
+		    "but %s", array ? "an array" : "an object");
 	}
 	return 0;	/* an object or array where a scalar belongs */
 }
