@@ -614,8 +614,11 @@ on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 		return c->o->weight_time ? sample_timed(c, x, c->ns - 1) :
 		    sample(c, x, c->ns - 1, 1);
 	case T_TIME:
+		/* Integers nearly always: the general reading only when not. */
+		if (!pf_json_int(v, &x))
+			x = value_int(v, 0);
 		c->nt++;
-		return time_value(c, value_int(v, 0), c->nt - 1);
+		return time_value(c, x, c->nt - 1);
 	case T_START:
 		number_set(&c->start, v);
 		return 0;
