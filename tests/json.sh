@@ -113,7 +113,6 @@ group_json() {
 			: > "$tmp/json.detail"
 			;;
 		'    '*) [ -z "${jl_what:-}" ] || echo "$line" >> "$tmp/json.detail" ;;
-		'ok '*) ;;
 		*)
 			[ -z "${jl_what:-}" ] || fail "$jl_what" "$tmp/json.detail"
 			jl_what=
@@ -122,8 +121,11 @@ group_json() {
 	done < "$tmp/json.log"
 	[ -z "${jl_what:-}" ] || fail "$jl_what" "$tmp/json.detail"
 	jl_what=
-	if [ "$st" -ne 0 ] && ! grep -q '^not ok ' "$tmp/json.log"; then
-		fail "$label/json: json-matrix.py: $(status_text "$st")" "$tmp/json.log"
+	# A crash of the script itself, or a failure it did not report.
+	grep -v '^\(ok \|not ok \|    \)' "$tmp/json.log" > "$tmp/json.detail"
+	if [ "$st" -ne 0 ] && { [ -s "$tmp/json.detail" ] ||
+	    ! grep -q '^not ok ' "$tmp/json.log"; }; then
+		fail "$label/json: json-matrix.py: $(status_text "$st")" "$tmp/json.detail"
 	fi
 	group_end
 }
