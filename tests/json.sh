@@ -3,7 +3,7 @@
 #
 # For one real file of every JSON format pf-collapse reads, and of the JSON
 # formats it refuses (a V8 heap snapshot, GHC's -pj profile, a Safari
-# timeline, gprof2dot's JSON):
+# timeline):
 #  - detection: pf-collapse FILE folds it exactly as --format OWN does (the
 #    same stdout, stderr and status 0), or, for a refused one, exits
 #    non-zero with nothing on stdout and a message naming the file and
@@ -33,21 +33,17 @@ json_samples() {
 cpuprofile	cpuprofile	c:v8/cpuprofile/json-workload.cpuprofile
 chrome-object	chrome-trace	r:tests/cases/collapse-chrome-trace-cpu/Trace-chromium.json.gz
 chrome-array	chrome-trace	r:tests/cases/collapse-chrome-trace-cpuprofile-event/old.json
-chrome-samples	chrome-trace	c:external/speedscope/trace-event/simple-with-samples.json
 chrome-clang	chrome-trace	r:tests/cases/collapse-chrome-trace-clang/t.json
 heapprofile	heapprofile	c:external/speedscope/node/10.11.0/Heap-20181003T105432.heapprofile
 speedscope	speedscope	c:external/speedscope/speedscope/0.0.1/simple.speedscope.json
-speedscope-export	speedscope	r:tests/speedscope/json-workload.speedscope.json.gz
 d3	d3	m:made.d3.json
 firefox-processed	firefox	c:external/speedscope/Firefox/61/recursion.json
-firefox-shared	firefox	r:tests/firefox/spin.v61-weights.json
 firefox-gecko	firefox	r:tests/firefox/spin.gecko.json.gz
 stackprof	stackprof	r:tests/stackprof/ruby-cpu.json
 v8-prof-json	v8-prof	c:v8/prof/fibsort/fibsort-workload.prof-preprocess.json.gz
 heapsnapshot	-	m:node.heapsnapshot	V8 heap snapshot
 ghc-json	-	c:external/speedscope/haskell/simple.prof	GHC profile in JSON
 safari	-	c:external/speedscope/Safari/13.1/simple.html-recording.json	Safari
-gprof2dot	-	c:external/gprof2dot/json/memtrail.leaked.json	gprof2dot
 EOF
 }
 
