@@ -201,6 +201,23 @@ int pf_seq_get(struct pf_seq *s, int64_t *v);
 /* The number of values put. */
 uint64_t pf_seq_count(const struct pf_seq *s);
 
+/* ------------------------------------------------------------- gzip writer */
+
+/*
+ * A gzip stream written in pieces (gzip.c): the compressed bytes go to
+ * sink(ctx, ...) as they are made, in pieces of any length.
+ */
+struct pf_gzip;
+
+/* level: zlib's, 1 (fastest) to 9, or -1 (its default).  NULL when
+ * memory runs out. */
+struct pf_gzip *pf_gzip_new(int level,
+    void (*sink)(void *ctx, const unsigned char *b, size_t n), void *ctx);
+void pf_gzip_put(struct pf_gzip *g, const void *p, size_t n);
+/* Ends the stream: 0, or -1 when compression failed at any point. */
+int pf_gzip_finish(struct pf_gzip *g);
+void pf_gzip_free(struct pf_gzip *g);
+
 /* ------------------------------------------------------------- output buffer */
 
 /*

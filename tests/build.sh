@@ -194,10 +194,10 @@ build_no_corpus() {
 	rm -rf "$tmp/build/repo"
 	mkdir -p "$tmp/build/repo"
 	(cd "$root" && tar cf - --exclude=node_modules tests) | (cd "$tmp/build/repo" && tar xf -)
-	(unset PF_CORPUS; sh "$tmp/build/repo/tests/run.sh" -g corpus,formats,export,external "$build") \
+	(unset PF_CORPUS; sh "$tmp/build/repo/tests/run.sh" -g corpus,formats,export,external,json "$build") \
 	    > "$tmp/build/out" 2>&1
 	st=$?
-	if [ "$st" -ne 0 ] || [ "$(grep -c '^skipped corpus, formats, export and external: no corpus at ' \
+	if [ "$st" -ne 0 ] || [ "$(grep -c '^skipped corpus, formats, export, external and json: no corpus at ' \
 	    "$tmp/build/out")" != 1 ] || [ "$(tail -n 1 "$tmp/build/out")" != "0 passed, 0 failed" ]; then
 		st=1
 	fi

@@ -26,10 +26,12 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/perfdata.sh"
 # shellcheck source=tests/external.sh
 . "$here/external.sh"
+# shellcheck source=tests/json.sh
+. "$here/json.sh"
 # shellcheck source=tests/build.sh
 . "$here/build.sh"
 
-all_groups="unit cases corpus formats export perfdata external fuzz browser man build"
+all_groups="unit cases corpus formats export perfdata external json fuzz browser man build"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -63,10 +65,10 @@ wanted() {
 # Without the shared corpus beside the checkout, the groups that read it
 # are skipped with one line saying so (PF_CORPUS naming a missing
 # directory is still a failure: someone asked for it).
-if { wanted corpus || wanted formats || wanted export || wanted external; } &&
+if { wanted corpus || wanted formats || wanted export || wanted external || wanted json; } &&
     [ -z "${PF_CORPUS:-}" ] && [ ! -d "$corpus" ]; then
-	echo "skipped corpus, formats, export and external: no corpus at $corpus (the shared data is expected beside the repository, or set PF_CORPUS)"
-	groups=$(echo " $groups " | sed 's/ corpus / /; s/ formats / /; s/ export / /; s/ external / /')
+	echo "skipped corpus, formats, export, external and json: no corpus at $corpus (the shared data is expected beside the repository, or set PF_CORPUS)"
+	groups=$(echo " $groups " | sed 's/ corpus / /; s/ formats / /; s/ export / /; s/ external / /; s/ json / /')
 fi
 
 # Unit tests: every BUILD/tests/test-* prints "ok NAME" or "not ok NAME"
@@ -367,6 +369,7 @@ for b in "$@"; do
 	wanted export && group_export
 	wanted perfdata && group_perfdata
 	wanted external && group_external
+	wanted json && group_json
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done

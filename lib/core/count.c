@@ -7,13 +7,26 @@
  */
 #include "internal.h"
 
+/* 10^(PF_COUNT_DIGITS - k): what k fractional digits are scaled by. */
+static const uint32_t frac_scale[PF_COUNT_DIGITS + 1] = {
+	1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+};
+
 int
 pf_count_parse(const char *s, size_t n, pf_count *out)
 {
-	pf_count whole = 0, frac = 0;
+	pf_count whole;
+	uint64_t w = 0, frac = 0;
 	size_t i = 0, digits = 0, fd = 0;
 	int round_up = 0;
 
+	/* 19 digits fit 64 bits; more (rare) go on in 128. */
+	while (i < n && digits < 19 && s[i] >= '0' && s[i] <= '9') {
+		w = w * 10 + (unsigned)(s[i] - '0');
+		i++;
+		digits++;
+	}
+	whole = w;
 	while (i < n && s[i] >= '0' && s[i] <= '9') {
 		whole = whole * 10 + (unsigned)(s[i] - '0');
 		if (whole > UINT64_MAX)
@@ -34,8 +47,8 @@ pf_count_parse(const char *s, size_t n, pf_count *out)
 	}
 	if (i != n || digits + fd == 0)
 		return PF_COUNT_SYNTAX;
-	for (; fd < PF_COUNT_DIGITS; fd++)
-		frac *= 10;
+	if (fd < PF_COUNT_DIGITS)
+		frac *= frac_scale[fd];
 	*out = whole * PF_COUNT_ONE + frac + (unsigned)round_up;
 	if (*out > PF_COUNT_MAX)
 		return PF_COUNT_OVERFLOW;

@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "export.h"
 #include "parse/profile.pb-c.h"
@@ -36,53 +35,24 @@
 /* ------------------------------------------------------- gzip on a FILE */
 
 struct gz {
-	z_stream z;
+	struct pf_gzip *z;
 	FILE *f;
-	unsigned char in[1 << 16], out[1 << 16];
-	size_t inlen;
-	int zerr;		/* deflate failed */
 	int werr;		/* a write failed */
 };
 
 static void
-gz_deflate(struct gz *g, int flush)
+gz_sink(void *ctx, const unsigned char *b, size_t n)
 {
-	int r;
+	struct gz *g = ctx;
 
-	g->z.next_in = g->in;
-	g->z.avail_in = (uInt)g->inlen;
-	do {
-		g->z.next_out = g->out;
-		g->z.avail_out = sizeof(g->out);
-		r = deflate(&g->z, flush);
-		if (r == Z_STREAM_ERROR) {
-			g->zerr = 1;
-			return;
-		}
-		if (fwrite(g->out, 1, sizeof(g->out) - g->z.avail_out, g->f) !=
-		    sizeof(g->out) - g->z.avail_out)
-			g->werr = 1;
-	} while (g->z.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
-	g->inlen = 0;
+	if (fwrite(b, 1, n, g->f) != n)
+		g->werr = 1;
 }
 
 static void
 gz_put(struct gz *g, const void *p, size_t n)
 {
-	const unsigned char *s = p;
-	size_t k;
-
-	while (n > 0) {
-		k = sizeof(g->in) - g->inlen;
-		if (k > n)
-			k = n;
-		memcpy(g->in + g->inlen, s, k);
-		g->inlen += k;
-		s += k;
-		n -= k;
-		if (g->inlen == sizeof(g->in))
-			gz_deflate(g, Z_NO_FLUSH);
-	}
+	pf_gzip_put(g->z, p, n);
 }
 
 /* protobuf-c writes the last part of the Profile through this. */
@@ -287,18 +257,14 @@ pf_export_pprof(const struct pf_xtree *t, const struct pf_export_options *opt,
 	struct gz_buffer buf;
 	struct pf_xunit u;
 	struct pp pp;
-	struct gz *g;
+	struct gz gz, *g = &gz;
 	int rc = -1, k;
 
 	memset(&pp, 0, sizeof(pp));
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	gz.f = out;
+	gz.werr = 0;
+	if ((gz.z = pf_gzip_new(1, gz_sink, &gz)) == NULL)
 		return pf_nomem(err, NULL, 0);
-	g->f = out;
-	if (deflateInit2(&g->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(g);
-		return pf_nomem(err, NULL, 0);
-	}
 	if (pf_strmap_init(&pp.strings, 1024) != 0 || string_index(&pp, "", 0) != 0)
 		goto nomem;
 	pf_xunit_get(opt->countname, &u);
@@ -323,8 +289,7 @@ pf_export_pprof(const struct pf_xtree *t, const struct pf_export_options *opt,
 	buf.base.append = gz_append;
 	buf.g = g;
 	protobuf_c_message_pack_to_buffer(&prof.base, &buf.base);
-	gz_deflate(g, Z_FINISH);
-	if (g->zerr)
+	if (pf_gzip_finish(g->z) != 0)
 		pf_err(err, NULL, 0, "gzip compression failed");
 	else if (g->werr || fflush(out) != 0)
 		pf_errc(err, PF_ERR_IO, NULL, 0, 0, "write error: %s", strerror(errno));
@@ -334,8 +299,7 @@ pf_export_pprof(const struct pf_xtree *t, const struct pf_export_options *opt,
 nomem:
 	pf_nomem(err, NULL, 0);
 out:
-	deflateEnd(&g->z);
-	free(g);
+	pf_gzip_free(g->z);
 	pf_strmap_release(&pp.strings);
 	free(pp.table);
 	free(pp.msg);

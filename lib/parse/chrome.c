@@ -178,9 +178,9 @@ struct chrome {
 	size_t nbopen, bcap;
 	uint32_t bfree;			/* free list of bopen slots */
 	uint64_t unmatched_e, unclosed_b, no_dur, overlapped;
+	int has_events;			/* the root object has "traceEvents" */
+	uint64_t nevents, nphased;	/* events, and those with a "ph" */
 
-	char *buf;			/* frame name scratch */
-	size_t bufcap;
 	uint32_t *stack;
 	size_t stackcap;
 };
@@ -357,23 +357,20 @@ static uint32_t
 named_frame(struct chrome *c, const char *name, const char *what, int64_t id)
 {
 	char num[64];
-	size_t len = 0, i, k;
+	size_t k;
 
 	if (name != NULL && name[0] != '\0')
 		snprintf(num, sizeof(num), " (%s %lld)", what, (long long)id);
 	else
 		snprintf(num, sizeof(num), "%s %lld", what, (long long)id);
 	k = name != NULL ? strlen(name) : 0;
-	if (pf_grow(&c->buf, &c->bufcap, k + sizeof(num), 1) != 0)
+	if (pf_grow(&c->t.buf, &c->t.bufcap, k + sizeof(num), 1) != 0)
 		return NONE;
-	for (i = 0; i < k; i++) {
-		char ch = name[i];
-
-		c->buf[len++] = ch == ';' ? ':' : ch == '\n' || ch == '\r' ? ' ' : ch;
-	}
-	memcpy(c->buf + len, num, strlen(num));
-	len += strlen(num);
-	return pf_profile_intern(c->q, c->buf, len);
+	if (k > 0)
+		memcpy(c->t.buf, name, k);
+	pf_frame_name_clean(c->t.buf, k);
+	memcpy(c->t.buf + k, num, strlen(num));
+	return pf_profile_intern(c->q, c->t.buf, k + strlen(num));
 }
 
 /* The process and thread frames of thread t into the stack: their
@@ -573,18 +570,14 @@ static uint32_t
 event_frame(struct chrome *c)
 {
 	const struct str *s = &c->ev.name;
-	size_t len = 0, i;
 
 	if (!s->set || s->len == 0)
 		return pf_profile_intern(c->q, "(unnamed)", 9);
-	if (pf_grow(&c->buf, &c->bufcap, s->len + 1, 1) != 0)
+	if (pf_grow(&c->t.buf, &c->t.bufcap, s->len + 1, 1) != 0)
 		return NONE;
-	for (i = 0; i < s->len; i++) {
-		char ch = s->s[i];
-
-		c->buf[len++] = ch == ';' ? ':' : ch == '\n' || ch == '\r' ? ' ' : ch;
-	}
-	return pf_profile_intern(c->q, c->buf, len);
+	memcpy(c->t.buf, s->s, s->len);
+	pf_frame_name_clean(c->t.buf, s->len);
+	return pf_profile_intern(c->q, c->t.buf, s->len);
 }
 
 /* A "B", "E" or "X" event, before any CPU sample. */
@@ -888,7 +881,10 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 #define IS(s) (len == sizeof(s) - 1 && memcmp(key, s, len) == 0)
 	switch (tag) {
 	case T_ROOT:
-		if (IS("traceEvents")) return T_EVENTS;
+		if (IS("traceEvents")) {
+			c->has_events = 1;
+			return T_EVENTS;
+		}
 		if (IS("stackFrames")) return T_SFRAMES;
 		if (IS("samples")) return T_TSAMPLES;
 		return 0;
@@ -1011,9 +1007,21 @@ on_end(void *ctx, int tag, int array)
 	struct enode *n;
 	size_t i;
 
-	PF_UNUSED(array);
 	switch (tag) {
+	case T_ROOT:
+		/* Another JSON document (a profile of another format) read
+		 * as a trace would fold to nothing: refuse it instead. */
+		if (!array && !c->has_events)
+			return pf_json_fail(c->json, "not a Chrome trace: an object "
+			    "without \"traceEvents\"");
+		if (array && c->nevents > 0 && c->nphased == 0)
+			return pf_json_fail(c->json, "not a Chrome trace: an array of "
+			    "objects none of which has a phase (\"ph\")");
+		return 0;
 	case T_EVENT:
+		c->nevents++;
+		if (e->ph.set)
+			c->nphased++;
 		return event_end(c);
 	case T_SFRAME:
 		return sframe_end(c);
@@ -1188,7 +1196,6 @@ release(struct chrome *c)
 	pf_v8_map_release(&c->prof_map);
 	free(c->durs);
 	free(c->bopen);
-	free(c->buf);
 	free(c->stack);
 	pf_json_free(c->json);
 	pf_profile_free(c->q);

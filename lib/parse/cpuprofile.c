@@ -456,6 +456,9 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 		return 0;
 	case T_NODE:
 	case T_HEAD:
+		if (tag == T_HEAD && IS("selfSize"))
+			return pf_json_fail(c->json, "a node of \"head\" has a \"selfSize\": "
+			    "a V8 sampling heap profile (.heapprofile), not a .cpuprofile");
 		if (IS("id"))
 			return T_ID;
 		if (IS("hitCount"))
@@ -536,6 +539,9 @@ on_begin(void *ctx, int tag, int array)
 		return T_SAMPLE;
 	case T_TIMES:
 		return array ? T_TIME : 0;
+	case T_SAMPLE:
+		return pf_json_fail(c->json, "an element of \"samples\" is not a node id "
+		    "but %s", array ? "an array" : "an object");
 	}
 	return 0;	/* an object or array where a scalar belongs */
 }
@@ -608,8 +614,11 @@ on_scalar(void *ctx, int tag, const struct pf_json_value *v)
 		return c->o->weight_time ? sample_timed(c, x, c->ns - 1) :
 		    sample(c, x, c->ns - 1, 1);
 	case T_TIME:
+		/* Integers nearly always: the general reading only when not. */
+		if (!pf_json_int(v, &x))
+			x = value_int(v, 0);
 		c->nt++;
-		return time_value(c, value_int(v, 0), c->nt - 1);
+		return time_value(c, x, c->nt - 1);
 	case T_START:
 		number_set(&c->start, v);
 		return 0;

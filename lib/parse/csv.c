@@ -43,6 +43,33 @@ pf_csv_line(struct pf_reader *r, const char **s, size_t *n, uint64_t *line,
 	return 0;
 }
 
+int
+pf_csv_read(struct pf_reader *r, const struct pf_csv_report *rep, void *ctx,
+    struct pf_csv *c, uint64_t *line, struct pf_error *err)
+{
+	const char *name = pf_reader_name(r);
+	const char *s;
+	size_t n;
+	int lt, sep = 0, have_header = 0;
+
+	while ((lt = pf_csv_line(r, &s, &n, line, err)) != 0) {
+		if (lt < 0)
+			return -1;
+		if (!have_header && (sep = rep->header_sep(s, n)) == 0)
+			return pf_err(err, name, *line, "%s", rep->not_header);
+		if (pf_csv_split(c, s, n, (char)sep, name, *line, err) != 0)
+			return -1;
+		if (!have_header) {
+			if (rep->header(ctx) != 0)
+				return -1;
+			have_header = 1;
+		} else if (rep->row(ctx) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void
 pf_csv_release(struct pf_csv *c)
 {

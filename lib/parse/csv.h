@@ -39,6 +39,25 @@ int pf_csv_line(struct pf_reader *r, const char **s, size_t *n, uint64_t *line,
 void pf_csv_release(struct pf_csv *c);
 
 /*
+ * A report read row by row: its first line that is not blank must be its
+ * header, and every line is split into a struct pf_csv, given to header()
+ * for the header and to row() for each line after it.
+ */
+struct pf_csv_report {
+	/* The separator of s[0..n-1] when it is the report's header, else 0. */
+	int (*header_sep)(const char *s, size_t n);
+	const char *not_header;	/* the error when the first line is not */
+	/* 0, or -1 with the error filled. */
+	int (*header)(void *ctx);
+	int (*row)(void *ctx);
+};
+
+/* Reads r to its end into c, with *line the line being read.  0, or -1
+ * with err filled. */
+int pf_csv_read(struct pf_reader *r, const struct pf_csv_report *rep, void *ctx,
+    struct pf_csv *c, uint64_t *line, struct pf_error *err);
+
+/*
  * The path from the root to the row being read, in a report that lists a
  * call tree row by row (VTune, Visual Studio).
  */

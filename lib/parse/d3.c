@@ -59,6 +59,7 @@ struct d3 {
 	struct node *nodes;
 	size_t n, cap;
 	uint32_t cur;		/* the open node, NONE: none */
+	int root_keys;		/* the root has "value" or "children" */
 
 	char *buf;
 	size_t bufcap;
@@ -110,6 +111,11 @@ node_end(struct d3 *d)
 	struct node *x = &d->nodes[d->cur];
 	char a[PF_COUNT_BUFSIZE], b[PF_COUNT_BUFSIZE];
 
+	/* Another JSON document (a profile of another format) read as a
+	 * tree would fold to nothing: refuse it instead. */
+	if (d->cur == 0 && !d->root_keys)
+		return pf_json_fail(d->json, "not d3-flame-graph JSON: the root object "
+		    "has no \"value\" and no \"children\"");
 	if (!x->has_value)
 		x->value = x->kids;
 	if (x->kids > x->value) {
@@ -135,20 +141,25 @@ on_key(void *ctx, int tag, const char *key, size_t len)
 {
 	struct d3 *d = ctx;
 
-	PF_UNUSED(d);
 #define IS(x) (len == sizeof(x) - 1 && memcmp(key, x, len) == 0)
 	if (tag != T_NODE)
 		return 0;
 	if (IS("name"))
-		return T_NAME;
-	if (IS("pf:name"))
-		return T_PFNAME;
-	if (IS("value"))
-		return T_VALUE;
-	if (IS("children"))
-		return T_CHILDREN;
+		tag = T_NAME;
+	else if (IS("pf:name"))
+		tag = T_PFNAME;
+	else if (IS("value"))
+		tag = T_VALUE;
+	else if (IS("children"))
+		tag = T_CHILDREN;
+	else
+		return 0;
 #undef IS
-	return 0;
+	/* A tree has a value or children at its root: a name alone is
+	 * not enough (other JSON formats name their profile at the root). */
+	if (d->cur == 0 && tag != T_NAME && tag != T_PFNAME)
+		d->root_keys = 1;
+	return tag;
 }
 
 static int

@@ -894,7 +894,7 @@ root_frame(struct ff *f, const struct thread *t)
 	    t->pname != NULL && t->pname[0] != '\0' ? t->pname : "thread";
 	const char *pid = t->pid[0] != '\0' ? t->pid : "?";
 	const char *tid = t->tid[0] != '\0' ? t->tid : "?";
-	size_t k = strlen(name), len, i;
+	size_t k = strlen(name), len;
 
 	if (pf_grow(&f->buf, &f->bufcap, k + 80, 1) != 0)
 		return NONE;
@@ -904,11 +904,7 @@ root_frame(struct ff *f, const struct thread *t)
 		len += (size_t)snprintf(f->buf + len, 80, "-%s/%s", pid, tid);
 	else if (f->o->perf.include_pid)
 		len += (size_t)snprintf(f->buf + len, 80, "-%s", pid);
-	for (i = 0; i < len; i++)
-		if (f->buf[i] == ';')
-			f->buf[i] = ':';
-		else if (f->buf[i] == '\n' || f->buf[i] == '\r')
-			f->buf[i] = ' ';
+	pf_frame_name_clean(f->buf, len);
 	return pf_profile_intern(f->q, f->buf, len);
 }
 
@@ -918,7 +914,7 @@ frame_id(struct ff *f, const struct tables *tb, const struct strtab *s, uint32_t
     const char *tname)
 {
 	uint32_t si = tb->fval.v[k], fn = si;
-	size_t len, i;
+	size_t len;
 
 	if (tb->ids[k] != NONE)
 		return 0;
@@ -937,11 +933,7 @@ frame_id(struct ff *f, const struct tables *tb, const struct strtab *s, uint32_t
 	if (pf_grow(&f->buf, &f->bufcap, len + 16, 1) != 0)
 		return pf_nomem(f->err, f->name, 0);
 	memcpy(f->buf, s->buf + s->off[si], len);
-	for (i = 0; i < len; i++)
-		if (f->buf[i] == ';')
-			f->buf[i] = ':';
-		else if (f->buf[i] == '\n' || f->buf[i] == '\r')
-			f->buf[i] = ' ';
+	pf_frame_name_clean(f->buf, len);
 	if (len == 0) {
 		memcpy(f->buf, "(no name)", 9);
 		len = 9;
@@ -987,7 +979,7 @@ fold_thread(struct ff *f, struct thread *t, int *unit, struct pf_collapse_stats 
 	struct tables *tb = t->tab.has_stacks ? &t->tab : &f->stab;
 	const char *tname = t->name != NULL ? t->name : t->tid;
 	uint32_t root, k, p;
-	size_t i, j, depth;
+	size_t j, depth;
 	int u;
 
 	st->samples += t->samples;
@@ -1040,12 +1032,7 @@ fold_thread(struct ff *f, struct thread *t, int *unit, struct pf_collapse_stats 
 			k = p;
 		}
 		f->stack[depth++] = root;
-		for (i = 0; i < depth / 2; i++) {
-			uint32_t x = f->stack[i];
-
-			f->stack[i] = f->stack[depth - 1 - i];
-			f->stack[depth - 1 - i] = x;
-		}
+		pf_stack_reverse(f->stack, depth);
 		if (pf_profile_add(f->q, f->stack, depth, c, 0, f->err) != 0) {
 			pf_err_name(f->err, f->name);
 			return -1;

@@ -73,6 +73,7 @@ pf_vsprof_detect(const struct pf_peek *pk, size_t *where)
 
 struct vs {
 	struct pf_profile *p;
+	struct pf_collapse_stats *st;
 	struct pf_error *err;
 	const char *name;
 	uint64_t line;
@@ -82,8 +83,9 @@ struct vs {
 };
 
 static int
-header(struct vs *v, struct pf_collapse_stats *st)
+header(void *ctx)
 {
+	struct vs *v = ctx;
 	size_t i;
 
 	v->clevel = pf_csv_find(&v->csv, "Level");
@@ -91,7 +93,7 @@ header(struct vs *v, struct pf_collapse_stats *st)
 	v->cw = -1;
 	for (i = 0; i < NWEIGHTS && v->cw < 0; i++)
 		if ((v->cw = pf_csv_find(&v->csv, weights[i].column)) >= 0)
-			st->unit = weights[i].unit;
+			v->st->unit = weights[i].unit;
 	if (v->clevel < 0 || v->cfunc < 0 || v->cw < 0)
 		return pf_err(v->err, v->name, v->line, "a Visual Studio call tree "
 		    "header without \"Level\", \"Function Name\" and a column of "
@@ -100,8 +102,9 @@ header(struct vs *v, struct pf_collapse_stats *st)
 }
 
 static int
-row(struct vs *v, struct pf_collapse_stats *st)
+row(void *ctx)
 {
+	struct vs *v = ctx;
 	const struct pf_csv_field *fl, *fn, *fw;
 	pf_count lv, w;
 	size_t d;
@@ -130,10 +133,23 @@ row(struct vs *v, struct pf_collapse_stats *st)
 		    "exclusive cost '%.*s' beyond 64 bits" :
 		    "exclusive cost '%.*s' is not a number",
 		    (int)(fw->n < 40 ? fw->n : 40), fw->s);
-	st->samples++;
+	v->st->samples++;
 	return pf_csv_path_row(&v->path, v->p, d, NULL, 0, fn->s, fn->n, w, v->name,
 	    v->line, v->err);
 }
+
+static int
+header_sep(const char *s, size_t n)
+{
+	return header_line(s, n) ? ',' : 0;
+}
+
+static const struct pf_csv_report report = {
+	header_sep,
+	"not the header of a Visual Studio call tree report (\"Level,Function "
+	"Name,...\" with a column of exclusive samples, time or allocations)",
+	header, row,
+};
 
 int
 pf_vsprof_read(struct pf_profile *p, struct pf_reader *r,
@@ -141,40 +157,15 @@ pf_vsprof_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct vs v;
-	const char *s;
-	size_t n;
-	int lt, rc = -1, have_header = 0;
+	int rc;
 
 	PF_UNUSED(o);
 	memset(&v, 0, sizeof(v));
 	v.p = p;
+	v.st = st;
 	v.err = err;
 	v.name = pf_reader_name(r);
-	while ((lt = pf_csv_line(r, &s, &n, &v.line, err)) != 0) {
-		if (lt < 0)
-			goto out;
-		if (!have_header) {
-			if (!header_line(s, n)) {
-				pf_err(err, v.name, v.line, "not the header of a Visual Studio "
-				    "call tree report (\"Level,Function Name,...\" with a "
-				    "column of exclusive samples, time or allocations)");
-				goto out;
-			}
-		}
-		/* Every row ends with a comma: an empty last field. */
-		if (pf_csv_split(&v.csv, s, n, ',', v.name, v.line, err) != 0)
-			goto out;
-		if (!have_header) {
-			if (header(&v, st) != 0)
-				goto out;
-			have_header = 1;
-			continue;
-		}
-		if (row(&v, st) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	rc = pf_csv_read(r, &report, &v, &v.csv, &v.line, err);
 	pf_csv_release(&v.csv);
 	pf_csv_path_release(&v.path);
 	return rc;

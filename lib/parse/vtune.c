@@ -52,6 +52,7 @@ pf_vtune_detect(const struct pf_peek *pk, size_t *where)
 
 struct vt {
 	struct pf_profile *p;
+	struct pf_collapse_stats *st;
 	struct pf_error *err;
 	const char *name;
 	uint64_t line;
@@ -64,8 +65,9 @@ struct vt {
 
 /* Picks the weight column of the header in v->csv. */
 static int
-header(struct vt *v, struct pf_collapse_stats *st)
+header(void *ctx)
 {
+	struct vt *v = ctx;
 	size_t i;
 
 	v->cfunc = pf_csv_find(&v->csv, "Function Stack");
@@ -85,14 +87,15 @@ header(struct vt *v, struct pf_collapse_stats *st)
 		return pf_err(v->err, v->name, v->line, "a VTune CSV header without "
 		    "\"Function Stack\" first and a \":Self\" column (report with "
 		    "-column=\"CPU Time:Self\",Module)");
-	st->unit = v->seconds ? PF_UNIT_MILLISECONDS : v->bytes ? PF_UNIT_BYTES :
+	v->st->unit = v->seconds ? PF_UNIT_MILLISECONDS : v->bytes ? PF_UNIT_BYTES :
 	    PF_UNIT_COUNT;
 	return 0;
 }
 
 static int
-row(struct vt *v, struct pf_collapse_stats *st)
+row(void *ctx)
 {
+	struct vt *v = ctx;
 	const struct pf_csv_field *fn, *fs;
 	const char *s, *mod;
 	size_t n, ind, mlen;
@@ -125,10 +128,23 @@ row(struct vt *v, struct pf_collapse_stats *st)
 		return pf_err(v->err, v->name, v->line, "self time '%.*s' beyond 64 bits",
 		    (int)(fs->n < 40 ? fs->n : 40), fs->s);
 	/* "module`function", as inferno names frames of VTune's stacks. */
-	st->samples++;
+	v->st->samples++;
 	return pf_csv_path_row(&v->path, v->p, ind, mod, mlen, s, n, w, v->name,
 	    v->line, v->err);
 }
+
+static int
+header_sep(const char *s, size_t n)
+{
+	return header_line(s, n) ? s[14] : 0;
+}
+
+static const struct pf_csv_report report = {
+	header_sep,
+	"not the header of VTune's CSV call stacks (\"Function Stack,CPU "
+	"Time:Self,Module\")",
+	header, row,
+};
 
 int
 pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
@@ -136,40 +152,15 @@ pf_vtune_read(struct pf_profile *p, struct pf_reader *r,
     struct pf_error *err)
 {
 	struct vt v;
-	const char *s;
-	size_t n;
-	char sep = 0;
-	int lt, rc = -1, have_header = 0;
+	int rc;
 
 	PF_UNUSED(o);
 	memset(&v, 0, sizeof(v));
 	v.p = p;
+	v.st = st;
 	v.err = err;
 	v.name = pf_reader_name(r);
-	while ((lt = pf_csv_line(r, &s, &n, &v.line, err)) != 0) {
-		if (lt < 0)
-			goto out;
-		if (!have_header) {
-			if (!header_line(s, n)) {
-				pf_err(err, v.name, v.line, "not the header of VTune's CSV "
-				    "call stacks (\"Function Stack,CPU Time:Self,Module\")");
-				goto out;
-			}
-			sep = s[14];
-		}
-		if (pf_csv_split(&v.csv, s, n, sep, v.name, v.line, err) != 0)
-			goto out;
-		if (!have_header) {
-			if (header(&v, st) != 0)
-				goto out;
-			have_header = 1;
-			continue;
-		}
-		if (row(&v, st) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	rc = pf_csv_read(r, &report, &v, &v.csv, &v.line, err);
 	pf_csv_release(&v.csv);
 	pf_csv_path_release(&v.path);
 	return rc;

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "render/render.h"
 
@@ -136,10 +135,9 @@ hex2(struct pf_outbuf *o, uint8_t v)
  */
 struct packer {
 	struct pf_outbuf *o;
-	z_stream z;
-	size_t nin, nout;
-	unsigned char in[1 << 16];
-	unsigned char out[3 << 14];	/* a multiple of 3: whole base64 groups */
+	struct pf_gzip *g;
+	unsigned char carry[3];		/* compressed bytes short of a */
+	size_t ncarry;			/* base64 group */
 };
 
 static void
@@ -172,51 +170,32 @@ base64(struct pf_outbuf *o, const unsigned char *b, size_t n)
 	}
 }
 
-/* Compresses what is in p->in (all of it, and the end of the stream with
- * Z_FINISH), writing whole groups of three bytes as base64. */
+/* The gzip stream's bytes as they come, written as base64 in whole groups
+ * of three bytes; the last one or two wait for more, or for the end. */
 static void
-pack_run(struct packer *p, int flush)
+pack_sink(void *ctx, const unsigned char *b, size_t n)
 {
-	int rc;
+	struct packer *p = ctx;
+	size_t whole;
 
-	p->z.next_in = p->in;
-	p->z.avail_in = (uInt)p->nin;
-	do {
-		size_t whole;
-
-		p->z.next_out = p->out + p->nout;
-		p->z.avail_out = (uInt)(sizeof(p->out) - p->nout);
-		rc = deflate(&p->z, flush);
-		if (rc == Z_STREAM_ERROR) {
-			p->o->failed = 1;
-			return;
-		}
-		p->nout = sizeof(p->out) - p->z.avail_out;
-		whole = flush == Z_FINISH && rc == Z_STREAM_END ? p->nout : p->nout / 3 * 3;
-		base64(p->o, p->out, whole);
-		memmove(p->out, p->out + whole, p->nout - whole);
-		p->nout -= whole;
-	} while (p->z.avail_in > 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-	p->nin = 0;
+	while (p->ncarry > 0 && p->ncarry < 3 && n > 0) {
+		p->carry[p->ncarry++] = *b++;
+		n--;
+	}
+	if (p->ncarry == 3) {
+		base64(p->o, p->carry, 3);
+		p->ncarry = 0;
+	}
+	whole = n / 3 * 3;
+	base64(p->o, b, whole);
+	memcpy(p->carry + p->ncarry, b + whole, n - whole);
+	p->ncarry += n - whole;
 }
 
 static void
 pack(struct packer *p, const void *s, size_t n)
 {
-	const unsigned char *b = s;
-
-	while (n > 0) {
-		size_t k = sizeof(p->in) - p->nin;
-
-		if (k > n)
-			k = n;
-		memcpy(p->in + p->nin, b, k);
-		p->nin += k;
-		b += k;
-		n -= k;
-		if (p->nin == sizeof(p->in))
-			pack_run(p, Z_NO_FLUSH);
-	}
+	pf_gzip_put(p->g, s, n);
 }
 
 /* An unsigned number as LEB128: 7 bits a byte, low first, the high bit
@@ -227,18 +206,6 @@ pack_uint(struct packer *p, uint64_t v)
 	unsigned char b[10];
 	size_t n = 0;
 
-	if (p->nin + sizeof(b) <= sizeof(p->in)) {
-		/* The common case, straight into the buffer. */
-		unsigned char *q = p->in + p->nin;
-
-		while (v >= 0x80) {
-			q[n++] = (unsigned char)(v | 0x80);
-			v >>= 7;
-		}
-		q[n++] = (unsigned char)v;
-		p->nin += n;
-		return;
-	}
 	while (v >= 0x80) {
 		b[n++] = (unsigned char)(v | 0x80);
 		v >>= 7;
@@ -320,9 +287,7 @@ write_frames(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		return;
 	}
 	p->o = o;
-	/* windowBits 15 + 16: a gzip stream, which `gzip -d` reads too. */
-	if (deflateInit2(&p->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK) {
+	if ((p->g = pf_gzip_new(-1, pack_sink, p)) == NULL) {
 		o->failed = 1;
 		goto out;
 	}
@@ -348,8 +313,10 @@ write_frames(const struct pf_draw_list *dl, struct pf_outbuf *o)
 		o->failed = 1;
 	else
 		pack(p, texts, ntexts);
-	pack_run(p, Z_FINISH);
-	deflateEnd(&p->z);
+	if (pf_gzip_finish(p->g) != 0)
+		o->failed = 1;
+	base64(o, p->carry, p->ncarry);
+	pf_gzip_free(p->g);
 out:
 	fclose(extra.f);
 	free(texts);
