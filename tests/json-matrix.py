@@ -28,7 +28,7 @@ import subprocess
 import sys
 
 FORMATS = ['speedscope', 'd3', 'cpuprofile', 'chrome-trace', 'heapprofile',
-           'v8-prof', 'stackprof', 'firefox']
+           'v8-prof', 'stackprof', 'firefox', 'ghc-json']
 TIMEOUT = int(os.environ.get('PF_TEST_TIMEOUT', '120'))
 
 

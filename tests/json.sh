@@ -2,8 +2,7 @@
 # "json"); on its own, sh tests/json.sh BUILD ...
 #
 # For one real file of every JSON format pf-collapse reads, and of the JSON
-# formats it refuses (a V8 heap snapshot, GHC's -pj profile, a Safari
-# timeline):
+# formats it refuses (a V8 heap snapshot, a Safari timeline):
 #  - detection: pf-collapse FILE folds it exactly as --format OWN does (the
 #    same stdout, stderr and status 0), or, for a refused one, exits
 #    non-zero with nothing on stdout and a message naming the file and
@@ -42,7 +41,7 @@ firefox-gecko	firefox	r:tests/firefox/spin.gecko.json.gz
 stackprof	stackprof	r:tests/stackprof/ruby-cpu.json
 v8-prof-json	v8-prof	c:v8/prof/fibsort/fibsort-workload.prof-preprocess.json.gz
 heapsnapshot	-	m:node.heapsnapshot	V8 heap snapshot
-ghc-json	-	c:external/speedscope/haskell/simple.prof	GHC profile in JSON
+ghc-json	ghc-json	c:external/speedscope/haskell/simple.prof
 safari	-	c:external/speedscope/Safari/13.1/simple.html-recording.json	Safari
 EOF
 }
