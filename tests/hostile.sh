@@ -361,5 +361,14 @@ EOF
 	for fmt in svg xctrace auto; do
 		hostile_collapse "$label/hostile: entity expansion -f $fmt" "$hd/lol.svg" '' -f "$fmt"
 	done
+
+	# 100 000 threads with tids 4096 apart, each with a library of its
+	# own: a lookup by a list or a fixed-size hash table takes minutes
+	# here (170 s when threads were chained in 4096 buckets), the maps of
+	# pf's reader well under a second.
+	python3 "$root/bench/make-perfdata-maps.py" 100000 > "$hd/maps.data"
+	hostile_collapse "$label/hostile: perf.data, 100 000 threads and libraries" \
+	    "$hd/maps.data" 100000000.000000 --native -j1
+	rm -f "$hd/maps.data"
 	hostile_verify
 }

@@ -106,7 +106,6 @@ struct thread {
 	char *comm;		/* NULL: ":TID" */
 	uint32_t comm_gen;	/* changes with the comm */
 	struct maps *maps;
-	struct thread *hnext;
 	/* The root frame of this thread's samples, per event. */
 	uint32_t root_gen, root_attr, root_id;
 	int root_java, root_ok;
@@ -167,7 +166,7 @@ struct session {
 	char osrelease[256];
 	struct pf_dso **dsos;
 	size_t ndsos, dsos_cap;
-	struct pf_dso *dso_hash[1024];
+	struct pf_strmap dso_names;	/* name -> index in dsos */
 	struct pf_dso *kernel;
 	uint64_t kmap_start, kmap_end, kref_addr;
 	int kmap_known, kernel_tried;
@@ -175,7 +174,8 @@ struct session {
 	struct maps kmaps;		/* bpf programs and the kernel */
 	struct arena_maps { struct map **v; size_t n, cap; } all_maps;
 
-	struct thread *thash[4096];
+	struct pf_strmap tids;		/* a tid's 4 bytes -> index in
+					   all_threads, UINT32_MAX: none */
 	struct arena_threads { struct thread **v; size_t n, cap; } all_threads;
 	struct maps **all_mapsets;
 	size_t nmapsets, mapsets_cap;
@@ -278,14 +278,19 @@ nomem(struct session *s)
 static struct pf_dso *
 dso_find(struct session *s, const char *name, int create)
 {
-	uint64_t h = pf_hash_bytes(name, strlen(name), 7) & 1023;
+	size_t len = strlen(name);
+	struct pf_strmap_slot *sl;
 	struct pf_dso *d;
+	int nomem = 0;
 
-	for (d = s->dso_hash[h]; d != NULL; d = d->hnext)
-		if (strcmp(d->name, name) == 0)
-			return d;
-	if (!create)
+	if (s->dso_names.slots == NULL && (!create || pf_strmap_init(&s->dso_names, 64) != 0))
 		return NULL;
+	sl = pf_strmap_find(&s->dso_names, name, len, pf_hash_bytes(name, len, 7),
+	    create, &nomem);
+	if (sl == NULL)
+		return NULL;
+	if (sl->value != UINT32_MAX)
+		return s->dsos[sl->value];
 	if (pf_grow(&s->dsos, &s->dsos_cap, s->ndsos + 1, sizeof(*s->dsos)) != 0 ||
 	    (d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -300,8 +305,7 @@ dso_find(struct session *s, const char *name, int create)
 	pf_symtab_init(&d->syms);
 	d->id = (uint32_t)s->ndsos;
 	s->dsos[s->ndsos++] = d;
-	d->hnext = s->dso_hash[h];
-	s->dso_hash[h] = d;
+	sl->value = d->id;
 	d->perfmap = strncmp(name, "/tmp/perf-", 10) == 0;
 	d->vdso = strcmp(name, "[vdso]") == 0;
 	return d;
@@ -432,26 +436,35 @@ maps_insert_all(struct session *s, struct maps *ms, const struct maps *from, uin
 
 /* ---------------------------------------------------------------- threads */
 
+/* The slot of tid in s->tids (added when insert is set), NULL when absent
+ * or when memory runs out.  Valid until the next insertion. */
+static struct pf_strmap_slot *
+tid_slot(struct session *s, int32_t tid, int insert)
+{
+	int nomem = 0;
+
+	if (s->tids.slots == NULL && (!insert || pf_strmap_init(&s->tids, 256) != 0))
+		return NULL;
+	return pf_strmap_find(&s->tids, (const char *)&tid, sizeof(tid),
+	    pf_hash_bytes(&tid, sizeof(tid), 11), insert, &nomem);
+}
+
 static struct thread *
 thread_find(struct session *s, int32_t tid)
 {
-	struct thread *t;
+	struct pf_strmap_slot *sl = tid_slot(s, tid, 0);
 
-	for (t = s->thash[(uint32_t)tid & 4095]; t != NULL; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return sl != NULL && sl->value != UINT32_MAX ? s->all_threads.v[sl->value] : NULL;
 }
 
+/* th is no longer the thread of its tid (a later one takes the tid). */
 static void
 thread_unlink(struct session *s, struct thread *th)
 {
-	struct thread **pp = &s->thash[(uint32_t)th->tid & 4095];
+	struct pf_strmap_slot *sl = tid_slot(s, th->tid, 0);
 
-	while (*pp != NULL && *pp != th)
-		pp = &(*pp)->hnext;
-	if (*pp != NULL)
-		*pp = th->hnext;
+	if (sl != NULL && sl->value != UINT32_MAX && s->all_threads.v[sl->value] == th)
+		sl->value = UINT32_MAX;
 }
 
 static struct thread *thread_findnew(struct session *s, int32_t pid, int32_t tid);
@@ -460,16 +473,18 @@ static struct thread *
 thread_new(struct session *s, int32_t pid, int32_t tid)
 {
 	struct thread *th, *leader;
+	struct pf_strmap_slot *sl;
 
-	if (pf_grow(&s->all_threads.v, &s->all_threads.cap, s->all_threads.n + 1,
-	    sizeof(*s->all_threads.v)) != 0 || (th = calloc(1, sizeof(*th))) == NULL)
+	if (s->all_threads.n >= UINT32_MAX - 1 ||
+	    pf_grow(&s->all_threads.v, &s->all_threads.cap, s->all_threads.n + 1,
+	    sizeof(*s->all_threads.v)) != 0 || (sl = tid_slot(s, tid, 1)) == NULL ||
+	    (th = calloc(1, sizeof(*th))) == NULL)
 		return NULL;
+	sl->value = (uint32_t)s->all_threads.n;
 	s->all_threads.v[s->all_threads.n++] = th;
 	th->pid = pid;
 	th->tid = tid;
 	th->root_attr = NIL;
-	th->hnext = s->thash[(uint32_t)tid & 4095];
-	s->thash[(uint32_t)tid & 4095] = th;
 	if (pid == tid || pid == -1) {
 		th->maps = maps_new(s);
 	} else {
@@ -2028,6 +2043,8 @@ session_release(struct session *s)
 	for (i = 0; i < s->ndsos; i++)
 		dso_free(s->dsos[i]);
 	free(s->dsos);
+	pf_strmap_release(&s->dso_names);
+	pf_strmap_release(&s->tids);
 	for (i = 0; i < s->all_maps.n; i++)
 		free(s->all_maps.v[i]);
 	free(s->all_maps.v);
