@@ -155,8 +155,7 @@ struct session {
 
 	struct attr *attrs;
 	size_t nattrs, attrs_cap;
-	uint64_t *ids;			/* sample id -> attr index + 1, pairs */
-	size_t nids, ids_cap;
+	struct pf_strmap ids;		/* a sample id's 8 bytes -> attr index */
 	int sample_id_all;
 	int use_callchain;
 	int cpu_field[16];		/* per output type: print CPU */
@@ -560,26 +559,38 @@ attr_positions(struct attr *a)
 	a->is_pos = idx;
 }
 
+/* The slot of a sample id in s->ids (added when insert is set), NULL when
+ * absent or when memory runs out. */
+static struct pf_strmap_slot *
+id_slot(struct session *s, uint64_t id, int insert)
+{
+	int nomem = 0;
+
+	if (s->ids.slots == NULL && (!insert || pf_strmap_init(&s->ids, 64) != 0))
+		return NULL;
+	return pf_strmap_find(&s->ids, (const char *)&id, sizeof(id),
+	    pf_hash_bytes(&id, sizeof(id), 13), insert, &nomem);
+}
+
+/* Attribute attr is that of sample id id, unless an earlier one is. */
 static int
 add_id(struct session *s, uint64_t id, size_t attr)
 {
-	if (pf_grow(&s->ids, &s->ids_cap, 2 * s->nids + 2, sizeof(*s->ids)) != 0)
+	struct pf_strmap_slot *sl = id_slot(s, id, 1);
+
+	if (sl == NULL)
 		return -1;
-	s->ids[2 * s->nids] = id;
-	s->ids[2 * s->nids + 1] = attr;
-	s->nids++;
+	if (sl->value == UINT32_MAX)
+		sl->value = (uint32_t)attr;
 	return 0;
 }
 
 static struct attr *
 attr_of_id(struct session *s, uint64_t id)
 {
-	size_t i;
+	struct pf_strmap_slot *sl = id_slot(s, id, 0);
 
-	for (i = 0; i < s->nids; i++)
-		if (s->ids[2 * i] == id)
-			return &s->attrs[s->ids[2 * i + 1]];
-	return NULL;
+	return sl != NULL && sl->value != UINT32_MAX ? &s->attrs[sl->value] : NULL;
 }
 
 /* Reads one perf_event_attr of size n at p; 0, -1 bad, 1 unsupported. */
@@ -2059,7 +2070,7 @@ session_release(struct session *s)
 	free(s->all_threads.v);
 	pf_arena_release(&s->arena);
 	free(s->attrs);
-	free(s->ids);
+	pf_strmap_release(&s->ids);
 	free(s->q);
 	free(s->qtmp);
 	free(s->events);
