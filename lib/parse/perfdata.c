@@ -272,20 +272,27 @@ nomem(struct session *s)
 	return pf_nomem(s->err, s->name, 0);
 }
 
+/* The slot of key[0..n-1] in m (added when insert is set; m is made on the
+ * first insertion), NULL when absent or when memory runs out.  Valid until
+ * the next insertion. */
+static struct pf_strmap_slot *
+key_slot(struct pf_strmap *m, const void *key, size_t n, int insert)
+{
+	int nomem = 0;
+
+	if (m->slots == NULL && (!insert || pf_strmap_init(m, 64) != 0))
+		return NULL;
+	return pf_strmap_find(m, key, n, pf_hash_bytes(key, n, 7), insert, &nomem);
+}
+
 /* ------------------------------------------------------------------ dsos */
 
 static struct pf_dso *
 dso_find(struct session *s, const char *name, int create)
 {
-	size_t len = strlen(name);
-	struct pf_strmap_slot *sl;
+	struct pf_strmap_slot *sl = key_slot(&s->dso_names, name, strlen(name), create);
 	struct pf_dso *d;
-	int nomem = 0;
 
-	if (s->dso_names.slots == NULL && (!create || pf_strmap_init(&s->dso_names, 64) != 0))
-		return NULL;
-	sl = pf_strmap_find(&s->dso_names, name, len, pf_hash_bytes(name, len, 7),
-	    create, &nomem);
 	if (sl == NULL)
 		return NULL;
 	if (sl->value != UINT32_MAX)
@@ -435,23 +442,10 @@ maps_insert_all(struct session *s, struct maps *ms, const struct maps *from, uin
 
 /* ---------------------------------------------------------------- threads */
 
-/* The slot of tid in s->tids (added when insert is set), NULL when absent
- * or when memory runs out.  Valid until the next insertion. */
-static struct pf_strmap_slot *
-tid_slot(struct session *s, int32_t tid, int insert)
-{
-	int nomem = 0;
-
-	if (s->tids.slots == NULL && (!insert || pf_strmap_init(&s->tids, 256) != 0))
-		return NULL;
-	return pf_strmap_find(&s->tids, (const char *)&tid, sizeof(tid),
-	    pf_hash_bytes(&tid, sizeof(tid), 11), insert, &nomem);
-}
-
 static struct thread *
 thread_find(struct session *s, int32_t tid)
 {
-	struct pf_strmap_slot *sl = tid_slot(s, tid, 0);
+	struct pf_strmap_slot *sl = key_slot(&s->tids, &tid, sizeof(tid), 0);
 
 	return sl != NULL && sl->value != UINT32_MAX ? s->all_threads.v[sl->value] : NULL;
 }
@@ -460,7 +454,7 @@ thread_find(struct session *s, int32_t tid)
 static void
 thread_unlink(struct session *s, struct thread *th)
 {
-	struct pf_strmap_slot *sl = tid_slot(s, th->tid, 0);
+	struct pf_strmap_slot *sl = key_slot(&s->tids, &th->tid, sizeof(th->tid), 0);
 
 	if (sl != NULL && sl->value != UINT32_MAX && s->all_threads.v[sl->value] == th)
 		sl->value = UINT32_MAX;
@@ -476,7 +470,7 @@ thread_new(struct session *s, int32_t pid, int32_t tid)
 
 	if (s->all_threads.n >= UINT32_MAX - 1 ||
 	    pf_grow(&s->all_threads.v, &s->all_threads.cap, s->all_threads.n + 1,
-	    sizeof(*s->all_threads.v)) != 0 || (sl = tid_slot(s, tid, 1)) == NULL ||
+	    sizeof(*s->all_threads.v)) != 0 || (sl = key_slot(&s->tids, &tid, sizeof(tid), 1)) == NULL ||
 	    (th = calloc(1, sizeof(*th))) == NULL)
 		return NULL;
 	sl->value = (uint32_t)s->all_threads.n;
@@ -559,24 +553,11 @@ attr_positions(struct attr *a)
 	a->is_pos = idx;
 }
 
-/* The slot of a sample id in s->ids (added when insert is set), NULL when
- * absent or when memory runs out. */
-static struct pf_strmap_slot *
-id_slot(struct session *s, uint64_t id, int insert)
-{
-	int nomem = 0;
-
-	if (s->ids.slots == NULL && (!insert || pf_strmap_init(&s->ids, 64) != 0))
-		return NULL;
-	return pf_strmap_find(&s->ids, (const char *)&id, sizeof(id),
-	    pf_hash_bytes(&id, sizeof(id), 13), insert, &nomem);
-}
-
 /* Attribute attr is that of sample id id, unless an earlier one is. */
 static int
 add_id(struct session *s, uint64_t id, size_t attr)
 {
-	struct pf_strmap_slot *sl = id_slot(s, id, 1);
+	struct pf_strmap_slot *sl = key_slot(&s->ids, &id, sizeof(id), 1);
 
 	if (sl == NULL)
 		return -1;
@@ -588,7 +569,7 @@ add_id(struct session *s, uint64_t id, size_t attr)
 static struct attr *
 attr_of_id(struct session *s, uint64_t id)
 {
-	struct pf_strmap_slot *sl = id_slot(s, id, 0);
+	struct pf_strmap_slot *sl = key_slot(&s->ids, &id, sizeof(id), 0);
 
 	return sl != NULL && sl->value != UINT32_MAX ? &s->attrs[sl->value] : NULL;
 }
