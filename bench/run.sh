@@ -983,6 +983,23 @@ section_collapse_v8log() {
 		"pf-collapse" '"$PFC" "$IN"'
 }
 
+# pf-collapse --native on a pipe-mode perf.data with 100 000 threads (tids
+# 4096 apart) each mapping a library of its own: threads and libraries
+# must cost O(1) or O(log n) a lookup, whatever their ids and names.
+section_collapse_perfdata_maps() {
+	# shellcheck disable=SC2034  # used by the CMD strings
+	PFC=${PF_COLLAPSE:-$BUILD/pf-collapse}
+	local data=$DATA/perfdata-maps.data
+	if [ ! -s "$data" ]; then
+		mkdir -p "$DATA"
+		python3 "$SELF_DIR/make-perfdata-maps.py" 100000 > "$data.tmp" && mv "$data.tmp" "$data"
+	fi
+	# shellcheck disable=SC2016
+	bench_cmds "pf-collapse --native, 100 000 threads and libraries" "$data" \
+		"cat" 'cat "$IN"' \
+		"pf-collapse" '"$PFC" --native -j1 "$IN"'
+}
+
 # pf-merge as the reducer of a fleet: 1000 folded profiles, each a 50th of
 # the benchmark recording's stacks (folded with --tid) with its counts
 # multiplied by 1 to 3, so 20 files share each stack: the sum has the
@@ -1334,7 +1351,7 @@ echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || e
 echo "   source: $commit$dirty, build: ${BUILD#"$ROOT"/}${BASE:+, baseline: $BASE}"
 echo "   units: MB = 1e6 bytes, GB = 1e9 bytes; times are wall clock, input in page cache"
 
-SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox section_collapse_texttree section_collapse_calltree)
+SECTIONS=(section_collapse_perf section_collapse_perfdata section_merge section_svg section_html section_browser_html section_collapse_cpuprofile section_collapse_jfr section_collapse_speedscope section_collapse_chrome_trace section_collapse_v8log section_collapse_perfdata_maps section_export section_fleet section_collapse_callgraph section_collapse_gperftools section_collapse_firefox section_collapse_texttree section_collapse_calltree)
 
 # BENCH_SECTIONS="section_merge" (or BENCH_ONLY) runs only some sections.
 if [ -n "${BENCH_SECTIONS:-${BENCH_ONLY:-}}" ]; then

@@ -125,11 +125,16 @@ PF_API uint32_t pf_profile_lookup(const struct pf_profile *p, const char *name, 
 
 /*
  * Adds counts to the stack frames[0..n-1] (root first), creating it when it is
- * new.  For a one-column profile pass b = 0.  Returns 0, or -1 with
- * err filled on overflow or when memory runs out.
+ * new.  For a one-column profile pass b = 0.  A stack of one frame with an
+ * empty name is added as "[no name]" (the folded line " N" is no stack;
+ * pf_profile_unnamed() sums the counts a so added); a stack whose text is
+ * longer than a folded line may be (PF_LINE_MAX less 64 bytes) is refused.
+ * Returns 0, or -1 with err filled on overflow, on such a stack or when
+ * memory runs out.
  */
 PF_API int pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err);
+PF_API pf_count pf_profile_unnamed(const struct pf_profile *p);
 
 /* 1 for an ordinary profile, 2 for a differential one (before, after). */
 PF_API int pf_profile_columns(const struct pf_profile *p);

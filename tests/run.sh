@@ -3,7 +3,7 @@
 #
 #   sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]
 #
-# GROUPs: unit cases corpus formats export perfdata external fuzz browser man
+# GROUPs: unit cases corpus formats export perfdata external hostile fuzz browser man
 # build (default: all).  Each failure is one "FAIL ..." line with a few
 # indented lines of detail, each group ends with a summary line, and the
 # last line is "N passed, N failed" over everything.
@@ -30,8 +30,10 @@ here=$(cd "$(dirname "$0")" && pwd) || exit 2
 . "$here/json.sh"
 # shellcheck source=tests/build.sh
 . "$here/build.sh"
+# shellcheck source=tests/hostile.sh
+. "$here/hostile.sh"
 
-all_groups="unit cases corpus formats export perfdata external json fuzz browser man build"
+all_groups="unit cases corpus formats export perfdata external json hostile fuzz browser man build"
 
 usage() {
 	echo "usage: sh tests/run.sh [-g GROUP[,GROUP...]] BUILD [BUILD ...]" >&2
@@ -370,6 +372,7 @@ for b in "$@"; do
 	wanted perfdata && group_perfdata
 	wanted external && group_external
 	wanted json && group_json
+	wanted hostile && group_hostile
 	wanted fuzz && group_fuzz
 	wanted browser && group_browser
 done

@@ -30,7 +30,19 @@ struct pf_profile {
 	size_t table_mask;
 	int columns;
 	int ordered;			/* keep stacks in the order added */
+
+	uint32_t max_len;		/* the longest frame name */
+	pf_count unnamed;		/* counts put under NO_NAME */
 };
+
+/*
+ * A stack of one nameless frame would be the folded line " N", which no
+ * reader takes: it is added as NO_NAME instead, and counted.  A stack
+ * whose text is longer than STACK_TEXT_MAX would make a line longer than
+ * the folded readers take (PF_LINE_MAX, with room for two counts): refused.
+ */
+#define NO_NAME "[no name]"
+#define STACK_TEXT_MAX (PF_LINE_MAX - 64)
 
 #define STACK_SEED 0x51ed270b27fd4a6bULL
 #define NAME_SEED 0x2d358dccaa6c78a5ULL
@@ -91,6 +103,8 @@ pf_profile_intern(struct pf_profile *p, const char *name, size_t len)
 	p->frame_cap = cap;
 	p->frame[p->nframes] = s->key;
 	p->frame_len[p->nframes] = s->len;
+	if (s->len > p->max_len)
+		p->max_len = (uint32_t)s->len;
 	s->value = (uint32_t)p->nframes;
 	return (uint32_t)p->nframes++;
 }
@@ -242,14 +256,56 @@ same_stack(const struct pf_profile *p, const struct stack *s, const uint32_t *fr
 	    (n == 0 || memcmp(p->pool + s->off, frames, n * sizeof(*frames)) == 0);
 }
 
+/* The frames to add in place of frames[0..n-1]: NO_NAME for a lone
+ * nameless frame.  NULL with err filled when the stack is too long. */
+static const uint32_t *
+checked_stack(struct pf_profile *p, const uint32_t *frames, size_t n, pf_count a,
+    uint32_t *lone, struct pf_error *err)
+{
+	uint64_t len;
+	size_t i;
+
+	if (n == 1 && frames[0] < p->nframes && p->frame_len[frames[0]] == 0) {
+		if ((*lone = pf_profile_intern(p, NO_NAME, sizeof(NO_NAME) - 1)) == UINT32_MAX) {
+			pf_nomem(err, NULL, 0);
+			return NULL;
+		}
+		if (pf_count_add(p->unnamed, a, &p->unnamed) != 0)
+			p->unnamed = PF_COUNT_MAX;
+		return lone;
+	}
+	if ((uint64_t)n * ((uint64_t)p->max_len + 1) <= STACK_TEXT_MAX)
+		return frames;
+	len = n - 1;
+	for (i = 0; i < n; i++)
+		len += frames[i] < p->nframes ? p->frame_len[frames[i]] : 0;
+	if (len > STACK_TEXT_MAX) {
+		pf_errc(err, PF_ERR_UNSUPPORTED, NULL, 0, 0, "a stack of %llu bytes "
+		    "in %zu frame%s: longer than a folded line may be (%u bytes)",
+		    (unsigned long long)len, n, n == 1 ? "" : "s", STACK_TEXT_MAX);
+		return NULL;
+	}
+	return frames;
+}
+
+pf_count
+pf_profile_unnamed(const struct pf_profile *p)
+{
+	return p->unnamed;
+}
+
 int
 pf_profile_add(struct pf_profile *p, const uint32_t *frames, size_t n,
     pf_count a, pf_count b, struct pf_error *err)
 {
-	uint64_t h = pf_hash_u32s(frames, n, STACK_SEED);
+	uint64_t h;
 	struct stack *s;
 	size_t i;
-	uint32_t k;
+	uint32_t k, lone;
+
+	if ((frames = checked_stack(p, frames, n, a, &lone, err)) == NULL)
+		return -1;
+	h = pf_hash_u32s(frames, n, STACK_SEED);
 
 	/* An ordered profile merges a stack only into the one added just
 	 * before it (a flame chart keeps the order of the samples). */
@@ -308,6 +364,8 @@ pf_profile_merge(struct pf_profile *dst, const struct pf_profile *src,
 
 	if (src->columns == 2)
 		dst->columns = 2;
+	if (pf_count_add(dst->unnamed, src->unnamed, &dst->unnamed) != 0)
+		dst->unnamed = PF_COUNT_MAX;
 	map = malloc((src->nframes + 1) * sizeof(*map));
 	if (map == NULL)
 		goto nomem;

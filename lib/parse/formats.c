@@ -621,6 +621,34 @@ refuse(struct pf_reader *r, const struct first_line *first, struct pf_error *err
 	    looks != NULL ? looks : "", looks != NULL ? "; " : "", first->text);
 }
 
+/* Whether the input's start has anything but white space (a failed peek
+ * is the reader's to report). */
+static int
+has_text(struct pf_reader *r, struct pf_error *err)
+{
+	const char *s;
+	size_t n, i;
+
+	n = pf_reader_peek(r, &s, PF_PEEK_BYTES, err);
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 1;
+	return 0;
+}
+
+/* Says, after whatever the reader said, how much went under "[no name]". */
+static void
+note_unnamed(struct pf_collapse_stats *st, pf_count c)
+{
+	char num[PF_COUNT_BUFSIZE];
+	size_t len = strlen(st->note);
+
+	pf_count_format(c, num);
+	snprintf(st->note + len, sizeof(st->note) - len, "%s%s counted in stacks "
+	    "of one frame with no name are under '[no name]' (a folded stack "
+	    "cannot be empty)", len > 0 ? "; " : "", num);
+}
+
 int
 pf_collapse(struct pf_profile *p, struct pf_reader *r,
     const struct pf_collapse_options *o, struct pf_collapse_stats *st,
@@ -628,7 +656,9 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 {
 	const struct pf_format_row *row;
 	struct first_line first;
-	int gz, rc;
+	pf_count unnamed = pf_profile_unnamed(p), before = 0, after = 0;
+	size_t nstacks = pf_profile_nstacks(p);
+	int gz, rc, text;
 
 	memset(st, 0, sizeof(*st));
 	memset(&first, 0, sizeof(first));
@@ -645,6 +675,9 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 	st->format = row->info.format;
 	st->unit = o->weight_time && (row->info.options & OPT(WEIGHT)) ?
 	    row->info.unit_time : row->info.unit;
+	text = has_text(r, err);
+	if (nstacks > 0 && pf_profile_total(p, 0, &before, err) != 0)
+		return -1;
 	rc = row->read(p, r, o, st, err);
 	/* perf's headers were seen, yet its reader recognized no sample. */
 	if (rc == 0 && o->format == PF_FORMAT_AUTO && st->format == PF_FORMAT_PERF &&
@@ -652,5 +685,12 @@ pf_collapse(struct pf_profile *p, struct pf_reader *r,
 		rc = pf_err(err, pf_reader_name(r), first.lineno,
 		    "not a profile in any format pf-collapse knows (tried %s); "
 		    "the first line is '%s'", pf_format_list(), first.text);
+	if (rc == 0 && pf_profile_unnamed(p) != unnamed)
+		note_unnamed(st, pf_profile_unnamed(p) - unnamed);
+	/* A profile that gave nothing says so: a file cut short, most often. */
+	if (rc == 0 && text && st->note[0] == '\0' && pf_profile_nstacks(p) == nstacks &&
+	    (nstacks == 0 || (pf_profile_total(p, 0, &after, err) == 0 && after == before)))
+		snprintf(st->note, sizeof(st->note), "no stack with a count in the "
+		    "input (is it cut short?)");
 	return rc;
 }

@@ -65,7 +65,11 @@ struct evcount {
 struct evlist {
 	struct evcount *v;
 	size_t n, cap;
+	struct pf_strmap index;	/* name -> index in v (a file may name an
+				   event per sample) */
 };
+
+static void evlist_release(struct evlist *l);
 
 struct parser {
 	struct pf_profile *p;
@@ -140,7 +144,7 @@ parser_release(struct parser *ps)
 	free(ps->frames);
 	free(ps->scratch);
 	free(ps->ids);
-	free(ps->events.v);
+	evlist_release(&ps->events);
 }
 
 static int
@@ -719,23 +723,36 @@ end_sample(struct parser *ps)
 static int
 evlist_add(struct evlist *l, const char *ev, size_t n, uint64_t count)
 {
-	size_t i;
+	struct pf_strmap_slot *sl;
+	int nomem = 0;
 
 	if (n >= sizeof(l->v[0].name))
 		n = sizeof(l->v[0].name) - 1;
-	for (i = 0; i < l->n; i++) {
-		if (strlen(l->v[i].name) == n && memcmp(l->v[i].name, ev, n) == 0) {
-			l->v[i].samples += count;
-			return 0;
-		}
-	}
-	if (pf_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
+	if (l->index.slots == NULL && pf_strmap_init(&l->index, 16) != 0)
 		return -1;
+	if ((sl = pf_strmap_find(&l->index, ev, n, pf_hash_bytes(ev, n, 5), 1,
+	    &nomem)) == NULL)
+		return -1;
+	if (sl->value != UINT32_MAX) {
+		l->v[sl->value].samples += count;
+		return 0;
+	}
+	if (l->n >= UINT32_MAX - 1 ||
+	    pf_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
+		return -1;
+	sl->value = (uint32_t)l->n;
 	memcpy(l->v[l->n].name, ev, n);
 	l->v[l->n].name[n] = '\0';
 	l->v[l->n].samples = count;
 	l->n++;
 	return 0;
+}
+
+static void
+evlist_release(struct evlist *l)
+{
+	free(l->v);
+	pf_strmap_release(&l->index);
 }
 
 static void
@@ -1225,13 +1242,14 @@ pf_perf_collapse(struct pf_profile *p, struct pf_reader *r,
 {
 	struct pf_perf_options o = *opts;
 	struct job *jobs = NULL;
-	struct evlist events = { NULL, 0, 0 };
+	struct evlist events;
 	struct pf_profile *acc = NULL;
 	uint64_t start, end, cut[257], line_off = 0;
 	char ev[128];
 	int fd, njobs = opts->jobs > 0 ? opts->jobs : pf_ncpus(), i, k, rc = -1, width;
 
 	memset(stats, 0, sizeof(*stats));
+	memset(&events, 0, sizeof(events));
 	if (njobs > 256)
 		njobs = 256;
 	if (njobs <= 1 || pf_reader_file_span(r, &fd, &start, &end) != 0 ||
@@ -1319,10 +1337,10 @@ nomem:
 out:
 	for (i = 0; i < k; i++) {
 		pf_profile_free(jobs[i].p);
-		free(jobs[i].events.v);
+		evlist_release(&jobs[i].events);
 	}
 	free(jobs);
-	free(events.v);
+	evlist_release(&events);
 	pf_profile_free(acc);
 	return rc;
 }

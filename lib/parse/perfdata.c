@@ -106,7 +106,6 @@ struct thread {
 	char *comm;		/* NULL: ":TID" */
 	uint32_t comm_gen;	/* changes with the comm */
 	struct maps *maps;
-	struct thread *hnext;
 	/* The root frame of this thread's samples, per event. */
 	uint32_t root_gen, root_attr, root_id;
 	int root_java, root_ok;
@@ -156,8 +155,7 @@ struct session {
 
 	struct attr *attrs;
 	size_t nattrs, attrs_cap;
-	uint64_t *ids;			/* sample id -> attr index + 1, pairs */
-	size_t nids, ids_cap;
+	struct pf_strmap ids;		/* a sample id's 8 bytes -> attr index */
 	int sample_id_all;
 	int use_callchain;
 	int cpu_field[16];		/* per output type: print CPU */
@@ -167,7 +165,7 @@ struct session {
 	char osrelease[256];
 	struct pf_dso **dsos;
 	size_t ndsos, dsos_cap;
-	struct pf_dso *dso_hash[1024];
+	struct pf_strmap dso_names;	/* name -> index in dsos */
 	struct pf_dso *kernel;
 	uint64_t kmap_start, kmap_end, kref_addr;
 	int kmap_known, kernel_tried;
@@ -175,7 +173,8 @@ struct session {
 	struct maps kmaps;		/* bpf programs and the kernel */
 	struct arena_maps { struct map **v; size_t n, cap; } all_maps;
 
-	struct thread *thash[4096];
+	struct pf_strmap tids;		/* a tid's 4 bytes -> index in
+					   all_threads, UINT32_MAX: none */
 	struct arena_threads { struct thread **v; size_t n, cap; } all_threads;
 	struct maps **all_mapsets;
 	size_t nmapsets, mapsets_cap;
@@ -273,19 +272,31 @@ nomem(struct session *s)
 	return pf_nomem(s->err, s->name, 0);
 }
 
+/* The slot of key[0..n-1] in m (added when insert is set; m is made on the
+ * first insertion), NULL when absent or when memory runs out.  Valid until
+ * the next insertion. */
+static struct pf_strmap_slot *
+key_slot(struct pf_strmap *m, const void *key, size_t n, int insert)
+{
+	int nomem = 0;
+
+	if (m->slots == NULL && (!insert || pf_strmap_init(m, 64) != 0))
+		return NULL;
+	return pf_strmap_find(m, key, n, pf_hash_bytes(key, n, 7), insert, &nomem);
+}
+
 /* ------------------------------------------------------------------ dsos */
 
 static struct pf_dso *
 dso_find(struct session *s, const char *name, int create)
 {
-	uint64_t h = pf_hash_bytes(name, strlen(name), 7) & 1023;
+	struct pf_strmap_slot *sl = key_slot(&s->dso_names, name, strlen(name), create);
 	struct pf_dso *d;
 
-	for (d = s->dso_hash[h]; d != NULL; d = d->hnext)
-		if (strcmp(d->name, name) == 0)
-			return d;
-	if (!create)
+	if (sl == NULL)
 		return NULL;
+	if (sl->value != UINT32_MAX)
+		return s->dsos[sl->value];
 	if (pf_grow(&s->dsos, &s->dsos_cap, s->ndsos + 1, sizeof(*s->dsos)) != 0 ||
 	    (d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -300,8 +311,7 @@ dso_find(struct session *s, const char *name, int create)
 	pf_symtab_init(&d->syms);
 	d->id = (uint32_t)s->ndsos;
 	s->dsos[s->ndsos++] = d;
-	d->hnext = s->dso_hash[h];
-	s->dso_hash[h] = d;
+	sl->value = d->id;
 	d->perfmap = strncmp(name, "/tmp/perf-", 10) == 0;
 	d->vdso = strcmp(name, "[vdso]") == 0;
 	return d;
@@ -435,23 +445,19 @@ maps_insert_all(struct session *s, struct maps *ms, const struct maps *from, uin
 static struct thread *
 thread_find(struct session *s, int32_t tid)
 {
-	struct thread *t;
+	struct pf_strmap_slot *sl = key_slot(&s->tids, &tid, sizeof(tid), 0);
 
-	for (t = s->thash[(uint32_t)tid & 4095]; t != NULL; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return sl != NULL && sl->value != UINT32_MAX ? s->all_threads.v[sl->value] : NULL;
 }
 
+/* th is no longer the thread of its tid (a later one takes the tid). */
 static void
 thread_unlink(struct session *s, struct thread *th)
 {
-	struct thread **pp = &s->thash[(uint32_t)th->tid & 4095];
+	struct pf_strmap_slot *sl = key_slot(&s->tids, &th->tid, sizeof(th->tid), 0);
 
-	while (*pp != NULL && *pp != th)
-		pp = &(*pp)->hnext;
-	if (*pp != NULL)
-		*pp = th->hnext;
+	if (sl != NULL && sl->value != UINT32_MAX && s->all_threads.v[sl->value] == th)
+		sl->value = UINT32_MAX;
 }
 
 static struct thread *thread_findnew(struct session *s, int32_t pid, int32_t tid);
@@ -460,16 +466,18 @@ static struct thread *
 thread_new(struct session *s, int32_t pid, int32_t tid)
 {
 	struct thread *th, *leader;
+	struct pf_strmap_slot *sl;
 
-	if (pf_grow(&s->all_threads.v, &s->all_threads.cap, s->all_threads.n + 1,
-	    sizeof(*s->all_threads.v)) != 0 || (th = calloc(1, sizeof(*th))) == NULL)
+	if (s->all_threads.n >= UINT32_MAX - 1 ||
+	    pf_grow(&s->all_threads.v, &s->all_threads.cap, s->all_threads.n + 1,
+	    sizeof(*s->all_threads.v)) != 0 || (sl = key_slot(&s->tids, &tid, sizeof(tid), 1)) == NULL ||
+	    (th = calloc(1, sizeof(*th))) == NULL)
 		return NULL;
+	sl->value = (uint32_t)s->all_threads.n;
 	s->all_threads.v[s->all_threads.n++] = th;
 	th->pid = pid;
 	th->tid = tid;
 	th->root_attr = NIL;
-	th->hnext = s->thash[(uint32_t)tid & 4095];
-	s->thash[(uint32_t)tid & 4095] = th;
 	if (pid == tid || pid == -1) {
 		th->maps = maps_new(s);
 	} else {
@@ -545,26 +553,25 @@ attr_positions(struct attr *a)
 	a->is_pos = idx;
 }
 
+/* Attribute attr is that of sample id id, unless an earlier one is. */
 static int
 add_id(struct session *s, uint64_t id, size_t attr)
 {
-	if (pf_grow(&s->ids, &s->ids_cap, 2 * s->nids + 2, sizeof(*s->ids)) != 0)
+	struct pf_strmap_slot *sl = key_slot(&s->ids, &id, sizeof(id), 1);
+
+	if (sl == NULL)
 		return -1;
-	s->ids[2 * s->nids] = id;
-	s->ids[2 * s->nids + 1] = attr;
-	s->nids++;
+	if (sl->value == UINT32_MAX)
+		sl->value = (uint32_t)attr;
 	return 0;
 }
 
 static struct attr *
 attr_of_id(struct session *s, uint64_t id)
 {
-	size_t i;
+	struct pf_strmap_slot *sl = key_slot(&s->ids, &id, sizeof(id), 0);
 
-	for (i = 0; i < s->nids; i++)
-		if (s->ids[2 * i] == id)
-			return &s->attrs[s->ids[2 * i + 1]];
-	return NULL;
+	return sl != NULL && sl->value != UINT32_MAX ? &s->attrs[sl->value] : NULL;
 }
 
 /* Reads one perf_event_attr of size n at p; 0, -1 bad, 1 unsupported. */
@@ -2028,6 +2035,8 @@ session_release(struct session *s)
 	for (i = 0; i < s->ndsos; i++)
 		dso_free(s->dsos[i]);
 	free(s->dsos);
+	pf_strmap_release(&s->dso_names);
+	pf_strmap_release(&s->tids);
 	for (i = 0; i < s->all_maps.n; i++)
 		free(s->all_maps.v[i]);
 	free(s->all_maps.v);
@@ -2042,7 +2051,7 @@ session_release(struct session *s)
 	free(s->all_threads.v);
 	pf_arena_release(&s->arena);
 	free(s->attrs);
-	free(s->ids);
+	pf_strmap_release(&s->ids);
 	free(s->q);
 	free(s->qtmp);
 	free(s->events);

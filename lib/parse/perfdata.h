@@ -62,7 +62,6 @@ struct pf_dso {
 	int odd;
 	struct pf_symtab syms;
 	uint32_t id;		/* index in the dso list */
-	struct pf_dso *hnext;	/* hash chain by name */
 };
 
 /* Where symbols come from: the build-id cache directory and the kernel

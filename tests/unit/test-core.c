@@ -410,6 +410,50 @@ test_profile_empty_stack(void)
 	pf_profile_stack(p, 0, &n, &a, NULL);
 	CHECK("profile_add/empty_stack_count", n == 0 && a == pf_count_from_u64(3));
 	pf_profile_free(p);
+
+	/* A lone nameless frame would be the line " N": "[no name]", counted,
+	 * and the count carried through a merge. */
+	{
+		struct pf_profile *q = pf_profile_new();
+		const uint32_t *f;
+		uint32_t id, big[2];
+		char *name = malloc(PF_LINE_MAX), *out;
+
+		p = pf_profile_new();
+		id = pf_profile_intern(q, "", 0);
+		CHECK("profile_add/lone_nameless", pf_profile_add(q, &id, 1,
+		    pf_count_from_u64(4), 0, &err) == 0 && pf_profile_unnamed(q) ==
+		    pf_count_from_u64(4));
+		f = pf_profile_stack(q, 0, &n, &a, NULL);
+		CHECK("profile_add/lone_nameless_named", n == 1 &&
+		    frame_is(q, f[0], "[no name]", 9));
+		big[0] = big[1] = id;
+		CHECK("profile_add/nameless_in_stack_kept", pf_profile_add(q, big, 2,
+		    pf_count_from_u64(1), 0, &err) == 0 && pf_profile_unnamed(q) ==
+		    pf_count_from_u64(4));
+		CHECK("profile_add/unnamed_merged", pf_profile_merge(p, q, &err) == 0 &&
+		    pf_profile_unnamed(p) == pf_count_from_u64(4));
+		out = folded_text(p, NULL);
+		tap_str("profile_add/nameless_folded", out, "; 1\n[no name] 4\n");
+		free(out);
+		pf_profile_free(p);
+		pf_profile_free(q);
+
+		/* A stack longer than a folded line may be is refused. */
+		p = pf_profile_new();
+		memset(name, 'x', PF_LINE_MAX / 2);
+		big[0] = pf_profile_intern(p, name, PF_LINE_MAX / 2 - 40);
+		big[1] = pf_profile_intern(p, name, PF_LINE_MAX / 2 - 40);
+		CHECK("profile_add/long_stack_fits", pf_profile_add(p, big, 2,
+		    PF_COUNT_ONE, 0, &err) == 0);
+		big[1] = pf_profile_intern(p, name, PF_LINE_MAX / 2);
+		memset(&err, 0, sizeof(err));
+		CHECK("profile_add/too_long_stack", pf_profile_add(p, big, 2,
+		    PF_COUNT_ONE, 0, &err) == -1 && strstr(err.msg,
+		    "longer than a folded line") != NULL && pf_profile_nstacks(p) == 1);
+		pf_profile_free(p);
+		free(name);
+	}
 }
 
 static void
