@@ -49,8 +49,10 @@ test_order(void)
 					    ";%s", names[k]);
 				}
 				pf_profile_add(p, st, d, pf_count_from_u64(1), 0, &err);
-				lines[n] = strdup(buf);
-				len += strlen(buf) + 3;
+				/* A stack of one nameless frame is written as
+				   "[no name]" (pf_profile_add). */
+				lines[n] = strdup(d == 1 && buf[0] == '\0' ? "[no name]" : buf);
+				len += strlen(lines[n]) + 3;
 				n++;
 			}
 	qsort(lines, n, sizeof(*lines), cmp_str);
