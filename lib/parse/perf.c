@@ -65,6 +65,8 @@ struct evcount {
 struct evlist {
 	struct evcount *v;
 	size_t n, cap;
+	size_t last;		/* the entry of the previous sample: most
+				   files name one event throughout */
 	struct pf_strmap index;	/* name -> index in v (a file may name an
 				   event per sample) */
 };
@@ -728,6 +730,11 @@ evlist_add(struct evlist *l, const char *ev, size_t n, uint64_t count)
 
 	if (n >= sizeof(l->v[0].name))
 		n = sizeof(l->v[0].name) - 1;
+	if (l->last < l->n && memcmp(l->v[l->last].name, ev, n) == 0 &&
+	    l->v[l->last].name[n] == '\0') {
+		l->v[l->last].samples += count;
+		return 0;
+	}
 	if (l->index.slots == NULL && pf_strmap_init(&l->index, 16) != 0)
 		return -1;
 	if ((sl = pf_strmap_find(&l->index, ev, n, pf_hash_bytes(ev, n, 5), 1,
@@ -735,16 +742,17 @@ evlist_add(struct evlist *l, const char *ev, size_t n, uint64_t count)
 		return -1;
 	if (sl->value != UINT32_MAX) {
 		l->v[sl->value].samples += count;
+		l->last = sl->value;
 		return 0;
 	}
 	if (l->n >= UINT32_MAX - 1 ||
 	    pf_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
 		return -1;
 	sl->value = (uint32_t)l->n;
+	memset(l->v[l->n].name, 0, sizeof(l->v[l->n].name));
 	memcpy(l->v[l->n].name, ev, n);
-	l->v[l->n].name[n] = '\0';
 	l->v[l->n].samples = count;
-	l->n++;
+	l->last = l->n++;
 	return 0;
 }
 
