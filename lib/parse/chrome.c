@@ -825,8 +825,8 @@ tsample_end(struct chrome *c)
 static int
 finish_tsamples(struct chrome *c)
 {
-	size_t i, n, lo, depth, a;
-	uint32_t k, j, tmp;
+	size_t i, n, lo, depth;
+	uint32_t k, j;
 	int m;
 
 	for (i = 0; i < c->nsframes; i++) {
@@ -858,11 +858,7 @@ finish_tsamples(struct chrome *c)
 				return pf_nomem(c->err, c->name, 0);
 			c->stack[n++] = c->sframes[j].frame;
 		}
-		for (a = 0; a < (n - lo) / 2; a++) {
-			tmp = c->stack[lo + a];
-			c->stack[lo + a] = c->stack[n - 1 - a];
-			c->stack[n - 1 - a] = tmp;
-		}
+		pf_stack_reverse(c->stack + lo, n - lo);
 		if (pf_profile_add(c->q, c->stack, n, ts->weight, 0, c->err) != 0) {
 			pf_err_name(c->err, c->name);
 			return -1;

@@ -1224,8 +1224,8 @@ fold_one(struct jfr *j, uint64_t stack, uint64_t thread, uint64_t sum,
 	const struct known *k = &j->k;
 	struct cur c, fc;
 	uint64_t n, i, v, method, ftype, truncated = 0;
-	size_t depth = 0, lo, hi;
-	uint32_t id, tmp;
+	size_t depth = 0, lo;
+	uint32_t id;
 	int frames_ok = 0;
 	pf_count count = pf_count_from_u64(sum);
 
@@ -1298,11 +1298,7 @@ fold_one(struct jfr *j, uint64_t stack, uint64_t thread, uint64_t sum,
 		j->truncated++;
 	}
 	/* JFR lists frames leaf first. */
-	for (hi = depth; lo + 1 < hi; lo++, hi--) {
-		tmp = j->stack[lo];
-		j->stack[lo] = j->stack[hi - 1];
-		j->stack[hi - 1] = tmp;
-	}
+	pf_stack_reverse(j->stack + lo, depth - lo);
 	return pf_profile_add(j->p, j->stack, depth, count, 0, j->err);
 }
 

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "parse/format.h"
 #include "parse/legacy.h"
 #include "parse/perfdata.h"
 
@@ -230,18 +231,13 @@ pf_lp_discard(struct pf_lp *lp)
 int
 pf_lp_end(struct pf_lp *lp, pf_count value, struct pf_error *err)
 {
-	size_t i, n = lp->nstk;
+	size_t n = lp->nstk;
 	int rc;
 
 	lp->nstk = 0;
 	if (n == 0)
 		return 0;
-	for (i = 0; i < n / 2; i++) {
-		uint32_t t = lp->stk[i];
-
-		lp->stk[i] = lp->stk[n - 1 - i];
-		lp->stk[n - 1 - i] = t;
-	}
+	pf_stack_reverse(lp->stk, n);
 	lp->records++;
 	rc = pf_profile_add(lp->keys, lp->stk, n, value, PF_COUNT_ONE, err);
 	return rc;

@@ -541,12 +541,7 @@ parented:
 			if (len == 3 && memcmp(nm, "all", 3) == 0)
 				n--;
 		}
-		for (j = 0; j < n / 2; j++) {
-			uint32_t t = stack[j];
-
-			stack[j] = stack[n - 1 - j];
-			stack[n - 1 - j] = t;
-		}
+		pf_stack_reverse(stack, n);
 		/* A stack of one nameless frame would be the folded line
 		 * " N", which no reader takes. */
 		if (n == 1) {

@@ -316,12 +316,7 @@ tick(struct v8log *v, struct field *f, size_t nf)
 			v->stack[n++] = resolve(v, prev);
 	}
 	/* Leaf first: reverse. */
-	for (i = 0; i < n / 2; i++) {
-		uint32_t t = v->stack[i];
-
-		v->stack[i] = v->stack[n - 1 - i];
-		v->stack[n - 1 - i] = t;
-	}
+	pf_stack_reverse(v->stack, n);
 	v->st->samples++;
 	if (pf_profile_add(v->p, v->stack, n, PF_COUNT_ONE, 0, v->err) != 0) {
 		pf_err_name(v->err, v->name);

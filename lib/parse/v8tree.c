@@ -342,8 +342,8 @@ pf_v8_stack(struct pf_v8_tree *t, struct pf_profile *q, uint32_t k,
     uint32_t **stack, size_t *cap, size_t lo, const char *orphan,
     struct pf_error *err, const char *name)
 {
-	size_t n = lo, depth = 0, i;
-	uint32_t j, tmp;
+	size_t n = lo, depth = 0;
+	uint32_t j;
 
 	for (j = k; j != PF_V8_NONE; j = t->nodes[j].parent) {
 		const struct pf_v8_node *d = &t->nodes[j];
@@ -359,11 +359,7 @@ pf_v8_stack(struct pf_v8_tree *t, struct pf_profile *q, uint32_t k,
 		    strlen(orphan))) == PF_V8_NONE)
 			return pf_nomem(err, name, 0);
 	}
-	for (i = 0; i < (n - lo) / 2; i++) {
-		tmp = (*stack)[lo + i];
-		(*stack)[lo + i] = (*stack)[n - 1 - i];
-		(*stack)[n - 1 - i] = tmp;
-	}
+	pf_stack_reverse(*stack + lo, n - lo);
 	if (n == lo) {
 		/* Samples of the root itself keep their weight. */
 		if (pf_grow(stack, cap, n + 1, sizeof(**stack)) != 0 ||

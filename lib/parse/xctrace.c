@@ -115,7 +115,7 @@ row(struct xct *x, xmlNode *r)
 {
 	xmlNode *c, *bt = NULL, *w = NULL, *f;
 	pf_count weight = PF_COUNT_ONE;
-	size_t n = 0, i;
+	size_t n = 0;
 
 	for (c = r->children; c != NULL; c = c->next) {
 		if (is(c, "backtrace"))
@@ -153,12 +153,7 @@ row(struct xct *x, xmlNode *r)
 			return pf_nomem(x->err, x->name, 0);
 	}
 	/* Leaf first: reverse. */
-	for (i = 0; i < n / 2; i++) {
-		uint32_t t = x->stack[i];
-
-		x->stack[i] = x->stack[n - 1 - i];
-		x->stack[n - 1 - i] = t;
-	}
+	pf_stack_reverse(x->stack, n);
 	if (weight > 0 && pf_profile_add(x->p, x->stack, n, weight, 0, x->err) != 0) {
 		pf_err_name(x->err, x->name);
 		return -1;
